@@ -1,0 +1,307 @@
+//! Reading and writing Quick, Draw! ndjson: one drawing per line.
+//!
+//! A line is either an object `{"word":…,"key_id":…,"drawing":[…]}` or a bare
+//! `drawing` array. Each stroke is `[[x…],[y…]]` (*simplified* data: integers
+//! in a 0–255 box) or `[[x…],[y…],[t…]]` (*raw* data: canvas pixels and
+//! milliseconds). Both load into the same [`Drawing`].
+//!
+//! Everything a user hands us is checked here, once: equal array lengths,
+//! finite and sane coordinates, a bounded number of points. A bad line is an
+//! [`NdjsonError`] naming what is wrong; callers add the file and line.
+
+use super::drawing::{Drawing, Point, Stroke};
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// The most points one drawing may have. The canvas and Quick, Draw! stay far
+/// below; the bound keeps a hostile line from costing minutes.
+pub const MAX_POINTS: usize = 100_000;
+/// The most strokes one drawing may have.
+pub const MAX_STROKES: usize = 10_000;
+/// Coordinates beyond ±this are rejected as nonsense (and would lose all
+/// precision in f32 anyway).
+pub const MAX_COORD: f64 = 1.0e6;
+
+/// What is wrong with one ndjson line.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NdjsonError {
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    #[error("no \"drawing\" field")]
+    NoDrawing,
+    #[error("\"drawing\" must be an array of strokes")]
+    NotStrokes,
+    #[error("stroke {stroke}: expected [[x…],[y…]] or [[x…],[y…],[t…]]")]
+    StrokeShape { stroke: usize },
+    #[error("stroke {stroke}: x has {x} values but {what} has {n}")]
+    LengthMismatch {
+        stroke: usize,
+        x: usize,
+        what: &'static str,
+        n: usize,
+    },
+    #[error("stroke {stroke}, point {point}: {what} is not a finite number")]
+    NotANumber {
+        stroke: usize,
+        point: usize,
+        what: &'static str,
+    },
+    #[error("stroke {stroke}, point {point}: {what} = {value} is out of range (±{MAX_COORD})")]
+    OutOfRange {
+        stroke: usize,
+        point: usize,
+        what: &'static str,
+        value: f64,
+    },
+    #[error("drawing has {0} points; at most {MAX_POINTS} are accepted")]
+    TooManyPoints(usize),
+    #[error("drawing has {0} strokes; at most {MAX_STROKES} are accepted")]
+    TooManyStrokes(usize),
+    #[error("drawing is empty")]
+    Empty,
+    #[error("strokes mix timed ([x,y,t]) and untimed ([x,y]) points")]
+    MixedTiming,
+}
+
+/// Parses one line into a drawing. Empty drawings are an error: there is
+/// nothing to classify or show.
+pub fn parse_line(line: &str) -> Result<Drawing, NdjsonError> {
+    let value: Value = serde_json::from_str(line).map_err(|e| NdjsonError::Json(e.to_string()))?;
+    let (strokes_value, word, key_id) = match &value {
+        Value::Array(_) => (&value, None, None),
+        Value::Object(map) => {
+            let strokes = map.get("drawing").ok_or(NdjsonError::NoDrawing)?;
+            let word = map.get("word").and_then(Value::as_str).map(str::to_owned);
+            // key_id is a string in Quick, Draw! files but a number in some copies.
+            let key_id = match map.get("key_id") {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            };
+            (strokes, word, key_id)
+        }
+        _ => return Err(NdjsonError::NotStrokes),
+    };
+    let strokes = parse_strokes(strokes_value)?;
+    let drawing = Drawing { strokes, word, key_id };
+    if drawing.is_empty() {
+        return Err(NdjsonError::Empty);
+    }
+    Ok(drawing)
+}
+
+fn parse_strokes(value: &Value) -> Result<Vec<Stroke>, NdjsonError> {
+    let arr = value.as_array().ok_or(NdjsonError::NotStrokes)?;
+    if arr.len() > MAX_STROKES {
+        return Err(NdjsonError::TooManyStrokes(arr.len()));
+    }
+    let mut total = 0usize;
+    let mut timed: Option<bool> = None;
+    let mut strokes = Vec::with_capacity(arr.len());
+    for (si, s) in arr.iter().enumerate() {
+        let parts = s
+            .as_array()
+            .filter(|p| p.len() == 2 || p.len() == 3)
+            .ok_or(NdjsonError::StrokeShape { stroke: si })?;
+        let has_t = parts.len() == 3;
+        if *timed.get_or_insert(has_t) != has_t {
+            return Err(NdjsonError::MixedTiming);
+        }
+        let xs = parts[0].as_array().ok_or(NdjsonError::StrokeShape { stroke: si })?;
+        total += xs.len();
+        if total > MAX_POINTS {
+            return Err(NdjsonError::TooManyPoints(count_points(arr)));
+        }
+        let ys = parts[1].as_array().ok_or(NdjsonError::StrokeShape { stroke: si })?;
+        check_len(si, xs.len(), "y", ys.len())?;
+        let ts = match parts.get(2) {
+            Some(t) => {
+                let t = t.as_array().ok_or(NdjsonError::StrokeShape { stroke: si })?;
+                check_len(si, xs.len(), "t", t.len())?;
+                Some(t)
+            }
+            None => None,
+        };
+        let mut points = Vec::with_capacity(xs.len());
+        for pi in 0..xs.len() {
+            let x = number(&xs[pi], si, pi, "x")?;
+            let y = number(&ys[pi], si, pi, "y")?;
+            let t = match ts {
+                Some(ts) => Some(number(&ts[pi], si, pi, "t")?),
+                None => None,
+            };
+            points.push(Point {
+                x: x as f32,
+                y: y as f32,
+                t,
+            });
+        }
+        strokes.push(Stroke { points });
+    }
+    Ok(strokes)
+}
+
+fn count_points(strokes: &[Value]) -> usize {
+    strokes
+        .iter()
+        .filter_map(|s| s.get(0).and_then(Value::as_array).map(Vec::len))
+        .sum()
+}
+
+fn check_len(stroke: usize, x: usize, what: &'static str, n: usize) -> Result<(), NdjsonError> {
+    if x == n {
+        Ok(())
+    } else {
+        Err(NdjsonError::LengthMismatch { stroke, x, what, n })
+    }
+}
+
+fn number(v: &Value, stroke: usize, point: usize, what: &'static str) -> Result<f64, NdjsonError> {
+    let value = v
+        .as_f64()
+        .filter(|f| f.is_finite())
+        .ok_or(NdjsonError::NotANumber { stroke, point, what })?;
+    if value.abs() > MAX_COORD && what != "t" {
+        return Err(NdjsonError::OutOfRange {
+            stroke,
+            point,
+            what,
+            value,
+        });
+    }
+    Ok(value)
+}
+
+/// Writes a drawing as one ndjson line (no trailing newline). Timed drawings
+/// are written in the raw format `[x, y, t]`, others as `[x, y]`; whole
+/// numbers are written without a fraction, as Quick, Draw! does.
+pub fn to_line(d: &Drawing) -> String {
+    let timed = d.is_timed();
+    let mut s = String::with_capacity(16 + d.num_points() * 12);
+    s.push('{');
+    if let Some(w) = &d.word {
+        let _ = write!(s, "\"word\":{},", Value::String(w.clone()));
+    }
+    if let Some(k) = &d.key_id {
+        let _ = write!(s, "\"key_id\":{},", Value::String(k.clone()));
+    }
+    s.push_str("\"drawing\":[");
+    for (i, stroke) in d.strokes.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push('[');
+        write_coords(&mut s, stroke.points.iter().map(|p| p.x as f64));
+        s.push(',');
+        write_coords(&mut s, stroke.points.iter().map(|p| p.y as f64));
+        if timed {
+            s.push(',');
+            write_coords(&mut s, stroke.points.iter().map(|p| p.t.unwrap_or(0.0)));
+        }
+        s.push(']');
+    }
+    s.push_str("]}");
+    s
+}
+
+fn write_coords(s: &mut String, values: impl Iterator<Item = f64>) {
+    s.push('[');
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            let _ = write!(s, "{}", v as i64);
+        } else {
+            // Shortest representation that reads back to the same f32.
+            let _ = write!(s, "{}", v as f32);
+        }
+    }
+    s.push(']');
+}
+
+/// Parses every non-blank line of a text; yields `(line_number, result)`
+/// with 1-based line numbers, so callers can report and go on.
+pub fn parse_lines(text: &str) -> impl Iterator<Item = (usize, Result<Drawing, NdjsonError>)> + '_ {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, parse_line(l)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RAW: &str = r#"{"word":"cat","countrycode":"US","key_id":"123","drawing":[[[10.5,20,30],[1,2,3],[0,16,33]],[[5],[6],[100]]]}"#;
+    const SIMPLE: &str = r#"{"word":"apple","key_id":"9","drawing":[[[134,98,67],[101,100,105]],[[78,68],[59,41]]]}"#;
+
+    #[test]
+    fn parses_raw_and_simplified() {
+        let d = parse_line(RAW).unwrap();
+        assert_eq!(d.word.as_deref(), Some("cat"));
+        assert_eq!(d.key_id.as_deref(), Some("123"));
+        assert_eq!(d.strokes.len(), 2);
+        assert_eq!(d.strokes[0].points[0], Point { x: 10.5, y: 1.0, t: Some(0.0) });
+        assert!(d.is_timed());
+        let s = parse_line(SIMPLE).unwrap();
+        assert!(!s.is_timed());
+        assert_eq!(s.num_points(), 5);
+    }
+
+    #[test]
+    fn bare_array_is_accepted() {
+        let d = parse_line("[[[1,2],[3,4]]]").unwrap();
+        assert_eq!(d.num_points(), 2);
+        assert_eq!(d.word, None);
+    }
+
+    #[test]
+    fn round_trip_keeps_strokes() {
+        for line in [RAW, SIMPLE] {
+            let d = parse_line(line).unwrap();
+            let again = parse_line(&to_line(&d)).unwrap();
+            assert_eq!(d, again);
+        }
+    }
+
+    #[test]
+    fn bad_lines_say_what_is_wrong() {
+        let cases: &[(&str, NdjsonError)] = &[
+            ("{", NdjsonError::Json(String::new())),
+            ("{\"word\":\"x\"}", NdjsonError::NoDrawing),
+            ("{\"drawing\":5}", NdjsonError::NotStrokes),
+            ("[[[1,2]]]", NdjsonError::StrokeShape { stroke: 0 }),
+            ("[[[1,2],[3]]]", NdjsonError::LengthMismatch { stroke: 0, x: 2, what: "y", n: 1 }),
+            ("[[[1,\"a\"],[3,4]]]", NdjsonError::NotANumber { stroke: 0, point: 1, what: "x" }),
+            ("[[[1,1e300],[3,4]]]", NdjsonError::OutOfRange { stroke: 0, point: 1, what: "x", value: 1e300 }),
+            ("[]", NdjsonError::Empty),
+            ("[[[],[]]]", NdjsonError::Empty),
+            ("[[[1],[2]],[[1],[2],[3]]]", NdjsonError::MixedTiming),
+        ];
+        for (line, want) in cases {
+            let got = parse_line(line).unwrap_err();
+            match (want, &got) {
+                (NdjsonError::Json(_), NdjsonError::Json(_)) => {}
+                _ => assert_eq!(&got, want, "line {line}"),
+            }
+            assert!(!got.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn huge_drawings_are_refused_quickly() {
+        let n = MAX_POINTS + 1;
+        let xs: Vec<String> = (0..n).map(|i| (i % 256).to_string()).collect();
+        let line = format!("[[[{0}],[{0}]]]", xs.join(","));
+        assert_eq!(parse_line(&line).unwrap_err(), NdjsonError::TooManyPoints(n));
+    }
+
+    #[test]
+    fn parse_lines_numbers_from_one_and_skips_blanks() {
+        let text = format!("{SIMPLE}\n\n{{bad\n{RAW}\n");
+        let got: Vec<(usize, bool)> = parse_lines(&text).map(|(n, r)| (n, r.is_ok())).collect();
+        assert_eq!(got, vec![(1, true), (3, false), (4, true)]);
+    }
+}
