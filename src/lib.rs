@@ -2,8 +2,14 @@
 //!
 //! - [`nn`]: the one LSTM (forward, streaming step, BPTT) and its neighbours.
 //! - [`sketch`]: doodles — drawings, Quick, Draw! files, normalisation, rendering.
+//! - [`caption`]: photos — decoding with limits, and the captioner.
+//! - [`app`]: the desktop app (egui); [`cli`]: the command line. Both are
+//!   shells over the library above.
 //! - [`fsutil`]: crash-safe file writing.
 
+pub mod app;
+pub mod caption;
+pub mod cli;
 pub mod fsutil;
 pub mod nn;
 pub mod sketch;

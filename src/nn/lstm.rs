@@ -91,7 +91,12 @@ impl LstmParams {
     /// oracle the fast paths are tested against.
     pub fn step(&self, x: &[f32], state: &mut LstmState, tap: bool) -> Option<GateTap> {
         let (ni, nh) = (self.input_size, self.hidden_size);
-        assert_eq!(x.len(), ni, "lstm step: input has {} values, expected {ni}", x.len());
+        assert_eq!(
+            x.len(),
+            ni,
+            "lstm step: input has {} values, expected {ni}",
+            x.len()
+        );
         // z = W_ih·x + W_hh·h + b, the pre-activations of all four gates at once.
         let mut z = vec![0.0f32; 4 * nh];
         for (r, zr) in z.iter_mut().enumerate() {

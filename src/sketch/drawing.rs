@@ -168,9 +168,20 @@ impl Recorder {
         if !x.is_finite() || !y.is_finite() {
             return; // a broken input event must not poison the drawing
         }
-        let t0 = *self.t0.get_or_insert_with(|| time_s - self.last_t_ms() / 1000.0);
+        let t0 = match self.t0 {
+            Some(t0) => t0,
+            None => {
+                let t0 = time_s - self.last_t_ms() / 1000.0;
+                self.t0 = Some(t0);
+                t0
+            }
+        };
         let t = ((time_s - t0) * 1000.0).max(0.0).round();
-        let stroke = self.drawing.strokes.last_mut().expect("pen_down pushes a stroke");
+        let stroke = self
+            .drawing
+            .strokes
+            .last_mut()
+            .expect("pen_down pushes a stroke");
         if let Some(last) = stroke.points.last()
             && last.x == x
             && last.y == y
@@ -183,7 +194,10 @@ impl Recorder {
     /// The timestamp of the last recorded point, so drawing on top of an
     /// opened, timed drawing continues its clock instead of restarting it.
     fn last_t_ms(&self) -> f64 {
-        self.drawing.points().filter_map(|p| p.t).fold(0.0, f64::max)
+        self.drawing
+            .points()
+            .filter_map(|p| p.t)
+            .fold(0.0, f64::max)
     }
 
     /// Removes the last stroke; returns it so it can be restored.
@@ -228,7 +242,14 @@ mod tests {
         assert_eq!(d.strokes[0].points.len(), 2);
         assert_eq!(d.strokes[0].points[0].t, Some(0.0));
         assert_eq!(d.strokes[0].points[1].t, Some(50.0));
-        assert_eq!(d.strokes[1].points[0], Point { x: 5.0, y: 6.0, t: Some(500.0) });
+        assert_eq!(
+            d.strokes[1].points[0],
+            Point {
+                x: 5.0,
+                y: 6.0,
+                t: Some(500.0)
+            }
+        );
         assert!(d.is_timed());
     }
 

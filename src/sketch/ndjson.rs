@@ -84,7 +84,11 @@ pub fn parse_line(line: &str) -> Result<Drawing, NdjsonError> {
         _ => return Err(NdjsonError::NotStrokes),
     };
     let strokes = parse_strokes(strokes_value)?;
-    let drawing = Drawing { strokes, word, key_id };
+    let drawing = Drawing {
+        strokes,
+        word,
+        key_id,
+    };
     if drawing.is_empty() {
         return Err(NdjsonError::Empty);
     }
@@ -108,16 +112,22 @@ fn parse_strokes(value: &Value) -> Result<Vec<Stroke>, NdjsonError> {
         if *timed.get_or_insert(has_t) != has_t {
             return Err(NdjsonError::MixedTiming);
         }
-        let xs = parts[0].as_array().ok_or(NdjsonError::StrokeShape { stroke: si })?;
+        let xs = parts[0]
+            .as_array()
+            .ok_or(NdjsonError::StrokeShape { stroke: si })?;
         total += xs.len();
         if total > MAX_POINTS {
             return Err(NdjsonError::TooManyPoints(count_points(arr)));
         }
-        let ys = parts[1].as_array().ok_or(NdjsonError::StrokeShape { stroke: si })?;
+        let ys = parts[1]
+            .as_array()
+            .ok_or(NdjsonError::StrokeShape { stroke: si })?;
         check_len(si, xs.len(), "y", ys.len())?;
         let ts = match parts.get(2) {
             Some(t) => {
-                let t = t.as_array().ok_or(NdjsonError::StrokeShape { stroke: si })?;
+                let t = t
+                    .as_array()
+                    .ok_or(NdjsonError::StrokeShape { stroke: si })?;
                 check_len(si, xs.len(), "t", t.len())?;
                 Some(t)
             }
@@ -161,7 +171,11 @@ fn number(v: &Value, stroke: usize, point: usize, what: &'static str) -> Result<
     let value = v
         .as_f64()
         .filter(|f| f.is_finite())
-        .ok_or(NdjsonError::NotANumber { stroke, point, what })?;
+        .ok_or(NdjsonError::NotANumber {
+            stroke,
+            point,
+            what,
+        })?;
     if value.abs() > MAX_COORD && what != "t" {
         return Err(NdjsonError::OutOfRange {
             stroke,
@@ -243,7 +257,14 @@ mod tests {
         assert_eq!(d.word.as_deref(), Some("cat"));
         assert_eq!(d.key_id.as_deref(), Some("123"));
         assert_eq!(d.strokes.len(), 2);
-        assert_eq!(d.strokes[0].points[0], Point { x: 10.5, y: 1.0, t: Some(0.0) });
+        assert_eq!(
+            d.strokes[0].points[0],
+            Point {
+                x: 10.5,
+                y: 1.0,
+                t: Some(0.0)
+            }
+        );
         assert!(d.is_timed());
         let s = parse_line(SIMPLE).unwrap();
         assert!(!s.is_timed());
@@ -273,9 +294,32 @@ mod tests {
             ("{\"word\":\"x\"}", NdjsonError::NoDrawing),
             ("{\"drawing\":5}", NdjsonError::NotStrokes),
             ("[[[1,2]]]", NdjsonError::StrokeShape { stroke: 0 }),
-            ("[[[1,2],[3]]]", NdjsonError::LengthMismatch { stroke: 0, x: 2, what: "y", n: 1 }),
-            ("[[[1,\"a\"],[3,4]]]", NdjsonError::NotANumber { stroke: 0, point: 1, what: "x" }),
-            ("[[[1,1e300],[3,4]]]", NdjsonError::OutOfRange { stroke: 0, point: 1, what: "x", value: 1e300 }),
+            (
+                "[[[1,2],[3]]]",
+                NdjsonError::LengthMismatch {
+                    stroke: 0,
+                    x: 2,
+                    what: "y",
+                    n: 1,
+                },
+            ),
+            (
+                "[[[1,\"a\"],[3,4]]]",
+                NdjsonError::NotANumber {
+                    stroke: 0,
+                    point: 1,
+                    what: "x",
+                },
+            ),
+            (
+                "[[[1,1e300],[3,4]]]",
+                NdjsonError::OutOfRange {
+                    stroke: 0,
+                    point: 1,
+                    what: "x",
+                    value: 1e300,
+                },
+            ),
             ("[]", NdjsonError::Empty),
             ("[[[],[]]]", NdjsonError::Empty),
             ("[[[1],[2]],[[1],[2],[3]]]", NdjsonError::MixedTiming),
@@ -295,7 +339,10 @@ mod tests {
         let n = MAX_POINTS + 1;
         let xs: Vec<String> = (0..n).map(|i| (i % 256).to_string()).collect();
         let line = format!("[[[{0}],[{0}]]]", xs.join(","));
-        assert_eq!(parse_line(&line).unwrap_err(), NdjsonError::TooManyPoints(n));
+        assert_eq!(
+            parse_line(&line).unwrap_err(),
+            NdjsonError::TooManyPoints(n)
+        );
     }
 
     #[test]

@@ -58,7 +58,10 @@ pub fn grid_image(drawings: &[Drawing], cols: usize, style: &Style) -> RgbaImage
         Rgba(style.paper),
     );
     for (i, d) in drawings.iter().enumerate() {
-        let (cx, cy) = ((i % cols) as u32 * style.size, (i / cols) as u32 * style.size);
+        let (cx, cy) = (
+            (i % cols) as u32 * style.size,
+            (i / cols) as u32 * style.size,
+        );
         draw_into(&mut img, cx, cy, d, style);
     }
     img
@@ -113,11 +116,11 @@ fn stamp_segment(
                 continue;
             }
             let pixel = img.get_pixel_mut(cx + x, cy + y);
-            for k in 0..3 {
-                let old = pixel.0[k] as f32;
-                let new = old + (ink[k] as f32 - old) * cover;
+            for (channel, &target) in pixel.0.iter_mut().zip(&ink).take(3) {
+                let old = *channel as f32;
+                let new = old + (target as f32 - old) * cover;
                 // Keep the darker value so overlapping segments don't lighten.
-                pixel.0[k] = new.round().min(old) as u8;
+                *channel = new.round().min(old) as u8;
             }
         }
     }
@@ -140,7 +143,10 @@ pub fn grid_svg(drawings: &[Drawing], cols: usize, style: &Style) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#
     );
     let [r, g, b, _] = style.paper;
-    let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="rgb({r},{g},{b})"/>"#);
+    let _ = writeln!(
+        s,
+        r#"<rect width="100%" height="100%" fill="rgb({r},{g},{b})"/>"#
+    );
     let [r, g, b, _] = style.ink;
     let _ = writeln!(
         s,
@@ -150,7 +156,10 @@ pub fn grid_svg(drawings: &[Drawing], cols: usize, style: &Style) -> String {
     for (i, d) in drawings.iter().enumerate() {
         let Some(bounds) = d.bounds() else { continue };
         let map = fit(bounds, style.size as f32, style.margin);
-        let (ox, oy) = ((i % cols) as f32 * style.size as f32, (i / cols) as f32 * style.size as f32);
+        let (ox, oy) = (
+            (i % cols) as f32 * style.size as f32,
+            (i / cols) as f32 * style.size as f32,
+        );
         for stroke in &d.strokes {
             let mut pts = String::new();
             for p in &stroke.points {
@@ -196,7 +205,10 @@ mod tests {
         let img = grid_image(&[diagonal(), diagonal(), diagonal()], 2, &Style::default());
         assert_eq!(img.dimensions(), (512, 512));
         assert!(img.get_pixel(256 + 128, 128).0[0] < 128);
-        assert!(img.get_pixel(256 + 128, 256 + 128).0[0] > 200, "fourth cell is empty");
+        assert!(
+            img.get_pixel(256 + 128, 256 + 128).0[0] > 200,
+            "fourth cell is empty"
+        );
     }
 
     #[test]

@@ -103,8 +103,17 @@ mod tests {
     fn rdp_drops_collinear_and_small_wiggles() {
         let line = pts(&[(0.0, 0.0), (1.0, 0.5), (2.0, 0.0), (3.0, 1.0), (10.0, 0.0)]);
         assert_eq!(rdp(&line, 2.0), pts(&[(0.0, 0.0), (10.0, 0.0)]));
-        let corner = pts(&[(0.0, 0.0), (5.0, 0.0), (10.0, 0.0), (10.0, 5.0), (10.0, 10.0)]);
-        assert_eq!(rdp(&corner, 2.0), pts(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)]));
+        let corner = pts(&[
+            (0.0, 0.0),
+            (5.0, 0.0),
+            (10.0, 0.0),
+            (10.0, 5.0),
+            (10.0, 10.0),
+        ]);
+        assert_eq!(
+            rdp(&corner, 2.0),
+            pts(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)])
+        );
     }
 
     #[test]
@@ -112,8 +121,16 @@ mod tests {
         let mut d = Drawing::default();
         d.strokes.push(Stroke {
             points: vec![
-                Point { x: 100.0, y: 50.0, t: Some(0.0) },
-                Point { x: 300.0, y: 150.0, t: Some(10.0) },
+                Point {
+                    x: 100.0,
+                    y: 50.0,
+                    t: Some(0.0),
+                },
+                Point {
+                    x: 300.0,
+                    y: 150.0,
+                    t: Some(10.0),
+                },
             ],
         });
         let s = simplify(&d);
@@ -125,7 +142,9 @@ mod tests {
     #[test]
     fn single_dot_survives() {
         let d = Drawing {
-            strokes: vec![Stroke { points: pts(&[(7.0, 7.0)]) }],
+            strokes: vec![Stroke {
+                points: pts(&[(7.0, 7.0)]),
+            }],
             ..Default::default()
         };
         assert_eq!(simplify(&d).strokes[0].points, pts(&[(0.0, 0.0)]));

@@ -1,0 +1,223 @@
+//! The drawing canvas: pointer, pen or touch input becomes strokes of timed
+//! points (through [`Recorder`], the same type a replayed file goes
+//! through), painted smoothly.
+//!
+//! Terms: **canvas units** are the drawing's own coordinates, a square of
+//! [`CANVAS_UNITS`] a side mapped onto the largest square that fits the
+//! panel, so a drawing keeps its shape whatever the window size. Saved
+//! drawings are in these units (Quick, Draw!'s raw format is canvas pixels).
+
+use crate::sketch::{Drawing, Point, Recorder, Stroke};
+use egui::{Color32, Pos2, Rect, Sense, Shape, Vec2, emath::RectTransform};
+
+/// The side of the canvas in canvas units.
+pub const CANVAS_UNITS: f32 = 512.0;
+
+/// The canvas and its view settings.
+pub struct Canvas {
+    pub recorder: Recorder,
+    /// Brush width in canvas units.
+    pub brush: f32,
+    /// Strokes drawn over the user's, in another colour (a model's
+    /// continuation); not part of the user's drawing.
+    pub overlay: Vec<Stroke>,
+    /// Canvas-unit point to mark (the inspector hovers a time step).
+    pub highlight: Option<Pos2>,
+    /// Where the canvas was last painted, in screen points (tests aim at it).
+    pub rect: Rect,
+    /// Set when the drawing changed this frame.
+    changed: bool,
+}
+
+impl Default for Canvas {
+    fn default() -> Self {
+        Self {
+            recorder: Recorder::new(),
+            brush: 6.0,
+            overlay: Vec::new(),
+            highlight: None,
+            rect: Rect::NOTHING,
+            changed: false,
+        }
+    }
+}
+
+impl Canvas {
+    pub fn drawing(&self) -> &Drawing {
+        self.recorder.drawing()
+    }
+
+    /// True once after every change to the drawing (for autosave and live guesses).
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    pub fn undo(&mut self) {
+        // The overlay hangs off the user's last stroke, so undo removes it first.
+        if !self.overlay.is_empty() {
+            self.overlay.clear();
+        } else if self.recorder.undo().is_some() {
+            self.changed = true;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.recorder.clear();
+        self.overlay.clear();
+        self.changed = true;
+    }
+
+    /// Shows an opened drawing, scaled and centred into the canvas.
+    pub fn load(&mut self, drawing: &Drawing) {
+        self.recorder.set_drawing(fit_to_canvas(drawing));
+        self.overlay.clear();
+        self.changed = true;
+    }
+
+    /// Paints the canvas into the available space and records input.
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> egui::Response {
+        let side = ui.available_width().min(ui.available_height()).max(64.0);
+        let (response, painter) = ui.allocate_painter(Vec2::splat(side), Sense::click_and_drag());
+        let rect = response.rect;
+        self.rect = rect;
+        let to_screen = RectTransform::from_to(
+            Rect::from_min_size(Pos2::ZERO, Vec2::splat(CANVAS_UNITS)),
+            rect,
+        );
+        let from_screen = to_screen.inverse();
+        let now = ui.input(|i| i.time);
+
+        if response.drag_started() {
+            let start = response.interact_pointer_pos();
+            // egui reports a drag only past a threshold: start the stroke at the press point.
+            let origin = ui.input(|i| i.pointer.press_origin()).or(start);
+            if let Some(p) = origin {
+                let c = from_screen * p;
+                self.recorder.pen_down(c.x, c.y, now);
+            }
+        }
+        if response.dragged()
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            let c = from_screen * p;
+            self.recorder.pen_move(c.x, c.y, now);
+            self.changed = true;
+        }
+        if response.drag_stopped() {
+            self.recorder.pen_up();
+            self.changed = true;
+        }
+        if response.clicked()
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            // A tap is a one-point stroke (a dot), as in Quick, Draw!.
+            let c = from_screen * p;
+            self.recorder.pen_down(c.x, c.y, now);
+            self.recorder.pen_up();
+            self.changed = true;
+        }
+
+        let visuals = ui.visuals();
+        painter.rect_filled(rect, 4.0, visuals.extreme_bg_color);
+        painter.rect_stroke(
+            rect,
+            4.0,
+            visuals.widgets.noninteractive.bg_stroke,
+            egui::StrokeKind::Inside,
+        );
+        let scale = rect.width() / CANVAS_UNITS;
+        let ink = visuals.strong_text_color();
+        let width = self.brush * scale;
+        for stroke in &self.recorder.drawing().strokes {
+            paint_stroke(&painter, &stroke.points, to_screen, width, ink);
+        }
+        let overlay_ink = Color32::from_rgb(230, 110, 20);
+        for stroke in &self.overlay {
+            paint_stroke(&painter, &stroke.points, to_screen, width, overlay_ink);
+        }
+        if let Some(h) = self.highlight {
+            painter.circle_stroke(
+                to_screen * h,
+                width * 1.5 + 4.0,
+                (2.0, Color32::from_rgb(220, 40, 40)),
+            );
+        }
+        response
+    }
+}
+
+fn paint_stroke(
+    painter: &egui::Painter,
+    points: &[Point],
+    to_screen: RectTransform,
+    width: f32,
+    color: Color32,
+) {
+    let pts: Vec<Pos2> = points
+        .iter()
+        .map(|p| to_screen * Pos2::new(p.x, p.y))
+        .collect();
+    match pts.len() {
+        0 => {}
+        1 => {
+            painter.circle_filled(pts[0], width / 2.0, color);
+        }
+        _ => {
+            // Round caps: a line alone would end square and look jagged at corners.
+            painter.circle_filled(pts[0], width / 2.0, color);
+            painter.circle_filled(*pts.last().unwrap(), width / 2.0, color);
+            painter.add(Shape::line(pts, egui::Stroke::new(width, color)));
+        }
+    }
+}
+
+/// Scales a drawing from any frame (Quick, Draw! raw pixels, the 0–255
+/// simplified box) to fill the canvas with a margin, keeping its aspect and
+/// timestamps.
+pub fn fit_to_canvas(d: &Drawing) -> Drawing {
+    let Some(b) = d.bounds() else {
+        return d.clone();
+    };
+    let margin = CANVAS_UNITS * 0.08;
+    let side = b.width().max(b.height()).max(1.0);
+    let scale = (CANVAS_UNITS - 2.0 * margin) / side;
+    let ox = (CANVAS_UNITS - b.width() * scale) / 2.0;
+    let oy = (CANVAS_UNITS - b.height() * scale) / 2.0;
+    d.map_points(|p| Point {
+        x: (p.x - b.min_x) * scale + ox,
+        y: (p.y - b.min_y) * scale + oy,
+        t: p.t,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_to_canvas_centres_and_keeps_time() {
+        let d = Drawing {
+            strokes: vec![Stroke {
+                points: vec![
+                    Point {
+                        x: 0.0,
+                        y: 0.0,
+                        t: Some(0.0),
+                    },
+                    Point {
+                        x: 255.0,
+                        y: 100.0,
+                        t: Some(20.0),
+                    },
+                ],
+            }],
+            ..Default::default()
+        };
+        let f = fit_to_canvas(&d);
+        let b = f.bounds().unwrap();
+        assert!((b.min_x - CANVAS_UNITS * 0.08).abs() < 1e-3);
+        assert!((b.max_x - CANVAS_UNITS * 0.92).abs() < 1e-3);
+        assert!(((b.min_y + b.max_y) / 2.0 - CANVAS_UNITS / 2.0).abs() < 1e-3);
+        assert_eq!(f.strokes[0].points[1].t, Some(20.0));
+    }
+}

@@ -1,0 +1,145 @@
+//! The worker thread: owns everything slow (decoding photos, file I/O, and
+//! the models as they arrive), so the UI thread only draws and collects input.
+//!
+//! Terms: a **job** goes from the UI to the worker over a channel; a
+//! **reply** comes back and the worker wakes the UI with `request_repaint`.
+//! Every job that produces something the user waits for carries a
+//! **generation** number; the UI drops replies whose generation is no longer
+//! the current one (the user opened another photo meanwhile).
+
+use crate::caption::image_io::{self, Photo};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// The largest side of the copy of a photo the UI shows.
+pub const DISPLAY_SIDE: u32 = 2048;
+
+/// Where a photo comes from.
+#[derive(Debug, Clone)]
+pub enum PhotoSource {
+    File(PathBuf),
+    /// The system clipboard, read on the worker (it can take a while on X11).
+    Clipboard,
+}
+
+/// Work for the worker.
+#[derive(Debug)]
+pub enum Job {
+    LoadPhoto {
+        generation: u64,
+        source: PhotoSource,
+    },
+    /// Write `bytes` to `path` atomically; `what` names it in messages.
+    WriteFile {
+        path: PathBuf,
+        bytes: Vec<u8>,
+        what: String,
+    },
+}
+
+/// A photo ready for the UI.
+#[derive(Debug, Clone)]
+pub struct LoadedPhoto {
+    pub photo: Photo,
+    /// A copy at most [`DISPLAY_SIDE`] a side, for the texture.
+    pub display: image::RgbImage,
+}
+
+/// What the worker sends back.
+#[derive(Debug)]
+pub enum Reply {
+    Photo {
+        generation: u64,
+        result: Result<Box<LoadedPhoto>, String>,
+    },
+    Written {
+        what: String,
+        result: Result<PathBuf, String>,
+    },
+}
+
+/// The UI's handle on the worker thread. Dropping it ends the thread.
+pub struct Worker {
+    jobs: Sender<Job>,
+    replies: Receiver<Reply>,
+}
+
+impl Worker {
+    /// Starts the worker; `wake` is called after every reply (the app passes
+    /// `ctx.request_repaint`).
+    pub fn spawn(wake: impl Fn() + Send + 'static) -> Self {
+        let (jobs, job_rx) = channel::<Job>();
+        let (reply_tx, replies) = channel::<Reply>();
+        std::thread::Builder::new()
+            .name("rnn-studio-worker".into())
+            .spawn(move || {
+                for job in job_rx {
+                    let reply = run(job);
+                    if reply_tx.send(reply).is_err() {
+                        break; // the UI is gone
+                    }
+                    wake();
+                }
+            })
+            .expect("spawning the worker thread");
+        Self { jobs, replies }
+    }
+
+    pub fn send(&self, job: Job) {
+        // A send only fails when the worker died; the UI keeps running without it.
+        let _ = self.jobs.send(job);
+    }
+
+    /// The next reply, if one is waiting.
+    pub fn try_recv(&self) -> Option<Reply> {
+        self.replies.try_recv().ok()
+    }
+
+    /// Waits up to `timeout` for the next reply (tests and the CLI).
+    pub fn recv_timeout(&self, timeout: std::time::Duration) -> Option<Reply> {
+        self.replies.recv_timeout(timeout).ok()
+    }
+}
+
+fn run(job: Job) -> Reply {
+    match job {
+        Job::LoadPhoto { generation, source } => Reply::Photo {
+            generation,
+            result: load_photo(source).map(Box::new),
+        },
+        Job::WriteFile { path, bytes, what } => Reply::Written {
+            what,
+            result: crate::fsutil::write_atomic(&path, &bytes)
+                .map(|()| path.clone())
+                .map_err(|e| format!("{}: {e}", path.display())),
+        },
+    }
+}
+
+fn load_photo(source: PhotoSource) -> Result<LoadedPhoto, String> {
+    let photo = match source {
+        PhotoSource::File(path) => image_io::load_image(&path),
+        PhotoSource::Clipboard => return clipboard_photo(),
+    }
+    .map_err(|e| e.to_string())?;
+    let display = image_io::thumbnail(&photo.image, DISPLAY_SIDE);
+    Ok(LoadedPhoto { photo, display })
+}
+
+fn clipboard_photo() -> Result<LoadedPhoto, String> {
+    let mut clipboard =
+        arboard::Clipboard::new().map_err(|e| format!("clipboard: not available ({e})"))?;
+    let photo = match clipboard.get_image() {
+        Ok(img) => image_io::from_rgba(img.width, img.height, &img.bytes, "clipboard"),
+        // Some apps put a copied file's path on the clipboard instead of pixels.
+        Err(_) => match clipboard.get_text() {
+            Ok(text) if std::path::Path::new(text.trim()).is_file() => {
+                image_io::load_image(std::path::Path::new(text.trim()))
+            }
+            _ => return Err("clipboard: no image to paste".into()),
+        },
+    }
+    .map_err(|e| e.to_string())?;
+    let display = image_io::thumbnail(&photo.image, DISPLAY_SIDE);
+    Ok(LoadedPhoto { photo, display })
+}

@@ -1,0 +1,3 @@
+//! Photos in, captions out: [`image_io`] decodes photos with limits.
+
+pub mod image_io;

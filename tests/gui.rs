@@ -1,0 +1,293 @@
+//! GUI tests of the real app panels with egui_kittest: drawing on the
+//! canvas, undo, clear, tabs, photo loading, and a snapshot of each tab.
+
+use egui::{Key, Modifiers, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use rnn_studio::app::files::NoPicker;
+use rnn_studio::app::{AppOptions, StudioApp, Tab};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn app() -> StudioApp {
+    StudioApp::new(AppOptions {
+        picker: Arc::new(NoPicker),
+        state_dir: None,
+    })
+}
+
+fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
+    Harness::builder()
+        .with_size([1000.0, 700.0])
+        .build_ui_state(|ui, app: &mut StudioApp| app.show(ui), app)
+}
+
+/// Drags the pointer across the canvas along a zig-zag, like a user drawing.
+fn draw_stroke(h: &mut Harness<'_, StudioApp>, from: (f32, f32), to: (f32, f32)) {
+    let rect = h.state().sketch.canvas.rect;
+    assert!(rect.width() > 100.0, "canvas was laid out: {rect:?}");
+    let at = |u: f32, v: f32| {
+        Pos2::new(
+            rect.left() + u * rect.width(),
+            rect.top() + v * rect.height(),
+        )
+    };
+    let start = at(from.0, from.1);
+    h.hover_at(start);
+    h.run();
+    h.drag_at(start);
+    h.run();
+    for k in 1..=10 {
+        let s = k as f32 / 10.0;
+        let u = from.0 + (to.0 - from.0) * s;
+        let v = from.1 + (to.1 - from.1) * s + if k % 2 == 0 { 0.03 } else { -0.03 };
+        h.hover_at(at(u, v));
+        h.run();
+    }
+    h.drop_at(at(to.0, to.1));
+    h.run();
+}
+
+/// Steps the harness until the worker has answered the photo request.
+fn wait_for_photo(h: &mut Harness<'_, StudioApp>) {
+    let t = Instant::now();
+    while h.state().caption.loading.is_some() {
+        assert!(t.elapsed() < Duration::from_secs(20), "photo never arrived");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run();
+}
+
+#[test]
+fn dragging_adds_exactly_one_stroke_and_ctrl_z_removes_it() {
+    let mut h = harness(app());
+    h.run();
+    draw_stroke(&mut h, (0.2, 0.3), (0.8, 0.6));
+    let d = h.state().sketch.canvas.drawing().clone();
+    assert_eq!(d.strokes.len(), 1, "one drag, one stroke");
+    assert!(
+        d.strokes[0].points.len() >= 8,
+        "{} points",
+        d.strokes[0].points.len()
+    );
+    assert!(d.is_timed(), "canvas records timestamps");
+    // The stroke starts where the press happened, not past the drag threshold.
+    let first = d.strokes[0].points[0];
+    let units = rnn_studio::app::canvas::CANVAS_UNITS;
+    assert!(
+        (first.x / units - 0.2).abs() < 0.02 && (first.y / units - 0.3).abs() < 0.02,
+        "{first:?}"
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(
+        h.state().sketch.canvas.drawing().strokes.is_empty(),
+        "Ctrl+Z removed the stroke"
+    );
+}
+
+#[test]
+fn undo_button_and_clear() {
+    let mut h = harness(app());
+    h.run();
+    draw_stroke(&mut h, (0.1, 0.1), (0.5, 0.5));
+    draw_stroke(&mut h, (0.5, 0.1), (0.9, 0.5));
+    draw_stroke(&mut h, (0.2, 0.8), (0.8, 0.8));
+    assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 3);
+    h.get_by_label("Undo").click();
+    h.run();
+    assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 2);
+    h.get_by_label("Clear").click();
+    h.run();
+    assert!(h.state().sketch.canvas.drawing().is_empty());
+}
+
+#[test]
+fn tabs_switch_by_click_and_shortcut() {
+    let mut h = harness(app());
+    h.run();
+    assert_eq!(h.state().tab, Tab::Sketch);
+    h.get_by_label("Caption").click();
+    h.run();
+    assert_eq!(h.state().tab, Tab::Caption);
+    h.get_by_label("About").click();
+    h.run();
+    assert_eq!(h.state().tab, Tab::About);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num1);
+    h.run();
+    assert_eq!(h.state().tab, Tab::Sketch);
+}
+
+#[test]
+fn a_bad_photo_keeps_the_previous_one_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/photos/chelsea_small.jpg"
+    );
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").unwrap();
+    let text = dir.path().join("notes.jpg");
+    std::fs::write(&text, b"this is not a photo").unwrap();
+
+    let mut h = harness(app());
+    h.state_mut().tab = Tab::Caption;
+    h.run();
+    for path in [
+        good.to_string(),
+        empty.display().to_string(),
+        text.display().to_string(),
+    ] {
+        h.get_by_role(egui::accesskit::Role::TextInput).click();
+        h.run();
+        h.get_by_role(egui::accesskit::Role::TextInput)
+            .type_text(&path);
+        h.run();
+        assert_eq!(
+            h.state().caption.path_field,
+            path,
+            "typed into the path field"
+        );
+        h.get_by_label("Open path").click();
+        h.step(); // the spinner keeps repainting until the worker answers
+        wait_for_photo(&mut h);
+        // Clear the field for the next path.
+        h.state_mut().caption.path_field.clear();
+        h.run();
+        let shown =
+            h.state().caption.shown.as_ref().unwrap_or_else(|| {
+                panic!("photo stays shown; error {:?}", h.state().caption.error)
+            });
+        assert_eq!(shown.name, "chelsea_small.jpg");
+        assert_eq!(shown.size, [320, 213]);
+    }
+    let err = h.state().caption.error.clone().expect("an error is shown");
+    assert!(
+        err.contains("notes.jpg") && err.contains("not an image"),
+        "{err}"
+    );
+}
+
+#[test]
+fn snapshots_of_each_tab() {
+    let mut h = harness(app());
+    h.run();
+    draw_stroke(&mut h, (0.2, 0.5), (0.8, 0.5));
+    draw_stroke(&mut h, (0.5, 0.2), (0.5, 0.8));
+    h.remove_cursor();
+    h.run();
+    h.snapshot("sketch_tab");
+
+    h.state_mut().tab = Tab::Caption;
+    h.run();
+    let good = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/photos/chelsea_small.jpg"
+    );
+    let c = h
+        .state_mut()
+        .caption
+        .request(rnn_studio::app::worker::PhotoSource::File(good.into()));
+    h.state_mut().run_command(c);
+    wait_for_photo(&mut h);
+    h.snapshot("caption_tab");
+
+    h.state_mut().tab = Tab::About;
+    h.run();
+    h.snapshot("about_tab");
+}
+
+/// Waits until the worker reports a written file in the status bar.
+fn wait_for_status(h: &mut Harness<'_, StudioApp>, needle: &str) {
+    let t = Instant::now();
+    while !h.state().status.contains(needle) {
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "status never said {needle:?}: {:?}",
+            h.state().status
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+}
+
+#[test]
+fn saved_drawing_opens_back_with_the_same_strokes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.ndjson");
+    let mut h = harness(app());
+    h.run();
+    draw_stroke(&mut h, (0.2, 0.3), (0.8, 0.6));
+    draw_stroke(&mut h, (0.3, 0.8), (0.6, 0.2));
+    let drawn = h.state().sketch.canvas.drawing().clone();
+    h.state_mut()
+        .use_path(rnn_studio::app::files::Purpose::SaveDrawing, path.clone());
+    wait_for_status(&mut h, "drawing written");
+
+    let mut other = harness(app());
+    other.run();
+    other.state_mut().open_drawing(&path);
+    other.run();
+    let opened = other.state().sketch.canvas.drawing().clone();
+    assert_eq!(opened.strokes.len(), 2);
+    // The file holds exactly what was drawn.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let saved = rnn_studio::sketch::ndjson::parse_line(text.trim()).unwrap();
+    assert_eq!(saved.strokes, drawn.strokes);
+    // Opening fits the drawing to the canvas: same shape up to rounding in the 0-255 frame.
+    let a = rnn_studio::sketch::simplify::simplify(&drawn);
+    let b = rnn_studio::sketch::simplify::simplify(&opened);
+    assert_eq!(a.strokes.len(), b.strokes.len());
+    for (pa, pb) in a.points().zip(b.points()) {
+        assert!(
+            (pa.x - pb.x).abs() <= 1.0 && (pa.y - pb.y).abs() <= 1.0,
+            "{pa:?} vs {pb:?}"
+        );
+    }
+    assert_eq!(a.num_points(), b.num_points());
+    let times = |d: &rnn_studio::sketch::Drawing| d.points().map(|p| p.t).collect::<Vec<_>>();
+    assert_eq!(
+        times(&drawn),
+        times(&opened),
+        "timestamps survive the round trip"
+    );
+}
+
+#[test]
+fn quickdraw_files_open_scaled_to_the_canvas_and_bad_files_keep_the_drawing() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/quickdraw/sample.ndjson"
+    );
+    let mut h = harness(app());
+    h.run();
+    h.state_mut().open_drawing(std::path::Path::new(fixture));
+    h.run();
+    let d = h.state().sketch.canvas.drawing().clone();
+    assert_eq!(d.word.as_deref(), Some("cat"));
+    assert_eq!(d.strokes.len(), 15);
+    let b = d.bounds().unwrap();
+    let units = rnn_studio::app::canvas::CANVAS_UNITS;
+    assert!(
+        b.min_x >= 0.0 && b.max_x <= units && b.min_y >= 0.0 && b.max_y <= units,
+        "{b:?}"
+    );
+    assert!(
+        b.width().max(b.height()) > units * 0.8,
+        "fills the canvas: {b:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ndjson");
+    std::fs::write(&bad, "{\"drawing\": [[[1,2],[3]]]}\n").unwrap();
+    h.state_mut().open_drawing(&bad);
+    h.run();
+    assert_eq!(h.state().sketch.canvas.drawing(), &d, "the drawing stays");
+    let status = &h.state().status;
+    assert!(
+        status.contains("bad.ndjson:1:") && status.contains("y has 1"),
+        "{status}"
+    );
+}
