@@ -1,9 +1,11 @@
-//! The command line: a thin shell over the library. Only this module knows
-//! about flags; it parses them, calls library functions, prints, and turns
-//! the outcome into an exit code (0 all good, 1 some inputs were bad, 2 usage
-//! error or a file that could not be opened).
+//! The command line: a thin shell over the library, one file per subcommand.
+//! Only this module knows about flags; it parses them, calls library
+//! functions, prints, and turns the outcome into an exit code (0 all good,
+//! 1 some inputs were bad, 2 usage error or a file that could not be opened).
 
-use clap::{Parser, Subcommand};
+pub mod bench;
+
+use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
 /// Recurrent networks at work: doodle recognition, sketch-rnn drawing,
@@ -18,9 +20,77 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Measure speed: medians of repeated runs, in ms, with baselines measured in the same run.
+    Bench(BenchArgs),
+}
+
+/// Which benchmark to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchWhich {
+    /// The fused LSTM against composed candle (training step, streaming step).
+    Lstm,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    pub which: BenchWhich,
+    /// Print one JSON object per case.
+    #[arg(long)]
+    pub json: bool,
+    /// Timed runs per case (after a warm-up run).
+    #[arg(long, default_value_t = 7)]
+    pub runs: usize,
+    /// Skip the slow baselines (composed candle takes seconds per run).
+    #[arg(long)]
+    pub no_baseline: bool,
+}
 
 /// Runs one subcommand.
 pub fn run(command: Command) -> ExitCode {
-    match command {}
+    let result = match command {
+        Command::Bench(args) => run_bench(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("rnn-studio: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    let cases = match args.which {
+        BenchWhich::Lstm => bench::bench_lstm(&bench::BenchOptions {
+            runs: args.runs.max(5),
+            skip_baseline: args.no_baseline,
+            ..Default::default()
+        })?,
+    };
+    print_cases(&cases, args.json);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints benchmark cases as JSON lines, or aligned for people.
+pub fn print_cases(cases: &[serde_json::Value], json: bool) {
+    for case in cases {
+        if json {
+            println!("{case}");
+            continue;
+        }
+        let Some(obj) = case.as_object() else {
+            continue;
+        };
+        let name = obj.get("case").and_then(|v| v.as_str()).unwrap_or("?");
+        let rest: Vec<String> = obj
+            .iter()
+            .filter(|(k, _)| k.as_str() != "case")
+            .map(|(k, v)| match v.as_f64() {
+                Some(f) => format!("{k} {f:.3}"),
+                None => format!("{k} {v}"),
+            })
+            .collect();
+        println!("{name:<32} {}", rest.join("  "));
+    }
 }

@@ -1,7 +1,19 @@
 //! Neural-network building blocks shared by every model: the one LSTM
 //! ([`lstm`]), and the small pieces around it.
 //!
-//! Nothing here knows about doodles, photos or egui; the models in
-//! [`crate::sketch`] and [`crate::caption`] are built from these parts.
+//! - [`lstm`]: the recurrence, streaming step, sequence forward and BPTT;
+//!   [`lstm_op`] wraps a layer as a candle op for models trained with candle
+//!   autograd; [`io`] loads and saves it under PyTorch's names.
+//! - [`optim`]: global-norm clipping and Adam.
+//! - [`matmul`], [`fastmath`]: the kernels under the LSTM.
+//! - [`tasks`]: synthetic sequence tasks (recall) for tests and the lab.
+//!
+//! Nothing here knows about doodles, photos or egui.
 
+pub mod fastmath;
+pub mod io;
 pub mod lstm;
+pub mod lstm_op;
+pub mod matmul;
+pub mod optim;
+pub mod tasks;

@@ -1,0 +1,189 @@
+//! A safe, allocation-free matrix multiply on plain slices, for the fused
+//! kernels (the LSTM's input projection, recurrent step and BPTT).
+//!
+//! It calls the `gemm` crate directly — the same code candle's CPU matmul runs,
+//! with run-time SIMD dispatch — but on our own buffers, so a time step costs
+//! no tensor allocation. A [`Mat`] is a read-only view with a row and a column
+//! stride, so a transpose is a view ([`Mat::t`]), never a copy.
+
+use super::lstm::Float;
+
+/// How many threads one multiply may use. The LSTM already runs the two
+/// directions of a bidirectional layer on two threads, so most calls are
+/// single-threaded; large one-off multiplies of a unidirectional layer may use
+/// both cores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// Run on the calling thread.
+    One,
+    /// Let `gemm` split the work over up to this many rayon threads.
+    Many(usize),
+}
+
+/// A read-only matrix view: element (r, c) is `data[r * rs + c * cs]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Mat<'a, F> {
+    data: &'a [F],
+    rows: usize,
+    cols: usize,
+    rs: usize,
+    cs: usize,
+}
+
+impl<'a, F: Float> Mat<'a, F> {
+    /// A row-major (rows × cols) matrix over `data`.
+    pub fn new(data: &'a [F], rows: usize, cols: usize) -> Self {
+        Self::strided(data, rows, cols, cols, 1)
+    }
+
+    /// A matrix with explicit row and column strides.
+    pub fn strided(data: &'a [F], rows: usize, cols: usize, rs: usize, cs: usize) -> Self {
+        if rows > 0 && cols > 0 {
+            let last = (rows - 1) * rs + (cols - 1) * cs;
+            assert!(
+                last < data.len(),
+                "matmul: a {rows}×{cols} view with strides ({rs}, {cs}) needs {} values, slice has {}",
+                last + 1,
+                data.len()
+            );
+        }
+        Self {
+            data,
+            rows,
+            cols,
+            rs,
+            cs,
+        }
+    }
+
+    /// The transpose, as a view.
+    pub fn t(self) -> Self {
+        Self {
+            rows: self.cols,
+            cols: self.rows,
+            rs: self.cs,
+            cs: self.rs,
+            ..self
+        }
+    }
+}
+
+/// `dst (m×n, row-major) = a (m×k) · b (k×n)`, or `dst += a·b` when
+/// `accumulate` is set.
+pub fn matmul<F: Float>(
+    dst: &mut [F],
+    a: Mat<'_, F>,
+    b: Mat<'_, F>,
+    accumulate: bool,
+    threads: Threads,
+) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    assert_eq!(
+        b.rows, k,
+        "matmul: inner sizes differ ({m}×{k} · {}×{n})",
+        b.rows
+    );
+    assert_eq!(
+        dst.len(),
+        m * n,
+        "matmul: destination has {} values, expected {m}×{n}",
+        dst.len()
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        // An empty sum: nothing to add, or all zeros.
+        if !accumulate {
+            dst.fill(F::ZERO);
+        }
+        return;
+    }
+    let parallelism = match threads {
+        Threads::One => gemm::Parallelism::None,
+        Threads::Many(n) => gemm::Parallelism::Rayon(n),
+    };
+    // SAFETY: the views were bounds-checked when made (every index a view can
+    // reach lies inside its slice), `dst` holds exactly m×n values and is
+    // borrowed mutably, so it cannot alias `a` or `b`. `F` is f32 or f64,
+    // both of which `gemm` supports.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            n as isize,
+            accumulate,
+            a.data.as_ptr(),
+            a.cs as isize,
+            a.rs as isize,
+            b.data.as_ptr(),
+            b.cs as isize,
+            b.rs as isize,
+            F::ONE,
+            F::ONE,
+            false,
+            false,
+            false,
+            parallelism,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(a: &[f64], b: &[f64], m: usize, k: usize, n: usize) -> Vec<f64> {
+        let mut out = vec![0.0; m * n];
+        for r in 0..m {
+            for c in 0..n {
+                out[r * n + c] = (0..k).map(|j| a[r * k + j] * b[j * n + c]).sum();
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn matches_naive_with_transposes_and_accumulation() {
+        let (m, k, n) = (5, 7, 3);
+        let a: Vec<f64> = (0..m * k).map(|v| (v as f64 * 0.37).sin()).collect();
+        let b: Vec<f64> = (0..k * n).map(|v| (v as f64 * 0.11).cos()).collect();
+        let want = naive(&a, &b, m, k, n);
+        let mut got = vec![1.0; m * n];
+        matmul(
+            &mut got,
+            Mat::new(&a, m, k),
+            Mat::new(&b, k, n),
+            false,
+            Threads::One,
+        );
+        let err = got
+            .iter()
+            .zip(&want)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max);
+        assert!(err < 1e-12, "plain product: max abs diff {err}");
+
+        // b given transposed (n×k) and read through a transposed view; added on top.
+        let bt: Vec<f64> = (0..n * k).map(|i| b[(i % k) * n + i / k]).collect();
+        matmul(
+            &mut got,
+            Mat::new(&a, m, k),
+            Mat::new(&bt, n, k).t(),
+            true,
+            Threads::One,
+        );
+        let err = got
+            .iter()
+            .zip(&want)
+            .map(|(x, y)| (x - 2.0 * y).abs())
+            .fold(0.0, f64::max);
+        assert!(
+            err < 1e-12,
+            "accumulated transposed product: max abs diff {err}"
+        );
+    }
+}
