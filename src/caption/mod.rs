@@ -1,3 +1,21 @@
-//! Photos in, captions out: [`image_io`] decodes photos with limits.
+//! Photo captioning: a CNN encoder turns a photo into a grid of region features;
+//! an attention LSTM decoder turns the grid into words.
+//!
+//! - [`image_io`]: decoding photos from files, bytes or the clipboard, with limits.
+//! - [`preprocess`]: the one squash-resize (Pillow bilinear) and normalisation of a
+//!   decoded photo into the encoder's `[224, 224, 3]` input.
+//! - [`conv`]: the convolution kernels (TF-SAME padding, depthwise, pointwise GEMM)
+//!   over plain HWC slices.
+//! - [`encoder`]: EfficientNet-Lite0 → `[49, 1280]` grid, `[1280]` pooled vector,
+//!   `[1000]` ImageNet logits.
+//! - [`convert`]: turns the published F32 weights into the F16 file in `weights/encoder/`.
+//! - [`bench`]: the encoder benchmark behind `rnn-studio bench caption`.
+//!
+//! Nothing here knows about egui.
 
+pub mod bench;
+pub mod conv;
+pub mod convert;
+pub mod encoder;
 pub mod image_io;
+pub mod preprocess;

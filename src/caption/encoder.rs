@@ -1,0 +1,776 @@
+//! The photo encoder: EfficientNet-Lite0 (Tan & Le, "EfficientNet: Rethinking Model
+//! Scaling for Convolutional Neural Networks", ICML 2019), ImageNet-pretrained,
+//! written over plain `f32` slices.
+//!
+//! ```text
+//! photo ─> squash 224×224 ─> (v−127)/128 ─> stem 3×3 s2 ─> 16 MBConv blocks ─> head 1×1
+//!       ─> grid [7·7, 1280] ─> pooled mean [1280] ─> fc ─> ImageNet logits [1000]
+//! ```
+//!
+//! Terms and shapes (batch 1; feature maps are HWC, see [`super::conv`]):
+//! - **MBConv block** (inverted residual): `expand` 1×1 (`C_in → C_mid`, ReLU6;
+//!   absent in block 0) → `depthwise` k×k stride s (ReLU6) → `project` 1×1
+//!   (`C_mid → C_out`, linear) → `+ input` when stride 1 and `C_in = C_out`.
+//! - **grid**: the head's output `[49, 1280]`; row `r = y·7 + x` is the feature
+//!   vector of image region `(y, x)`, values in `[0, 6]`, mostly zero. This is what
+//!   the attention decoder attends over.
+//! - **pooled**: the grid's mean over the 49 regions, `[1280]`.
+//! - **logits**: ImageNet-1k classifier scores `[1000]`, class order of
+//!   [`imagenet_classes`].
+//!
+//! Porting facts that matter (from the TF checkpoint): TF-SAME padding (asymmetric
+//! on stride-2 convs), BatchNorm ε = 1e-3, input scale (v−127)/128. At load every
+//! BatchNorm is folded into the conv before it and the weights are laid out for
+//! the HWC kernels, so a forward pass is 1 dense conv, 16 depthwise convs and
+//! 32 GEMMs (+ the head and the classifier).
+//!
+//! Weights: a safetensors file with the original PyTorch tensor names
+//! (`_conv_stem.weight`, `_blocks.N._expand_conv.weight`, `_bn0.running_var`, …)
+//! in F32, F16 or BF16; `weights/encoder/` ships them as F16 (see
+//! [`super::convert`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use image::RgbImage;
+use rayon::prelude::*;
+use safetensors::{Dtype, SafeTensors};
+
+use super::conv::{self, Act, ConvGeom, Threads};
+use super::preprocess::{self, INPUT_SIZE};
+
+/// The weights file inside a weights directory.
+pub const WEIGHTS_FILE: &str = "efficientnet_lite0.safetensors";
+/// Channels of the grid and the pooled vector.
+pub const FEATURES: usize = 1280;
+/// Side of the grid (7 regions per row and column at 224×224 input).
+pub const GRID_SIDE: usize = 7;
+/// Regions in the grid, `7·7`.
+pub const REGIONS: usize = GRID_SIDE * GRID_SIDE;
+/// ImageNet-1k classes.
+pub const CLASSES: usize = 1000;
+/// BatchNorm ε of the TF checkpoint (PyTorch's default 1e-5 would be wrong).
+pub const BN_EPS: f64 = 1e-3;
+
+/// Channels of the stem conv's output.
+const STEM_CHANNELS: usize = 32;
+/// Input channels of the head conv.
+const HEAD_IN: usize = 320;
+
+/// One stage of the network, from TF's block strings (`r1_k3_s11_e1_i32_o16`, …).
+struct Stage {
+    repeats: usize,
+    kernel: usize,
+    stride: usize,
+    expand: usize,
+    c_in: usize,
+    c_out: usize,
+}
+
+/// EfficientNet-Lite0's seven stages (width and depth multipliers 1.0, no SE).
+const STAGES: [Stage; 7] = [
+    Stage {
+        repeats: 1,
+        kernel: 3,
+        stride: 1,
+        expand: 1,
+        c_in: 32,
+        c_out: 16,
+    },
+    Stage {
+        repeats: 2,
+        kernel: 3,
+        stride: 2,
+        expand: 6,
+        c_in: 16,
+        c_out: 24,
+    },
+    Stage {
+        repeats: 2,
+        kernel: 5,
+        stride: 2,
+        expand: 6,
+        c_in: 24,
+        c_out: 40,
+    },
+    Stage {
+        repeats: 3,
+        kernel: 3,
+        stride: 2,
+        expand: 6,
+        c_in: 40,
+        c_out: 80,
+    },
+    Stage {
+        repeats: 3,
+        kernel: 5,
+        stride: 1,
+        expand: 6,
+        c_in: 80,
+        c_out: 112,
+    },
+    Stage {
+        repeats: 4,
+        kernel: 5,
+        stride: 2,
+        expand: 6,
+        c_in: 112,
+        c_out: 192,
+    },
+    Stage {
+        repeats: 1,
+        kernel: 3,
+        stride: 1,
+        expand: 6,
+        c_in: 192,
+        c_out: 320,
+    },
+];
+
+/// What went wrong loading the encoder or feeding it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncoderError {
+    /// The weights file could not be read.
+    #[error("cannot read encoder weights {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not a valid safetensors file.
+    #[error("{path}: not a valid safetensors file: {reason}")]
+    Format { path: PathBuf, reason: String },
+    /// A tensor the network needs is not in the file.
+    #[error("{path}: missing tensor `{name}`")]
+    MissingTensor { path: PathBuf, name: String },
+    /// A tensor has the wrong shape.
+    #[error("{path}: tensor `{name}` has shape {found:?}, expected {expected:?}")]
+    Shape {
+        path: PathBuf,
+        name: String,
+        found: Vec<usize>,
+        expected: Vec<usize>,
+    },
+    /// A tensor is stored in a dtype the loader does not read.
+    #[error("{path}: tensor `{name}` has dtype {dtype}, expected F32, F16 or BF16")]
+    DType {
+        path: PathBuf,
+        name: String,
+        dtype: String,
+    },
+    /// A tensor holds NaN or ±∞ (a corrupt or badly converted file).
+    #[error("{path}: tensor `{name}` holds a non-finite value")]
+    NonFinite { path: PathBuf, name: String },
+    /// An input tensor of the wrong length was given to [`Encoder::encode_input`].
+    #[error("encoder input has {found} values, expected 224·224·3 = {expected}")]
+    InputSize { found: usize, expected: usize },
+}
+
+/// The encoder's outputs for one photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    /// `[49, 1280]` row-major: row `r = y·7 + x` is region `(y, x)`'s feature vector.
+    pub grid: Vec<f32>,
+    /// `[1280]`: the grid's mean over the 49 regions.
+    pub pooled: Vec<f32>,
+    /// `[1000]`: ImageNet-1k logits, class order of [`imagenet_classes`].
+    pub logits: Vec<f32>,
+}
+
+impl Encoded {
+    /// Softmax of the logits: `[1000]` class probabilities.
+    pub fn probabilities(&self) -> Vec<f32> {
+        let max = self
+            .logits
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
+        let exp: Vec<f64> = self
+            .logits
+            .iter()
+            .map(|&z| f64::from(z - max).exp())
+            .collect();
+        let total: f64 = exp.iter().sum();
+        exp.iter().map(|&e| (e / total) as f32).collect()
+    }
+
+    /// The `k` most probable classes, best first: `(class index, probability)`.
+    pub fn top_k(&self, k: usize) -> Vec<(usize, f32)> {
+        let probs = self.probabilities();
+        let mut order: Vec<usize> = (0..probs.len()).collect();
+        order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
+        order.into_iter().take(k).map(|i| (i, probs[i])).collect()
+    }
+
+    /// The `k` most probable ImageNet labels, best first: `(name, probability)`.
+    pub fn top_labels(&self, k: usize) -> Vec<(&'static str, f32)> {
+        let names = imagenet_classes();
+        self.top_k(k)
+            .into_iter()
+            .map(|(i, p)| (names[i], p))
+            .collect()
+    }
+}
+
+/// The 1000 ImageNet-1k class names in index order (torchvision's list,
+/// BSD-3-Clause; shipped as `weights/encoder/imagenet_classes.txt`).
+pub fn imagenet_classes() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let names: Vec<&'static str> = include_str!("../../weights/encoder/imagenet_classes.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(names.len(), CLASSES, "imagenet_classes.txt has 1000 names");
+        names
+    })
+}
+
+/// A 1×1 conv with BatchNorm folded in.
+struct Pointwise {
+    c_in: usize,
+    /// `[c_in, c_out]`: the conv weight transposed, scaled by the BN.
+    weight: Vec<f32>,
+    /// `[c_out]`.
+    bias: Vec<f32>,
+}
+
+/// A depthwise k×k conv with BatchNorm folded in.
+struct Depthwise {
+    kernel: usize,
+    stride: usize,
+    /// `[k, k, c]`, scaled by the BN.
+    weight: Vec<f32>,
+    /// `[c]`.
+    bias: Vec<f32>,
+}
+
+/// One MBConv block (see the module doc).
+struct Block {
+    expand: Option<Pointwise>,
+    depthwise: Depthwise,
+    project: Pointwise,
+    residual: bool,
+}
+
+/// Reusable activation buffers for one forward pass, sized for the largest layer
+/// of each role. Kept in a pool so repeated calls do not page-fault fresh memory.
+struct Scratch {
+    /// Block input and output, ping-pong: `[H·W, C]`.
+    x: Vec<f32>,
+    y: Vec<f32>,
+    /// Expanded activations `[H·W, C_mid]`.
+    expanded: Vec<f32>,
+    /// Depthwise output `[H'·W', C_mid]`.
+    dw: Vec<f32>,
+}
+
+/// EfficientNet-Lite0, BatchNorm folded, ready to encode photos.
+///
+/// `Encoder` is `Sync`: several threads may call [`Encoder::encode`] at once.
+pub struct Encoder {
+    /// Stem conv, `[3, 3, 3, 32]` (ky, kx, c_in, c_out), and its bias `[32]`.
+    stem_weight: Vec<f32>,
+    stem_bias: Vec<f32>,
+    blocks: Vec<Block>,
+    /// Head conv 320 → 1280.
+    head: Pointwise,
+    /// Classifier `[1000, 1280]` (PyTorch layout) and bias `[1000]`.
+    fc_weight: Vec<f32>,
+    fc_bias: Vec<f32>,
+    /// Threads a single [`Encoder::encode`] may use.
+    threads: usize,
+    /// Sizes of the [`Scratch`] buffers: (x/y, expanded, dw).
+    scratch_sizes: (usize, usize, usize),
+    scratch_pool: Mutex<Vec<Scratch>>,
+}
+
+/// Named intermediate outputs, for layer-by-layer checks and the inspector.
+///
+/// `name` is one of `stem_out`, `block_{i}_out` (i = 0..15), `grid`; `data` is
+/// the HWC map `[h, w, c]`.
+pub struct Tap<'a> {
+    pub name: &'a str,
+    pub data: &'a [f32],
+    pub h: usize,
+    pub w: usize,
+    pub c: usize,
+}
+
+impl Encoder {
+    /// Load the encoder from a weights directory (holding
+    /// `efficientnet_lite0.safetensors`) or from a safetensors file.
+    ///
+    /// Every tensor is checked for presence, shape, dtype and finiteness; errors
+    /// name the file and the tensor.
+    pub fn load(dir_or_file: &Path) -> Result<Encoder, EncoderError> {
+        let path = if dir_or_file.is_dir() {
+            dir_or_file.join(WEIGHTS_FILE)
+        } else {
+            dir_or_file.to_path_buf()
+        };
+        let bytes = std::fs::read(&path).map_err(|source| EncoderError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let st = SafeTensors::deserialize(&bytes).map_err(|e| EncoderError::Format {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let src = Source { path: &path, st };
+        Encoder::from_source(&src)
+    }
+
+    /// Build the network from the tensors, folding every BatchNorm.
+    fn from_source(src: &Source) -> Result<Encoder, EncoderError> {
+        let stem = src.conv_bn("_conv_stem", "_bn0", [STEM_CHANNELS, 3, 3, 3])?;
+        let stem_weight = ohwi_to_hwio(&stem.0, STEM_CHANNELS, 3, 3);
+        let mut blocks = Vec::with_capacity(16);
+        let mut n = 0;
+        for stage in &STAGES {
+            for r in 0..stage.repeats {
+                let (c_in, stride) = if r == 0 {
+                    (stage.c_in, stage.stride)
+                } else {
+                    (stage.c_out, 1)
+                };
+                blocks.push(src.block(n, c_in, stage, stride)?);
+                n += 1;
+            }
+        }
+        let head = src.pointwise("_conv_head", "_bn1", HEAD_IN, FEATURES)?;
+        let fc_weight = src.tensor("_fc.weight", &[CLASSES, FEATURES])?;
+        let fc_bias = src.tensor("_fc.bias", &[CLASSES])?;
+        let scratch_sizes = scratch_sizes(&blocks);
+        Ok(Encoder {
+            stem_weight,
+            stem_bias: stem.1,
+            blocks,
+            head,
+            fc_weight,
+            fc_bias,
+            threads: rayon::current_num_threads().max(1),
+            scratch_sizes,
+            scratch_pool: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Threads one [`Encoder::encode`] call may use (default: rayon's pool size,
+    /// i.e. the number of cores). 1 runs entirely on the calling thread.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.max(1);
+    }
+
+    /// See [`Encoder::set_threads`].
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Encode a decoded photo: squash to 224×224 (Pillow bilinear), normalise,
+    /// run the network.
+    pub fn encode(&self, img: &RgbImage) -> Encoded {
+        let input = preprocess::photo_to_input(img);
+        self.forward(&input, Threads(self.threads), None)
+    }
+
+    /// Encode many photos. With more than one thread the photos run in parallel,
+    /// one per thread (better use of the cores than splitting each layer).
+    pub fn encode_batch(&self, images: &[RgbImage]) -> Vec<Encoded> {
+        if self.threads <= 1 || images.len() <= 1 {
+            return images.iter().map(|img| self.encode(img)).collect();
+        }
+        images
+            .par_iter()
+            .map(|img| {
+                let input = preprocess::photo_to_input(img);
+                self.forward(&input, Threads(1), None)
+            })
+            .collect()
+    }
+
+    /// Encode an already preprocessed input: `[224, 224, 3]` HWC, scaled
+    /// (v−127)/128 (see [`preprocess::photo_to_input`]).
+    pub fn encode_input(&self, input: &[f32]) -> Result<Encoded, EncoderError> {
+        check_input(input)?;
+        Ok(self.forward(input, Threads(self.threads), None))
+    }
+
+    /// Like [`Encoder::encode_input`], calling `tap` with every named
+    /// intermediate output (see [`Tap`]) as it is computed.
+    pub fn encode_input_with_taps(
+        &self,
+        input: &[f32],
+        tap: &mut dyn FnMut(Tap),
+    ) -> Result<Encoded, EncoderError> {
+        check_input(input)?;
+        Ok(self.forward(input, Threads(self.threads), Some(tap)))
+    }
+
+    /// The forward pass. `input` is `[224, 224, 3]`.
+    fn forward(
+        &self,
+        input: &[f32],
+        threads: Threads,
+        mut tap: Option<&mut dyn FnMut(Tap)>,
+    ) -> Encoded {
+        let mut s = self.take_scratch();
+        let Scratch { x, y, expanded, dw } = &mut s;
+
+        // Stem: [224, 224, 3] → [112, 112, 32].
+        let g = ConvGeom::same(INPUT_SIZE, INPUT_SIZE, 3, 2);
+        let (mut h, mut w, mut c) = (g.out_h, g.out_w, STEM_CHANNELS);
+        let stem_out = &mut x[..h * w * c];
+        conv::conv2d_same(
+            input,
+            g,
+            3,
+            &self.stem_weight,
+            &self.stem_bias,
+            Act::Relu6,
+            stem_out,
+        );
+        if let Some(t) = tap.as_mut() {
+            t(Tap {
+                name: "stem_out",
+                data: stem_out,
+                h,
+                w,
+                c,
+            });
+        }
+
+        for (i, block) in self.blocks.iter().enumerate() {
+            let block_in = &x[..h * w * c];
+            // Expand: [h·w, c] → [h·w, c_mid].
+            let (mid_in, c_mid): (&[f32], usize) = match &block.expand {
+                Some(e) => {
+                    let c_mid = e.bias.len();
+                    let out = &mut expanded[..h * w * c_mid];
+                    conv::pointwise(
+                        block_in,
+                        e.c_in,
+                        &e.weight,
+                        &e.bias,
+                        None,
+                        Act::Relu6,
+                        out,
+                        threads,
+                    );
+                    (out, c_mid)
+                }
+                None => (block_in, c),
+            };
+            // Depthwise: [h, w, c_mid] → [h', w', c_mid].
+            let d = &block.depthwise;
+            let g = ConvGeom::same(h, w, d.kernel, d.stride);
+            let dw_out = &mut dw[..g.out_h * g.out_w * c_mid];
+            conv::depthwise_same(mid_in, g, &d.weight, &d.bias, Act::Relu6, dw_out, threads);
+            // Project: [h'·w', c_mid] → [h'·w', c_out] (+ block input).
+            let p = &block.project;
+            let c_out = p.bias.len();
+            let out = &mut y[..g.out_h * g.out_w * c_out];
+            let residual = block.residual.then_some(block_in);
+            conv::pointwise(
+                dw_out,
+                c_mid,
+                &p.weight,
+                &p.bias,
+                residual,
+                Act::Linear,
+                out,
+                threads,
+            );
+            (h, w, c) = (g.out_h, g.out_w, c_out);
+            std::mem::swap(x, y);
+            if let Some(t) = tap.as_mut() {
+                let name = format!("block_{i}_out");
+                t(Tap {
+                    name: &name,
+                    data: &x[..h * w * c],
+                    h,
+                    w,
+                    c,
+                });
+            }
+        }
+
+        // Head: [49, 320] → grid [49, 1280].
+        let mut grid = vec![0.0f32; h * w * FEATURES];
+        conv::pointwise(
+            &x[..h * w * c],
+            self.head.c_in,
+            &self.head.weight,
+            &self.head.bias,
+            None,
+            Act::Relu6,
+            &mut grid,
+            threads,
+        );
+        if let Some(t) = tap.as_mut() {
+            t(Tap {
+                name: "grid",
+                data: &grid,
+                h,
+                w,
+                c: FEATURES,
+            });
+        }
+        self.return_scratch(s);
+
+        let pooled = mean_rows(&grid, FEATURES);
+        let logits = self.classify(&pooled);
+        Encoded {
+            grid,
+            pooled,
+            logits,
+        }
+    }
+
+    /// `logits = fc_weight · pooled + fc_bias`: `[1000]`.
+    fn classify(&self, pooled: &[f32]) -> Vec<f32> {
+        self.fc_weight
+            .chunks_exact(FEATURES)
+            .zip(&self.fc_bias)
+            .map(|(row, &b)| b + dot(row, pooled))
+            .collect()
+    }
+
+    fn take_scratch(&self) -> Scratch {
+        let pooled = self.scratch_pool.lock().ok().and_then(|mut p| p.pop());
+        pooled.unwrap_or_else(|| {
+            let (xy, e, d) = self.scratch_sizes;
+            Scratch {
+                x: vec![0.0; xy],
+                y: vec![0.0; xy],
+                expanded: vec![0.0; e],
+                dw: vec![0.0; d],
+            }
+        })
+    }
+
+    fn return_scratch(&self, s: Scratch) {
+        if let Ok(mut pool) = self.scratch_pool.lock() {
+            pool.push(s);
+        }
+    }
+}
+
+/// Errors unless `input` has `224·224·3` values.
+fn check_input(input: &[f32]) -> Result<(), EncoderError> {
+    let expected = INPUT_SIZE * INPUT_SIZE * 3;
+    if input.len() != expected {
+        return Err(EncoderError::InputSize {
+            found: input.len(),
+            expected,
+        });
+    }
+    Ok(())
+}
+
+/// The largest buffer each [`Scratch`] role needs: (x/y, expanded, dw).
+fn scratch_sizes(blocks: &[Block]) -> (usize, usize, usize) {
+    let g = ConvGeom::same(INPUT_SIZE, INPUT_SIZE, 3, 2);
+    let (mut h, mut w) = (g.out_h, g.out_w);
+    let mut sizes = (h * w * STEM_CHANNELS, 0, 0);
+    for b in blocks {
+        let c_mid = b.depthwise.bias.len();
+        if b.expand.is_some() {
+            sizes.1 = sizes.1.max(h * w * c_mid);
+        }
+        let g = ConvGeom::same(h, w, b.depthwise.kernel, b.depthwise.stride);
+        (h, w) = (g.out_h, g.out_w);
+        sizes.2 = sizes.2.max(h * w * c_mid);
+        sizes.0 = sizes.0.max(h * w * b.project.bias.len());
+    }
+    sizes
+}
+
+/// Column means of a row-major `[n, c]` matrix: `[c]`.
+fn mean_rows(m: &[f32], c: usize) -> Vec<f32> {
+    let n = m.len() / c;
+    let mut sum = vec![0.0f64; c];
+    for row in m.chunks_exact(c) {
+        for (s, &v) in sum.iter_mut().zip(row) {
+            *s += f64::from(v);
+        }
+    }
+    sum.into_iter().map(|s| (s / n as f64) as f32).collect()
+}
+
+/// Dot product with 8 partial sums, so baseline x86-64 code vectorises.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    acc.iter().sum::<f32>() + tail
+}
+
+/// `[o, i, kh, kw]` (PyTorch OIHW) → `[kh, kw, i, o]`.
+fn ohwi_to_hwio(w: &[f32], o: usize, i: usize, k: usize) -> Vec<f32> {
+    let mut out = vec![0.0; w.len()];
+    for oc in 0..o {
+        for ic in 0..i {
+            for t in 0..k * k {
+                out[(t * i + ic) * o + oc] = w[(oc * i + ic) * k * k + t];
+            }
+        }
+    }
+    out
+}
+
+/// The tensors of one safetensors file, with the file's path for errors.
+struct Source<'a> {
+    path: &'a Path,
+    st: SafeTensors<'a>,
+}
+
+impl Source<'_> {
+    /// Tensor `name` as `f32`, checked to have `shape` and finite values.
+    fn tensor(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, EncoderError> {
+        let path = || self.path.to_path_buf();
+        let view = self
+            .st
+            .tensor(name)
+            .map_err(|_| EncoderError::MissingTensor {
+                path: path(),
+                name: name.to_string(),
+            })?;
+        if view.shape() != shape {
+            return Err(EncoderError::Shape {
+                path: path(),
+                name: name.to_string(),
+                found: view.shape().to_vec(),
+                expected: shape.to_vec(),
+            });
+        }
+        let data = view.data();
+        let values: Vec<f32> = match view.dtype() {
+            Dtype::F32 => data
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+            Dtype::F16 => data
+                .chunks_exact(2)
+                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+            Dtype::BF16 => data
+                .chunks_exact(2)
+                .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+            other => {
+                return Err(EncoderError::DType {
+                    path: path(),
+                    name: name.to_string(),
+                    dtype: format!("{other:?}"),
+                });
+            }
+        };
+        if !values.iter().all(|v| v.is_finite()) {
+            return Err(EncoderError::NonFinite {
+                path: path(),
+                name: name.to_string(),
+            });
+        }
+        Ok(values)
+    }
+
+    /// Conv `{conv}.weight` of `shape` ([o, i, kh, kw]) with BatchNorm `bn` folded
+    /// in: returns (weight in OIHW, bias `[o]`).
+    fn conv_bn(
+        &self,
+        conv: &str,
+        bn: &str,
+        shape: [usize; 4],
+    ) -> Result<(Vec<f32>, Vec<f32>), EncoderError> {
+        let o = shape[0];
+        let mut w = self.tensor(&format!("{conv}.weight"), &shape)?;
+        let gamma = self.tensor(&format!("{bn}.weight"), &[o])?;
+        let beta = self.tensor(&format!("{bn}.bias"), &[o])?;
+        let mean = self.tensor(&format!("{bn}.running_mean"), &[o])?;
+        let var = self.tensor(&format!("{bn}.running_var"), &[o])?;
+        let per_out = w.len() / o;
+        let mut bias = Vec::with_capacity(o);
+        for (oc, w_row) in w.chunks_exact_mut(per_out).enumerate() {
+            let scale = f64::from(gamma[oc]) / (f64::from(var[oc]) + BN_EPS).sqrt();
+            for v in w_row.iter_mut() {
+                *v = (f64::from(*v) * scale) as f32;
+            }
+            bias.push((f64::from(beta[oc]) - f64::from(mean[oc]) * scale) as f32);
+        }
+        Ok((w, bias))
+    }
+
+    /// A 1×1 conv `c_in → c_out` with its BatchNorm, laid out `[c_in, c_out]`.
+    fn pointwise(
+        &self,
+        conv: &str,
+        bn: &str,
+        c_in: usize,
+        c_out: usize,
+    ) -> Result<Pointwise, EncoderError> {
+        let (w, bias) = self.conv_bn(conv, bn, [c_out, c_in, 1, 1])?;
+        Ok(Pointwise {
+            c_in,
+            weight: ohwi_to_hwio(&w, c_out, c_in, 1),
+            bias,
+        })
+    }
+
+    /// MBConv block `n` (tensors `_blocks.{n}.*`).
+    fn block(
+        &self,
+        n: usize,
+        c_in: usize,
+        stage: &Stage,
+        stride: usize,
+    ) -> Result<Block, EncoderError> {
+        let p = format!("_blocks.{n}");
+        let c_mid = c_in * stage.expand;
+        let expand = if stage.expand != 1 {
+            Some(self.pointwise(
+                &format!("{p}._expand_conv"),
+                &format!("{p}._bn0"),
+                c_in,
+                c_mid,
+            )?)
+        } else {
+            None
+        };
+        let k = stage.kernel;
+        let (w, bias) = self.conv_bn(
+            &format!("{p}._depthwise_conv"),
+            &format!("{p}._bn1"),
+            [c_mid, 1, k, k],
+        )?;
+        let depthwise = Depthwise {
+            kernel: k,
+            stride,
+            weight: ohwi_to_hwio(&w, c_mid, 1, k),
+            bias,
+        };
+        let project = self.pointwise(
+            &format!("{p}._project_conv"),
+            &format!("{p}._bn2"),
+            c_mid,
+            stage.c_out,
+        )?;
+        Ok(Block {
+            expand,
+            depthwise,
+            project,
+            residual: stride == 1 && c_in == stage.c_out,
+        })
+    }
+}
