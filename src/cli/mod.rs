@@ -4,6 +4,8 @@
 //! 1 some inputs were bad, 2 usage error or a file that could not be opened).
 
 pub mod bench;
+pub mod convert_sketch_rnn;
+pub mod draw;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -23,6 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Measure speed: medians of repeated runs, in ms, with baselines measured in the same run.
     Bench(BenchArgs),
+    /// Draw doodles with a sketch-rnn generator (`--list` shows the classes).
+    Draw(draw::DrawArgs),
+    /// Convert sketch-rnn `.gen.json` generators into the shipped safetensors format.
+    ConvertSketchRnn(convert_sketch_rnn::ConvertSketchRnnArgs),
 }
 
 /// Which benchmark to run.
@@ -50,6 +56,8 @@ pub struct BenchArgs {
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Bench(args) => run_bench(&args),
+        Command::Draw(args) => draw::run(args),
+        Command::ConvertSketchRnn(args) => convert_sketch_rnn::run(args),
     };
     match result {
         Ok(code) => code,
