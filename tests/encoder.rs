@@ -486,6 +486,7 @@ fn random(rng: &mut ChaCha8Rng, n: usize) -> Vec<f32> {
 }
 
 /// candle reference: NCHW conv with explicit TF-SAME zero padding, + bias, act.
+#[allow(clippy::too_many_arguments)] // mirrors candle's conv2d parameters one to one
 fn candle_conv(
     input_hwc: &[f32],
     h: usize,

@@ -26,7 +26,7 @@ pub fn exp(x: f32) -> f32 {
     p = p * r + 8.333_452e-3;
     p = p * r + 4.166_579_6e-2;
     p = p * r + 1.666_666_5e-1;
-    p = p * r + 5.000_000_1e-1;
+    p = p * r + 0.500_000_1;
     let p = p * r * r + r + 1.0;
     // 2^n from the exponent bits; n ∈ [−126, 128] after the clamp, and 2^n·p
     // is formed in two halves so n = 128 does not overflow the exponent.

@@ -202,9 +202,9 @@ impl Head {
                 .max_by(|&a, &c| logits[a].total_cmp(&logits[c]))
                 .unwrap_or(0);
             correct += usize::from(best == target);
-            for c in 0..classes {
+            for (c, &e_c) in exps.iter().enumerate() {
                 // ∂L/∂logit_c = (softmax_c − [c = target]) / B
-                let d = (exps[c] / total - f32::from(u8::from(c == target))) / nb as f32;
+                let d = (e_c / total - f32::from(u8::from(c == target))) / nb as f32;
                 grads.b[c] += d;
                 for k in 0..nh {
                     grads.w[c * nh + k] += d * hb[k];
