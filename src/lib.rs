@@ -5,7 +5,7 @@
 //! - [`caption`]: photos — decoding with limits, and the captioner.
 //! - [`app`]: the desktop app (egui); [`cli`]: the command line. Both are
 //!   shells over the library above.
-//! - [`fsutil`]: crash-safe file writing.
+//! - [`fsutil`]: crash-safe file writing; [`weights`]: finding the shipped models.
 
 pub mod app;
 pub mod caption;
@@ -13,3 +13,4 @@ pub mod cli;
 pub mod fsutil;
 pub mod nn;
 pub mod sketch;
+pub mod weights;

@@ -6,6 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use rnn_studio::app::files::NoPicker;
 use rnn_studio::app::{AppOptions, StudioApp, Tab};
+use rnn_studio::sketch::simplify::simplify;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -174,8 +175,11 @@ fn a_bad_photo_keeps_the_previous_one_and_says_why() {
 fn snapshots_of_each_tab() {
     let mut h = harness(app());
     h.run();
-    draw_stroke(&mut h, (0.2, 0.5), (0.8, 0.5));
-    draw_stroke(&mut h, (0.5, 0.2), (0.5, 0.8));
+    let cat = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/quickdraw/sample.ndjson"
+    );
+    h.state_mut().open_drawing(std::path::Path::new(cat));
     h.remove_cursor();
     h.run();
     h.snapshot("sketch_tab");
@@ -289,5 +293,95 @@ fn quickdraw_files_open_scaled_to_the_canvas_and_bad_files_keep_the_drawing() {
     assert!(
         status.contains("bad.ndjson:1:") && status.contains("y has 1"),
         "{status}"
+    );
+}
+
+/// Steps until sketch-rnn has answered and the animation has finished.
+fn wait_for_sketch(h: &mut Harness<'_, StudioApp>) {
+    let t = Instant::now();
+    while h.state().sketch.draw.is_busy() {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "sketch-rnn never finished"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
+    h.run();
+}
+
+#[test]
+fn draw_it_for_me_animates_a_drawing_onto_the_canvas() {
+    let mut h = harness(app());
+    h.run();
+    assert!(
+        h.state().sketch.draw.classes.len() >= 27,
+        "{:?}",
+        h.state().sketch.draw.missing
+    );
+    h.get_by_label("Draw it for me").click();
+    h.step();
+    // The reveal is progressive: part-way through, only part of the drawing is there.
+    let t = Instant::now();
+    while h.state().sketch.draw.pending.is_some() {
+        assert!(t.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
+    h.step();
+    let early = h.state().sketch.canvas.drawing().num_points();
+    wait_for_sketch(&mut h);
+    let d = h.state().sketch.canvas.drawing().clone();
+    assert!(
+        d.num_points() > early,
+        "revealed over time: {early} then {}",
+        d.num_points()
+    );
+    assert!(
+        d.strokes.len() >= 2,
+        "a doodle has strokes: {}",
+        d.strokes.len()
+    );
+    let b = d.bounds().unwrap();
+    let units = rnn_studio::app::canvas::CANVAS_UNITS;
+    assert!(
+        b.max_x <= units && b.max_y <= units && b.min_x >= 0.0 && b.min_y >= 0.0,
+        "{b:?}"
+    );
+}
+
+#[test]
+fn finish_my_doodle_draws_in_the_overlay_and_undo_removes_it() {
+    let mut h = harness(app());
+    h.run();
+    draw_stroke(&mut h, (0.3, 0.3), (0.7, 0.4));
+    let mine = h.state().sketch.canvas.drawing().clone();
+    h.get_by_label("Finish my doodle").click();
+    h.step();
+    wait_for_sketch(&mut h);
+    // The canvas may scale the user's strokes down to make room, but never changes their shape.
+    let after = h.state().sketch.canvas.drawing().clone();
+    let (a, b) = (simplify(&after), simplify(&mine));
+    assert_eq!(a.num_points(), b.num_points());
+    for (p, q) in a.points().zip(b.points()) {
+        assert!(
+            (p.x - q.x).abs() <= 1.0 && (p.y - q.y).abs() <= 1.0,
+            "{p:?} vs {q:?}"
+        );
+    }
+    assert!(
+        !h.state().sketch.canvas.overlay.is_empty(),
+        "the continuation is drawn"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(
+        h.state().sketch.canvas.overlay.is_empty(),
+        "undo removes the continuation"
+    );
+    assert_eq!(
+        h.state().sketch.canvas.drawing(),
+        &after,
+        "and only the continuation"
     );
 }

@@ -67,6 +67,15 @@ impl Canvas {
         self.changed = true;
     }
 
+    /// Replaces the strokes (an animation revealing a drawing).
+    pub fn set_strokes(&mut self, strokes: Vec<Stroke>) {
+        self.recorder.set_drawing(Drawing {
+            strokes,
+            ..Default::default()
+        });
+        self.changed = true;
+    }
+
     /// Shows an opened drawing, scaled and centred into the canvas.
     pub fn load(&mut self, drawing: &Drawing) {
         self.recorder.set_drawing(fit_to_canvas(drawing));
@@ -87,34 +96,46 @@ impl Canvas {
         let from_screen = to_screen.inverse();
         let now = ui.input(|i| i.time);
 
-        if response.drag_started() {
-            let start = response.interact_pointer_pos();
-            // egui reports a drag only past a threshold: start the stroke at the press point.
-            let origin = ui.input(|i| i.pointer.press_origin()).or(start);
-            if let Some(p) = origin {
-                let c = from_screen * p;
-                self.recorder.pen_down(c.x, c.y, now);
+        // Raw pointer events, in order: press starts a stroke, every move
+        // adds a point, release ends it. Responses only say what happened by
+        // the end of the frame, so at a low frame rate they would merge or
+        // drop points; the events are what Quick, Draw! records.
+        let layer = ui.layer_id();
+        let events = ui.input(|i| i.events.clone());
+        for event in events {
+            match event {
+                egui::Event::PointerButton {
+                    pos,
+                    button: egui::PointerButton::Primary,
+                    pressed: true,
+                    ..
+                } if rect.contains(pos) && ui.ctx().layer_id_at(pos) == Some(layer) => {
+                    let c = from_screen * pos;
+                    self.recorder.pen_down(c.x, c.y, now);
+                    self.changed = true;
+                }
+                egui::Event::PointerMoved(pos) if self.recorder.is_pen_down() => {
+                    let c = from_screen * pos;
+                    self.recorder.pen_move(c.x, c.y, now);
+                    self.changed = true;
+                }
+                egui::Event::PointerButton {
+                    pos,
+                    button: egui::PointerButton::Primary,
+                    pressed: false,
+                    ..
+                } if self.recorder.is_pen_down() => {
+                    let c = from_screen * pos;
+                    self.recorder.pen_move(c.x, c.y, now);
+                    self.recorder.pen_up();
+                    self.changed = true;
+                }
+                egui::Event::PointerGone if self.recorder.is_pen_down() => {
+                    self.recorder.pen_up();
+                    self.changed = true;
+                }
+                _ => {}
             }
-        }
-        if response.dragged()
-            && let Some(p) = response.interact_pointer_pos()
-        {
-            let c = from_screen * p;
-            self.recorder.pen_move(c.x, c.y, now);
-            self.changed = true;
-        }
-        if response.drag_stopped() {
-            self.recorder.pen_up();
-            self.changed = true;
-        }
-        if response.clicked()
-            && let Some(p) = response.interact_pointer_pos()
-        {
-            // A tap is a one-point stroke (a dot), as in Quick, Draw!.
-            let c = from_screen * p;
-            self.recorder.pen_down(c.x, c.y, now);
-            self.recorder.pen_up();
-            self.changed = true;
         }
 
         let visuals = ui.visuals();

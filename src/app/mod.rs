@@ -8,6 +8,7 @@ pub mod about_tab;
 pub mod canvas;
 pub mod caption_tab;
 pub mod files;
+pub mod sketch_rnn_panel;
 pub mod sketch_tab;
 pub mod worker;
 
@@ -58,6 +59,7 @@ pub enum Command {
         generation: u64,
         source: PhotoSource,
     },
+    Sketch(worker::SketchJob),
 }
 
 /// How the app is set up: the real one or a test's.
@@ -298,6 +300,7 @@ impl StudioApp {
                     }),
                 );
             }
+            Command::Sketch(job) => self.worker.send(Job::Sketch(job)),
             Command::LoadPhoto { generation, source } => {
                 self.worker.send(Job::LoadPhoto { generation, source })
             }
@@ -313,6 +316,12 @@ impl StudioApp {
                         self.status = e.clone();
                     }
                     self.caption.receive(ctx, generation, result);
+                }
+                Reply::Sketched { generation, result } => {
+                    let now = ctx.input(|i| i.time);
+                    self.sketch
+                        .draw
+                        .receive(&mut self.sketch.canvas, now, generation, result);
                 }
                 Reply::Written { what, result } => {
                     self.status = match result {
@@ -390,7 +399,9 @@ impl StudioApp {
                 self.sketch.canvas.load(&d);
                 self.status = format!(
                     "opened {}{}{}",
-                    path.display(),
+                    path.file_name().map_or(path.display().to_string(), |n| n
+                        .to_string_lossy()
+                        .into_owned()),
                     d.word
                         .as_ref()
                         .map(|w| format!(" ({w})"))

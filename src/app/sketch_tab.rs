@@ -3,12 +3,14 @@
 
 use super::Command;
 use super::canvas::Canvas;
+use super::sketch_rnn_panel::SketchRnnPanel;
 use crate::app::files::Purpose;
 
 /// View state of the Sketch tab.
 #[derive(Default)]
 pub struct SketchTab {
     pub canvas: Canvas,
+    pub draw: SketchRnnPanel,
 }
 
 impl SketchTab {
@@ -17,17 +19,32 @@ impl SketchTab {
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
         if ui.input_mut(|i| i.consume_shortcut(&super::UNDO)) {
-            self.canvas.undo();
+            self.undo();
         }
+        self.draw.animate(&mut self.canvas, ui.ctx());
         self.toolbar(ui, &mut commands);
         egui::Panel::right("guesses")
             .resizable(false)
             .default_size(240.0)
-            .show(ui, |ui| self.guesses(ui));
+            .show(ui, |ui| {
+                self.guesses(ui);
+                ui.add_space(16.0);
+                ui.separator();
+                let user = self.canvas.drawing().clone();
+                commands.extend(self.draw.ui(ui, &user));
+            });
         egui::CentralPanel::default().show(ui, |ui| {
             self.canvas.ui(ui);
+            if self.canvas.recorder.is_pen_down() {
+                self.draw.stop(); // the user took the pen back
+            }
         });
         commands
+    }
+
+    fn undo(&mut self) {
+        self.draw.stop();
+        self.canvas.undo();
     }
 
     fn toolbar(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -38,13 +55,14 @@ impl SketchTab {
                 .on_hover_text("Remove the last stroke (Ctrl+Z)")
                 .clicked()
             {
-                self.canvas.undo();
+                self.undo();
             }
             if ui
                 .add_enabled(has_strokes, egui::Button::new("Clear"))
                 .on_hover_text("Remove every stroke")
                 .clicked()
             {
+                self.draw.stop();
                 self.canvas.clear();
             }
             ui.separator();

@@ -8,6 +8,9 @@
 //! the current one (the user opened another photo meanwhile).
 
 use crate::caption::image_io::{self, Photo};
+use crate::sketch::sketch_rnn::{SampleOptions, SketchRnn};
+use crate::sketch::{Drawing, Stroke};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -35,6 +38,27 @@ pub enum Job {
         bytes: Vec<u8>,
         what: String,
     },
+    /// Let sketch-rnn draw `class`: a whole new drawing, or the rest of
+    /// `continue_from` (the user's drawing, canvas units).
+    Sketch(SketchJob),
+}
+
+/// What sketch-rnn should draw.
+#[derive(Debug, Clone)]
+pub struct SketchJob {
+    pub generation: u64,
+    pub class: String,
+    pub temperature: f32,
+    pub seed: u64,
+    pub continue_from: Option<Drawing>,
+}
+
+/// sketch-rnn's strokes: for a new drawing in the 0–255 simplified frame,
+/// for a continuation in the coordinates of the drawing it continues.
+#[derive(Debug, Clone)]
+pub struct Sketched {
+    pub strokes: Vec<Stroke>,
+    pub continuation: bool,
 }
 
 /// A photo ready for the UI.
@@ -56,6 +80,10 @@ pub enum Reply {
         what: String,
         result: Result<PathBuf, String>,
     },
+    Sketched {
+        generation: u64,
+        result: Result<Sketched, String>,
+    },
 }
 
 /// The UI's handle on the worker thread. Dropping it ends the thread.
@@ -73,8 +101,9 @@ impl Worker {
         std::thread::Builder::new()
             .name("rnn-studio-worker".into())
             .spawn(move || {
+                let mut models = Models::default();
                 for job in job_rx {
-                    let reply = run(job);
+                    let reply = models.run(job);
                     if reply_tx.send(reply).is_err() {
                         break; // the UI is gone
                     }
@@ -101,18 +130,63 @@ impl Worker {
     }
 }
 
-fn run(job: Job) -> Reply {
-    match job {
-        Job::LoadPhoto { generation, source } => Reply::Photo {
-            generation,
-            result: load_photo(source).map(Box::new),
-        },
-        Job::WriteFile { path, bytes, what } => Reply::Written {
-            what,
-            result: crate::fsutil::write_atomic(&path, &bytes)
-                .map(|()| path.clone())
-                .map_err(|e| format!("{}: {e}", path.display())),
-        },
+/// The models the worker has loaded so far; each loads on first use.
+#[derive(Default)]
+struct Models {
+    sketch_rnn: HashMap<String, SketchRnn>,
+}
+
+impl Models {
+    fn run(&mut self, job: Job) -> Reply {
+        match job {
+            Job::Sketch(job) => Reply::Sketched {
+                generation: job.generation,
+                result: self.sketch(&job),
+            },
+            Job::LoadPhoto { generation, source } => Reply::Photo {
+                generation,
+                result: load_photo(source).map(Box::new),
+            },
+            Job::WriteFile { path, bytes, what } => Reply::Written {
+                what,
+                result: crate::fsutil::write_atomic(&path, &bytes)
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("{}: {e}", path.display())),
+            },
+        }
+    }
+
+    fn sketch(&mut self, job: &SketchJob) -> Result<Sketched, String> {
+        if !self.sketch_rnn.contains_key(&job.class) {
+            let dir = crate::weights::model_dir("sketch-rnn").map_err(|e| e.to_string())?;
+            let model = SketchRnn::load(&dir, &job.class).map_err(|e| e.to_string())?;
+            self.sketch_rnn.insert(job.class.clone(), model);
+        }
+        let model = &self.sketch_rnn[&job.class];
+        let opts = SampleOptions::with_temperature(job.temperature);
+        let mut rng = crate::sketch::sketch_rnn::drawing_rng(job.seed, &job.class, 0);
+        Ok(match &job.continue_from {
+            Some(user) if !user.is_empty() => Sketched {
+                strokes: model
+                    .continue_from(user, &opts, &mut rng)
+                    .strokes_in_user_frame(),
+                continuation: true,
+            },
+            _ => {
+                // A model may end at once; a few more draws give a drawing.
+                let mut d = model.sample(&opts, &mut rng);
+                for _ in 0..8 {
+                    if !d.is_empty() {
+                        break;
+                    }
+                    d = model.sample(&opts, &mut rng);
+                }
+                Sketched {
+                    strokes: d.strokes,
+                    continuation: false,
+                }
+            }
+        })
     }
 }
 

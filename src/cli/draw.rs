@@ -55,17 +55,9 @@ pub struct DrawArgs {
     pub weights: Option<PathBuf>,
 }
 
-/// The default folder of the converted sketch-rnn models: `$RNN_STUDIO_WEIGHTS/sketch-rnn`
-/// if set, else the source tree's `weights/sketch-rnn`, else `./weights/sketch-rnn`.
+/// The folder of the shipped sketch-rnn models (see [`crate::weights`]).
 pub fn default_weights_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("RNN_STUDIO_WEIGHTS") {
-        return PathBuf::from(dir).join("sketch-rnn");
-    }
-    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights/sketch-rnn");
-    if built.is_dir() {
-        return built;
-    }
-    PathBuf::from("weights/sketch-rnn")
+    crate::weights::model_dir("sketch-rnn").unwrap_or_else(|e| e.looked[0].join("sketch-rnn"))
 }
 
 /// What the output file's extension asks for.
