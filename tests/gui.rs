@@ -49,15 +49,35 @@ fn draw_stroke(h: &mut Harness<'_, StudioApp>, from: (f32, f32), to: (f32, f32))
     h.run();
 }
 
-/// Steps the harness until the worker has answered the photo request.
-fn wait_for_photo(h: &mut Harness<'_, StudioApp>) {
+/// Steps the harness (the worker answers on its own thread) until `done` holds.
+fn step_until(h: &mut Harness<'_, StudioApp>, what: &str, done: impl Fn(&StudioApp) -> bool) {
     let t = Instant::now();
-    while h.state().caption.loading.is_some() {
-        assert!(t.elapsed() < Duration::from_secs(20), "photo never arrived");
-        std::thread::sleep(Duration::from_millis(10));
+    while !done(h.state()) {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "{what} never happened"
+        );
+        std::thread::sleep(Duration::from_millis(5));
         h.step();
     }
+}
+
+/// [`step_until`], then lets the UI settle.
+fn wait_until(h: &mut Harness<'_, StudioApp>, what: &str, done: impl Fn(&StudioApp) -> bool) {
+    step_until(h, what, done);
     h.run();
+}
+
+fn wait_for_photo(h: &mut Harness<'_, StudioApp>) {
+    wait_until(h, "photo answer", |a| a.caption.loading.is_none());
+}
+
+fn wait_for_status(h: &mut Harness<'_, StudioApp>, needle: &str) {
+    wait_until(h, needle, |a| a.status.contains(needle));
+}
+
+fn wait_for_sketch(h: &mut Harness<'_, StudioApp>) {
+    wait_until(h, "sketch-rnn drawing", |a| !a.sketch.draw.is_busy());
 }
 
 #[test]
@@ -203,20 +223,6 @@ fn snapshots_of_each_tab() {
     h.snapshot("about_tab");
 }
 
-/// Waits until the worker reports a written file in the status bar.
-fn wait_for_status(h: &mut Harness<'_, StudioApp>, needle: &str) {
-    let t = Instant::now();
-    while !h.state().status.contains(needle) {
-        assert!(
-            t.elapsed() < Duration::from_secs(20),
-            "status never said {needle:?}: {:?}",
-            h.state().status
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        h.step();
-    }
-}
-
 #[test]
 fn saved_drawing_opens_back_with_the_same_strokes() {
     let dir = tempfile::tempdir().unwrap();
@@ -296,20 +302,6 @@ fn quickdraw_files_open_scaled_to_the_canvas_and_bad_files_keep_the_drawing() {
     );
 }
 
-/// Steps until sketch-rnn has answered and the animation has finished.
-fn wait_for_sketch(h: &mut Harness<'_, StudioApp>) {
-    let t = Instant::now();
-    while h.state().sketch.draw.is_busy() {
-        assert!(
-            t.elapsed() < Duration::from_secs(60),
-            "sketch-rnn never finished"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-        h.step();
-    }
-    h.run();
-}
-
 #[test]
 fn draw_it_for_me_animates_a_drawing_onto_the_canvas() {
     let mut h = harness(app());
@@ -322,12 +314,9 @@ fn draw_it_for_me_animates_a_drawing_onto_the_canvas() {
     h.get_by_label("Draw it for me").click();
     h.step();
     // The reveal is progressive: part-way through, only part of the drawing is there.
-    let t = Instant::now();
-    while h.state().sketch.draw.pending.is_some() {
-        assert!(t.elapsed() < Duration::from_secs(30));
-        std::thread::sleep(Duration::from_millis(5));
-        h.step();
-    }
+    step_until(&mut h, "sketch-rnn answer", |a| {
+        a.sketch.draw.pending.is_none()
+    });
     h.step();
     let early = h.state().sketch.canvas.drawing().num_points();
     wait_for_sketch(&mut h);
