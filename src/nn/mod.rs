@@ -11,6 +11,7 @@
 //! Nothing here knows about doodles, photos or egui.
 
 pub mod fastmath;
+pub mod inspect;
 pub mod io;
 pub mod lstm;
 pub mod lstm_op;
