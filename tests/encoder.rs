@@ -548,6 +548,10 @@ fn depthwise_matches_candle_grouped_conv() {
         (7, 9, 13, 3, 2, 1),
         (8, 8, 5, 5, 2, 1),
         (11, 6, 3, 5, 1, 1),
+        // Multiples of 16 channels take the AVX-512 kernel where the CPU has it.
+        (7, 9, 16, 5, 2, 1),
+        (9, 7, 32, 3, 2, 1),
+        (6, 5, 48, 5, 1, 1),
         (56, 56, 144, 5, 2, 2),
         (28, 28, 240, 3, 1, 2),
     ] {
@@ -596,6 +600,7 @@ fn dense_conv_matches_candle_conv2d() {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     for (h, w, c_in, c_out, k, stride) in [
         (224, 224, 3, 32, 3, 2),
+        (9, 7, 4, 32, 5, 2),
         (9, 7, 4, 6, 3, 2),
         (5, 5, 2, 3, 5, 1),
     ] {

@@ -121,6 +121,28 @@ pub fn conv2d_same(
     assert_eq!(input.len(), g.h * g.w * c_in, "conv2d input size");
     assert_eq!(weight.len(), g.k * g.k * c_in * c_out, "conv2d weight size");
     assert_eq!(out.len(), g.out_h * g.out_w * c_out, "conv2d output size");
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") && c_out == 32 {
+            // SAFETY: the CPU supports AVX-512F (checked just above); sizes asserted.
+            unsafe { avx512::conv2d::<2>(input, g, c_in, weight, bias, act, out) };
+            return;
+        }
+    }
+    conv2d_body(input, g, c_in, weight, bias, act, out);
+}
+
+/// The dense conv loop, the reference for the AVX-512 kernel.
+fn conv2d_body(
+    input: &[f32],
+    g: ConvGeom,
+    c_in: usize,
+    weight: &[f32],
+    bias: &[f32],
+    act: Act,
+    out: &mut [f32],
+) {
+    let c_out = bias.len();
     for (oy, out_row) in out.chunks_exact_mut(g.out_w * c_out).enumerate() {
         for (ox, acc) in out_row.chunks_exact_mut(c_out).enumerate() {
             acc.copy_from_slice(bias);
@@ -204,10 +226,22 @@ fn depthwise_rows(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F (checked just above).
-            unsafe { depthwise_rows_avx512(input, g, weight, bias, act, out, first_row) };
-            return;
+        if std::arch::is_x86_feature_detected!("avx512f") && bias.len() % 16 == 0 {
+            // SAFETY: the CPU supports AVX-512F (checked just above); the kernels
+            // check the slice sizes they index with.
+            match g.k {
+                3 => unsafe {
+                    return avx512::depthwise_rows::<3, 9>(
+                        input, g, weight, bias, act, out, first_row,
+                    );
+                },
+                5 => unsafe {
+                    return avx512::depthwise_rows::<5, 25>(
+                        input, g, weight, bias, act, out, first_row,
+                    );
+                },
+                _ => {}
+            }
         }
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
@@ -216,20 +250,6 @@ fn depthwise_rows(
             return;
         }
     }
-    depthwise_rows_body(input, g, weight, bias, act, out, first_row);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn depthwise_rows_avx512(
-    input: &[f32],
-    g: ConvGeom,
-    weight: &[f32],
-    bias: &[f32],
-    act: Act,
-    out: &mut [f32],
-    first_row: usize,
-) {
     depthwise_rows_body(input, g, weight, bias, act, out, first_row);
 }
 
@@ -247,8 +267,8 @@ unsafe fn depthwise_rows_avx2(
     depthwise_rows_body(input, g, weight, bias, act, out, first_row);
 }
 
-/// The depthwise loop itself; `#[inline(always)]` so each caller above compiles
-/// it for its own instruction set.
+/// The depthwise loop itself, the reference for the AVX-512 kernel;
+/// `#[inline(always)]` so each caller above compiles it for its own instruction set.
 #[inline(always)]
 fn depthwise_rows_body(
     input: &[f32],
@@ -317,9 +337,63 @@ pub fn pointwise(
     assert_eq!(input.len(), n * c_in, "pointwise input size");
     assert_eq!(weight.len(), c_in * c_out, "pointwise weight size");
     assert_eq!(out.len(), n * c_out, "pointwise output size");
+    if let Some(res) = residual {
+        assert_eq!(res.len(), out.len(), "pointwise residual size");
+    }
+    // Small layers (the 7×7 ones) are split over output channels by gemm
+    // itself; big ones over pixels, one GEMM per thread.
+    if threads.0 <= 1 || n < 64 * threads.0 {
+        gemm_then_bias_act(
+            input,
+            c_in,
+            weight,
+            bias,
+            residual,
+            act,
+            out,
+            threads.gemm(),
+        );
+        return;
+    }
+    let rows = n.div_ceil(threads.0);
+    out.par_chunks_mut(rows * c_out)
+        .enumerate()
+        .for_each(|(i, out_part)| {
+            let (r0, r1) = (i * rows, i * rows + out_part.len() / c_out);
+            let res = residual.map(|r| &r[r0 * c_out..r1 * c_out]);
+            let inp = &input[r0 * c_in..r1 * c_in];
+            gemm_then_bias_act(
+                inp,
+                c_in,
+                weight,
+                bias,
+                res,
+                act,
+                out_part,
+                Parallelism::None,
+            );
+        });
+}
+
+/// [`pointwise`] on the calling thread (gemm may still use `parallelism`).
+#[allow(clippy::too_many_arguments)]
+fn gemm_then_bias_act(
+    input: &[f32],
+    c_in: usize,
+    weight: &[f32],
+    bias: &[f32],
+    residual: Option<&[f32]>,
+    act: Act,
+    out: &mut [f32],
+    parallelism: Parallelism,
+) {
+    let c_out = bias.len();
+    let n = input.len() / c_in;
+    debug_assert_eq!(out.len(), n * c_out);
     // out := input · weight (read_dst = false: out's old contents are ignored).
-    // SAFETY: the three buffers have the asserted sizes, the strides describe
-    // row-major [n, c_in], [c_in, c_out] and [n, c_out], and `out` does not alias.
+    // SAFETY: the three buffers have the sizes checked by `pointwise`, the
+    // strides describe row-major [n, c_in], [c_in, c_out] and [n, c_out], and
+    // `out` does not alias the inputs.
     unsafe {
         gemm::gemm(
             n,
@@ -340,7 +414,7 @@ pub fn pointwise(
             false,
             false,
             false,
-            threads.gemm(),
+            parallelism,
         );
     }
     bias_act(out, bias, residual, act);
@@ -381,6 +455,167 @@ fn bias_act_body(out: &mut [f32], bias: &[f32], residual: Option<&[f32]>, act: A
             for (row, res_row) in out.chunks_exact_mut(c).zip(res.chunks_exact(c)) {
                 for ((o, &b), &r) in row.iter_mut().zip(bias).zip(res_row) {
                     *o = act.apply(*o + b + r);
+                }
+            }
+        }
+    }
+}
+
+/// AVX-512 kernels: 16 channels per register.
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{Act, ConvGeom};
+
+    /// Dense K×K conv with `c_out = 16·NB`, shapes as in [`super::conv2d_same`]
+    /// (sizes checked by the caller). The `NB` accumulators stay in registers.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn conv2d<const NB: usize>(
+        input: &[f32],
+        g: ConvGeom,
+        c_in: usize,
+        weight: &[f32],
+        bias: &[f32],
+        act: Act,
+        out: &mut [f32],
+    ) {
+        let c_out = 16 * NB;
+        assert_eq!(bias.len(), c_out);
+        let (ip, wp, op) = (input.as_ptr(), weight.as_ptr(), out.as_mut_ptr());
+        let zero = _mm512_setzero_ps();
+        let six = _mm512_set1_ps(6.0);
+        for oy in 0..g.out_h {
+            for ox in 0..g.out_w {
+                // SAFETY: bias has 16·NB values; input is read at valid (iy, ix)
+                // only; weight[(t·c_in + ci)·c_out ..][..c_out] with t < k², ci <
+                // c_in; out[(oy·out_w + ox)·c_out ..][..c_out]; sizes asserted by
+                // the caller.
+                let mut acc = [zero; NB];
+                for (b, a) in acc.iter_mut().enumerate() {
+                    *a = unsafe { _mm512_loadu_ps(bias.as_ptr().add(16 * b)) };
+                }
+                for ky in 0..g.k {
+                    let Some(iy) = (oy * g.stride + ky).checked_sub(g.pad_top) else {
+                        continue; // in the top padding
+                    };
+                    if iy >= g.h {
+                        continue; // in the bottom padding
+                    }
+                    for kx in 0..g.k {
+                        let Some(ix) = (ox * g.stride + kx).checked_sub(g.pad_left) else {
+                            continue;
+                        };
+                        if ix >= g.w {
+                            continue;
+                        }
+                        let px = (iy * g.w + ix) * c_in;
+                        let t = ky * g.k + kx;
+                        for ci in 0..c_in {
+                            let v = _mm512_set1_ps(unsafe { *ip.add(px + ci) });
+                            let w_row = unsafe { wp.add((t * c_in + ci) * c_out) };
+                            for (b, a) in acc.iter_mut().enumerate() {
+                                *a = _mm512_fmadd_ps(
+                                    v,
+                                    unsafe { _mm512_loadu_ps(w_row.add(16 * b)) },
+                                    *a,
+                                );
+                            }
+                        }
+                    }
+                }
+                for (b, mut a) in acc.into_iter().enumerate() {
+                    if act == Act::Relu6 {
+                        a = _mm512_min_ps(_mm512_max_ps(a, zero), six);
+                    }
+                    unsafe { _mm512_storeu_ps(op.add((oy * g.out_w + ox) * c_out + 16 * b), a) };
+                }
+            }
+        }
+    }
+
+    /// Depthwise K×K (`KK = K·K`) over the output rows `first_row..` filling
+    /// `out`; `c = bias.len()` must be a multiple of 16. Shapes as in
+    /// [`super::depthwise_same`].
+    ///
+    /// Per output row and 16-channel block the K·K weight vectors stay in
+    /// registers; each output pixel is then K·K loads and fused multiply-adds.
+    /// Interior pixels skip the padding tests.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn depthwise_rows<const K: usize, const KK: usize>(
+        input: &[f32],
+        g: ConvGeom,
+        weight: &[f32],
+        bias: &[f32],
+        act: Act,
+        out: &mut [f32],
+        first_row: usize,
+    ) {
+        let c = bias.len();
+        assert!(K * K == KK && g.k == K && c % 16 == 0);
+        assert_eq!(input.len(), g.h * g.w * c, "depthwise input size");
+        assert_eq!(weight.len(), KK * c, "depthwise weight size");
+        let row_len = g.out_w * c;
+        assert!(out.len() % row_len == 0 && first_row + out.len() / row_len <= g.out_h);
+        let rows = out.len() / row_len;
+        let (ip, wp, bp, op) = (
+            input.as_ptr(),
+            weight.as_ptr(),
+            bias.as_ptr(),
+            out.as_mut_ptr(),
+        );
+        let (w_in, h_in) = (g.w as isize, g.h as isize);
+        let zero = _mm512_setzero_ps();
+        let six = _mm512_set1_ps(6.0);
+        for r in 0..rows {
+            let iy0 = ((first_row + r) * g.stride) as isize - g.pad_top as isize;
+            // Kernel rows inside the input: ky_lo..ky_hi.
+            let ky_lo = (-iy0).max(0) as usize;
+            let ky_hi = (h_in - iy0).clamp(0, K as isize) as usize;
+            for cb in (0..c).step_by(16) {
+                // SAFETY (all pointer arithmetic below): tap t's weights are
+                // weight[t·c + cb ..][..16], inside [KK·c]; input pixels are read
+                // only at 0 ≤ iy < h, 0 ≤ ix < w, channel cb..cb+16 ≤ c; outputs
+                // are written at rows < `rows`, columns < out_w.
+                let mut wv = [zero; KK];
+                for (t, w) in wv.iter_mut().enumerate() {
+                    *w = unsafe { _mm512_loadu_ps(wp.add(t * c + cb)) };
+                }
+                let b = unsafe { _mm512_loadu_ps(bp.add(cb)) };
+                for ox in 0..g.out_w {
+                    let ix0 = (ox * g.stride) as isize - g.pad_left as isize;
+                    let kx_lo = (-ix0).max(0) as usize;
+                    let kx_hi = (w_in - ix0).clamp(0, K as isize) as usize;
+                    let mut acc = b;
+                    if ky_lo == 0 && ky_hi == K && kx_lo == 0 && kx_hi == K {
+                        let base = unsafe { ip.offset((iy0 * w_in + ix0) * c as isize).add(cb) };
+                        for ky in 0..K {
+                            for kx in 0..K {
+                                let v = unsafe { _mm512_loadu_ps(base.add((ky * g.w + kx) * c)) };
+                                acc = _mm512_fmadd_ps(v, wv[ky * K + kx], acc);
+                            }
+                        }
+                    } else {
+                        for ky in 0..K {
+                            for kx in 0..K {
+                                if ky < ky_lo || ky >= ky_hi || kx < kx_lo || kx >= kx_hi {
+                                    continue; // a zero of the padding
+                                }
+                                let iy = iy0 + ky as isize;
+                                let ix = ix0 + kx as isize;
+                                let v = unsafe {
+                                    _mm512_loadu_ps(
+                                        ip.offset((iy * w_in + ix) * c as isize).add(cb),
+                                    )
+                                };
+                                acc = _mm512_fmadd_ps(v, wv[ky * K + kx], acc);
+                            }
+                        }
+                    }
+                    if act == Act::Relu6 {
+                        acc = _mm512_min_ps(_mm512_max_ps(acc, zero), six);
+                    }
+                    unsafe { _mm512_storeu_ps(op.add(r * row_len + ox * c + cb), acc) };
                 }
             }
         }
