@@ -226,7 +226,7 @@ fn depthwise_rows(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") && bias.len() % 16 == 0 {
+        if std::arch::is_x86_feature_detected!("avx512f") && bias.len().is_multiple_of(16) {
             // SAFETY: the CPU supports AVX-512F (checked just above); the kernels
             // check the slice sizes they index with.
             match g.k {
@@ -552,11 +552,11 @@ mod avx512 {
         first_row: usize,
     ) {
         let c = bias.len();
-        assert!(K * K == KK && g.k == K && c % 16 == 0);
+        assert!(K * K == KK && g.k == K && c.is_multiple_of(16));
         assert_eq!(input.len(), g.h * g.w * c, "depthwise input size");
         assert_eq!(weight.len(), KK * c, "depthwise weight size");
         let row_len = g.out_w * c;
-        assert!(out.len() % row_len == 0 && first_row + out.len() / row_len <= g.out_h);
+        assert!(out.len().is_multiple_of(row_len) && first_row + out.len() / row_len <= g.out_h);
         let rows = out.len() / row_len;
         let (ip, wp, bp, op) = (
             input.as_ptr(),

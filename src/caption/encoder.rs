@@ -26,7 +26,7 @@
 //!
 //! Weights: a safetensors file with the original PyTorch tensor names
 //! (`_conv_stem.weight`, `_blocks.N._expand_conv.weight`, `_bn0.running_var`, …)
-//! in F32, F16 or BF16; `weights/encoder/` ships them as F16 (see
+//! in F32, F16 or BF16 (computed in F32); `weights/encoder/` ships the big ones as F16 (see
 //! [`super::convert`]).
 
 use std::path::{Path, PathBuf};

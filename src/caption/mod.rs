@@ -8,7 +8,7 @@
 //!   over plain HWC slices.
 //! - [`encoder`]: EfficientNet-Lite0 → `[49, 1280]` grid, `[1280]` pooled vector,
 //!   `[1000]` ImageNet logits.
-//! - [`convert`]: turns the published F32 weights into the F16 file in `weights/encoder/`.
+//! - [`convert`]: turns the published F32 weights into the (mostly F16) file in `weights/encoder/`.
 //! - [`bench`]: the encoder benchmark behind `rnn-studio bench caption`.
 //!
 //! Nothing here knows about egui.
