@@ -73,12 +73,16 @@ pub fn squash_resize(img: &RgbImage, out_w: u32, out_h: u32) -> RgbImage {
             for (xx, out_px) in temp_row.chunks_exact_mut(3).enumerate() {
                 let (start, len) = horiz.bounds[xx];
                 let k = &horiz.weights[xx * horiz.ksize..xx * horiz.ksize + len];
-                for ch in 0..3 {
-                    let mut acc: i32 = 1 << (PRECISION_BITS - 1);
-                    for (i, &w) in k.iter().enumerate() {
-                        acc += i32::from(src_row[(start + i) * 3 + ch]) * w;
+                let taps = &src_row[start * 3..(start + len) * 3];
+                // R, G, B accumulators, starting at Pillow's rounding offset.
+                let mut acc = [1i32 << (PRECISION_BITS - 1); 3];
+                for (&w, px) in k.iter().zip(taps.chunks_exact(3)) {
+                    for (a, &v) in acc.iter_mut().zip(px) {
+                        *a += i32::from(v) * w;
                     }
-                    out_px[ch] = clip8(acc);
+                }
+                for (o, a) in out_px.iter_mut().zip(acc) {
+                    *o = clip8(a);
                 }
             }
         }
@@ -90,16 +94,21 @@ pub fn squash_resize(img: &RgbImage, out_w: u32, out_h: u32) -> RgbImage {
     if in_h == out_h {
         out.copy_from_slice(&temp);
     } else {
+        // One accumulator per output value of the row, so the loops vectorise.
+        let mut acc = vec![0i32; out_stride];
         for (yy, out_row) in out.chunks_exact_mut(out_stride).enumerate() {
             let (start, len) = vert.bounds[yy];
             let start = start - first_row;
             let k = &vert.weights[yy * vert.ksize..yy * vert.ksize + len];
-            for (col, out_v) in out_row.iter_mut().enumerate() {
-                let mut acc: i32 = 1 << (PRECISION_BITS - 1);
-                for (i, &w) in k.iter().enumerate() {
-                    acc += i32::from(temp[(start + i) * out_stride + col]) * w;
+            acc.fill(1 << (PRECISION_BITS - 1));
+            for (i, &w) in k.iter().enumerate() {
+                let row = &temp[(start + i) * out_stride..(start + i + 1) * out_stride];
+                for (a, &v) in acc.iter_mut().zip(row) {
+                    *a += i32::from(v) * w;
                 }
-                *out_v = clip8(acc);
+            }
+            for (o, &a) in out_row.iter_mut().zip(&acc) {
+                *o = clip8(a);
             }
         }
     }
