@@ -11,14 +11,16 @@ use rnn_studio::nn::tasks::{RecallConfig, RecallTask, train_recall};
 fn full_bptt_learns_a_40_step_recall_and_truncated_bptt_does_not() {
     let task = RecallTask {
         symbols: 4,
+        distractors: 4,
         lag: 40,
     };
     let cfg = RecallConfig {
         hidden_size: 32,
         batch: 32,
-        updates: 300,
+        updates: 500,
         lr: 0.01,
         clip: 1.0,
+        forget_bias: 5.0,
         truncate: None,
         seed: 1,
     };

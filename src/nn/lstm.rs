@@ -568,12 +568,15 @@ pub fn lstm_forward<F: Float>(
         c[..bh].copy_from_slice(c0);
     }
     let mut tanh_c = vec![F::ZERO; nt * bh];
-    let w_hh = Mat::new(&p.weight_hh, g4, nh);
+    // W_hhᵀ (H, 4H) row-major: the recurrent multiply reads it row by row.
+    let w_hh_t = transpose(&p.weight_hh, g4, nh);
+    let mut rec = vec![F::ZERO; nb * g4]; // (B, 4H) h_{s-1}·W_hhᵀ of this step
     for s in 0..nt {
         let z_s = &mut gates[s * nb * g4..(s + 1) * nb * g4];
         let (h_prev, h_next) = h[s * bh..(s + 2) * bh].split_at_mut(bh);
-        // z_s += h_{s-1}·W_hhᵀ, the recurrent part of all four gates.
-        matmul(z_s, Mat::new(h_prev, nb, nh), w_hh.t(), true, Threads::One);
+        // The recurrent part of all four gates for the whole batch, into its
+        // own buffer (gemm is faster writing than accumulating here).
+        matmul(&mut rec, Mat::new(h_prev, nb, nh), Mat::new(&w_hh_t, nh, g4), false, Threads::One);
         let (c_prev, c_next) = c[s * bh..(s + 2) * bh].split_at_mut(bh);
         let tc_s = &mut tanh_c[s * bh..(s + 1) * bh];
         for b in 0..nb {
@@ -586,6 +589,7 @@ pub fn lstm_forward<F: Float>(
                 h_next[row.clone()].copy_from_slice(&h_prev[row]);
                 continue;
             }
+            add_to(z, &rec[b * g4..(b + 1) * g4]);
             activate_gates(z);
             cell_update(
                 z,
@@ -829,6 +833,17 @@ fn weight_grads<F: Float>(cache: &LstmCache<F>, dz_all: &[F], grads: &mut LstmGr
     }
     add_to(&mut grads.bias_ih, &db);
     add_to(&mut grads.bias_hh, &db);
+}
+
+/// The transpose of a row-major (rows × cols) matrix, row-major (cols × rows).
+fn transpose<F: Float>(m: &[F], rows: usize, cols: usize) -> Vec<F> {
+    let mut t = vec![F::ZERO; m.len()];
+    for r in 0..rows {
+        for c in 0..cols {
+            t[c * rows + r] = m[r * cols + c];
+        }
+    }
+    t
 }
 
 /// dst += src, elementwise.

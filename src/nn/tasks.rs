@@ -1,20 +1,24 @@
 //! Small synthetic sequence tasks for tests and the gradient lab.
 //!
-//! **Recall** ("output the symbol seen `lag` steps ago"): a sequence of
-//! random symbols from an alphabet of S, one-hot encoded; at the last step
-//! the network must name the symbol it saw `lag` steps earlier. Every other
-//! symbol is a distractor drawn independently of the answer, so a network
-//! that cannot carry information across `lag` steps scores chance, 1/S.
-//! With truncated BPTT of k ≤ lag steps the loss's gradient never reaches the
-//! step that holds the answer — the "vanishing gradient" slide, made exact.
+//! **Recall** ("output the symbol seen `lag` steps ago"), after Hochreiter &
+//! Schmidhuber's long-time-lag experiments: a sequence of `lag + 1` one-hot
+//! symbols. The first is an *answer symbol* (one of S); the `lag` that follow
+//! are *distractors* drawn from D other symbols, independently of the answer.
+//! At the last step the network must name the answer symbol it saw `lag`
+//! steps earlier. A network that cannot carry information across `lag` steps
+//! scores chance, 1/S. With truncated BPTT of k ≤ lag steps the loss's
+//! gradient never reaches the step that holds the answer — the "vanishing
+//! gradient" slide, made exact.
 
 use rand::Rng;
 
 /// The recall task: sequences of `lag + 1` steps, answer = the first symbol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecallTask {
-    /// S, the alphabet size (also the input size and the number of classes)
+    /// S, the answer symbols (also the number of classes)
     pub symbols: usize,
+    /// D, the distractor symbols; the input size is S + D
+    pub distractors: usize,
     /// how many steps back the answer lies
     pub lag: usize,
 }
@@ -26,9 +30,9 @@ pub struct RecallBatch {
     pub batch: usize,
     /// T = lag + 1
     pub steps: usize,
-    /// (T, B, S) one-hot inputs, time-major
+    /// (T, B, S + D) one-hot inputs, time-major
     pub x: Vec<f32>,
-    /// (B) the symbol at step T − 1 − lag, the answer at the last step
+    /// (B) the answer symbol (0..S) of each sequence, seen at step 0
     pub targets: Vec<usize>,
 }
 
@@ -38,18 +42,25 @@ impl RecallTask {
         self.lag + 1
     }
 
+    /// I = S + D, the one-hot input size.
+    pub fn input_size(&self) -> usize {
+        self.symbols + self.distractors
+    }
+
     /// A batch of B fresh sequences.
     pub fn sample(&self, batch: usize, rng: &mut impl Rng) -> RecallBatch {
-        let (s, t) = (self.symbols, self.steps());
-        assert!(s >= 2, "recall: need at least two symbols");
-        let mut x = vec![0.0; t * batch * s];
-        let mut seq = vec![0usize; t * batch];
-        for (k, sym) in seq.iter_mut().enumerate() {
-            *sym = rng.random_range(0..s);
-            x[k * s + *sym] = 1.0;
+        let (ni, t) = (self.input_size(), self.steps());
+        assert!(self.symbols >= 2, "recall: need at least two answer symbols");
+        assert!(self.distractors >= 1 || self.lag == 0, "recall: need distractors to fill the lag");
+        let mut x = vec![0.0; t * batch * ni];
+        let targets: Vec<usize> = (0..batch).map(|_| rng.random_range(0..self.symbols)).collect();
+        for (b, &answer) in targets.iter().enumerate() {
+            x[b * ni + answer] = 1.0;
+            for step in 1..t {
+                let d = self.symbols + rng.random_range(0..self.distractors);
+                x[(step * batch + b) * ni + d] = 1.0;
+            }
         }
-        let answer_step = t - 1 - self.lag;
-        let targets = (0..batch).map(|b| seq[answer_step * batch + b]).collect();
         RecallBatch {
             batch,
             steps: t,
@@ -73,6 +84,9 @@ pub struct RecallConfig {
     pub lr: f32,
     /// clip the global gradient norm to this
     pub clip: f32,
+    /// initial forget-gate bias; a large one (σ(3) ≈ 0.95) makes C start out
+    /// remembering, so the gradient survives the lag (Gers et al.)
+    pub forget_bias: f32,
     /// `Some(k)`: k-step truncated BPTT (see [`crate::nn::lstm::lstm_backward`])
     pub truncate: Option<usize>,
     /// seeds the weights and the data
@@ -99,9 +113,15 @@ pub fn train_recall(task: &RecallTask, cfg: &RecallConfig) -> RecallReport {
 
     let (s, nh, nb) = (task.symbols, cfg.hidden_size, cfg.batch);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(cfg.seed);
-    let mut lstm = Lstm::<f32>::random(s, nh, 1, false, cfg.seed);
-    // A forget-gate bias of 1 (Gers et al.) so C starts out remembering.
-    lstm.layers[0].forward.bias_ih[nh..2 * nh].fill(1.0);
+    let mut lstm = Lstm::<f32>::random(task.input_size(), nh, 1, false, cfg.seed);
+    let layer = &mut lstm.layers[0].forward;
+    layer.bias_ih[nh..2 * nh].fill(cfg.forget_bias);
+    // Inputs start disconnected (W_ih = 0), so nothing about the answer is
+    // stored by accident: random input weights would imprint each answer
+    // symbol on C, and a truncated learner could learn to keep and read that
+    // imprint without ever learning to store. Here the answer columns of
+    // W_ih can only grow from a gradient that reaches step 0.
+    layer.weight_ih.fill(0.0);
     let mut head = Head::new(s, nh, &mut rng);
     let mut grads = lstm.zeros_like();
     let mut head_grads = Head::zeros(s, nh);
