@@ -49,6 +49,7 @@ use std::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::fastmath::{SimdKernel, with_widest_simd};
 use super::matmul::{Mat, Threads, matmul};
 
 /// The logistic sigmoid σ(z) = 1 / (1 + e^{-z}).
@@ -107,11 +108,13 @@ impl Float for f64 {
     fn sqrt(self) -> Self {
         f64::sqrt(self)
     }
+    #[inline(always)]
     fn sigmoid_in_place(z: &mut [Self]) {
         for v in z {
             *v = 1.0 / (1.0 + (-*v).exp());
         }
     }
+    #[inline(always)]
     fn tanh_in_place(z: &mut [Self]) {
         for v in z {
             *v = v.tanh();
@@ -137,9 +140,11 @@ impl Float for f32 {
     fn sqrt(self) -> Self {
         f32::sqrt(self)
     }
+    #[inline(always)]
     fn sigmoid_in_place(z: &mut [Self]) {
         super::fastmath::sigmoid_in_place(z);
     }
+    #[inline(always)]
     fn tanh_in_place(z: &mut [Self]) {
         super::fastmath::tanh_in_place(z);
     }
@@ -307,14 +312,14 @@ impl<F: Float> LstmParams<F> {
         scratch.resize(6 * nh, F::ZERO);
         let (z, rest) = scratch.split_at_mut(4 * nh);
         let (tanh_c, c_prev) = rest.split_at_mut(nh);
-        for (r, zr) in z.iter_mut().enumerate() {
-            let wi = &self.weight_ih[r * ni..(r + 1) * ni];
-            let wh = &self.weight_hh[r * nh..(r + 1) * nh];
-            *zr = self.bias_ih[r] + self.bias_hh[r] + dot(wi, x) + dot(wh, &state.h);
-        }
-        activate_gates(z);
-        c_prev.copy_from_slice(&state.c);
-        cell_update(z, c_prev, &mut state.c, tanh_c, &mut state.h);
+        with_widest_simd(StreamStep {
+            p: self,
+            x,
+            z,
+            c_prev,
+            tanh_c,
+            state,
+        });
         tap.then(|| GateTap::from_gates(z, &state.c))
     }
 
@@ -385,7 +390,7 @@ impl<F: Float> GateTap<F> {
 
 /// Σ a_j·b_j with 16 independent accumulators, so the loop vectorises on any
 /// x86-64 (no FMA or `target-cpu` needed) and the adds do not wait on each other.
-#[inline]
+#[inline(always)]
 fn dot<F: Float>(a: &[F], b: &[F]) -> F {
     const LANES: usize = 16;
     let mut acc = [F::ZERO; LANES];
@@ -405,7 +410,7 @@ fn dot<F: Float>(a: &[F], b: &[F]) -> F {
 
 /// Turns one row of pre-activations (4H: i, f, g, o) into the gates in place:
 /// σ for i_t, f_t and o_t, tanh for C̃_t.
-#[inline]
+#[inline(always)]
 fn activate_gates<F: Float>(z: &mut [F]) {
     let nh = z.len() / 4;
     let (i_f, g_o) = z.split_at_mut(2 * nh);
@@ -418,7 +423,7 @@ fn activate_gates<F: Float>(z: &mut [F]) {
 /// The memory tube and the output for one row:
 /// C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t, h_t = o_t ⊙ tanh(C_t).
 /// `gates` is (4H) activated; the others are (H).
-#[inline]
+#[inline(always)]
 fn cell_update<F: Float>(gates: &[F], c_prev: &[F], c: &mut [F], tanh_c: &mut [F], h: &mut [F]) {
     let nh = c.len();
     let (i_t, rest) = gates.split_at(nh);
@@ -431,6 +436,81 @@ fn cell_update<F: Float>(gates: &[F], c_prev: &[F], c: &mut [F], tanh_c: &mut [F
     F::tanh_in_place(tanh_c);
     for k in 0..nh {
         h[k] = o_t[k] * tanh_c[k];
+    }
+}
+
+/// The elementwise half of one forward step, for every batch row: z ← z +
+/// h_{s-1}·W_hhᵀ (`rec`), the gates, the cell and the output. `z_s`, `rec`
+/// are (B, 4H); the others (B, H). A padded row (s ≥ `lengths[b]`) keeps its
+/// state and gets zero gates.
+struct ForwardRows<'a, F: Float> {
+    s: usize,
+    lengths: &'a [usize],
+    rec: &'a [F],
+    z_s: &'a mut [F],
+    c_prev: &'a [F],
+    c_next: &'a mut [F],
+    tanh_c: &'a mut [F],
+    h_prev: &'a [F],
+    h_next: &'a mut [F],
+}
+
+impl<F: Float> SimdKernel for ForwardRows<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let nh = self.c_prev.len() / self.lengths.len();
+        let g4 = 4 * nh;
+        for (b, &len) in self.lengths.iter().enumerate() {
+            let row = b * nh..(b + 1) * nh;
+            let z = &mut self.z_s[b * g4..(b + 1) * g4];
+            if self.s >= len {
+                z.fill(F::ZERO);
+                self.c_next[row.clone()].copy_from_slice(&self.c_prev[row.clone()]);
+                self.h_next[row.clone()].copy_from_slice(&self.h_prev[row]);
+                continue;
+            }
+            add_to(z, &self.rec[b * g4..(b + 1) * g4]);
+            activate_gates(z);
+            cell_update(
+                z,
+                &self.c_prev[row.clone()],
+                &mut self.c_next[row.clone()],
+                &mut self.tanh_c[row.clone()],
+                &mut self.h_next[row],
+            );
+        }
+    }
+}
+
+/// The streaming step for a batch of one: z = W_ih·x + W_hh·h + b as
+/// mat-vecs over contiguous weight rows, then gates and cell. `z` is (4H);
+/// `c_prev`, `tanh_c` (H) scratch.
+struct StreamStep<'a, F: Float> {
+    p: &'a LstmParams<F>,
+    x: &'a [F],
+    z: &'a mut [F],
+    c_prev: &'a mut [F],
+    tanh_c: &'a mut [F],
+    state: &'a mut LstmState<F>,
+}
+
+impl<F: Float> SimdKernel for StreamStep<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let (p, state) = (self.p, self.state);
+        let (ni, nh) = (p.input_size, p.hidden_size);
+        for (r, zr) in self.z.iter_mut().enumerate() {
+            let wi = &p.weight_ih[r * ni..(r + 1) * ni];
+            let wh = &p.weight_hh[r * nh..(r + 1) * nh];
+            *zr = p.bias_ih[r] + p.bias_hh[r] + dot(wi, self.x) + dot(wh, &state.h);
+        }
+        activate_gates(self.z);
+        self.c_prev.copy_from_slice(&state.c);
+        cell_update(self.z, self.c_prev, &mut state.c, self.tanh_c, &mut state.h);
     }
 }
 
@@ -546,11 +626,10 @@ pub fn lstm_forward<F: Float>(
     check_lengths(lengths, nb, nt);
 
     // gates ← b_ih + b_hh + x·W_ihᵀ for all T·B rows at once.
-    let mut gates = vec![F::ZERO; nt * nb * g4];
-    for row in gates.chunks_exact_mut(g4) {
-        for ((z, &bi), &bh) in row.iter_mut().zip(&p.bias_ih).zip(&p.bias_hh) {
-            *z = bi + bh;
-        }
+    let bias: Vec<F> = p.bias_ih.iter().zip(&p.bias_hh).map(|(&a, &b)| a + b).collect();
+    let mut gates = Vec::with_capacity(nt * nb * g4);
+    for _ in 0..nt * nb {
+        gates.extend_from_slice(&bias);
     }
     let w_ih = Mat::new(&p.weight_ih, g4, ni);
     matmul(
@@ -579,26 +658,17 @@ pub fn lstm_forward<F: Float>(
         matmul(&mut rec, Mat::new(h_prev, nb, nh), Mat::new(&w_hh_t, nh, g4), false, Threads::One);
         let (c_prev, c_next) = c[s * bh..(s + 2) * bh].split_at_mut(bh);
         let tc_s = &mut tanh_c[s * bh..(s + 1) * bh];
-        for b in 0..nb {
-            let row = b * nh..(b + 1) * nh;
-            let z = &mut z_s[b * g4..(b + 1) * g4];
-            if s >= lengths[b] {
-                // A padded step keeps the state.
-                z.fill(F::ZERO);
-                c_next[row.clone()].copy_from_slice(&c_prev[row.clone()]);
-                h_next[row.clone()].copy_from_slice(&h_prev[row]);
-                continue;
-            }
-            add_to(z, &rec[b * g4..(b + 1) * g4]);
-            activate_gates(z);
-            cell_update(
-                z,
-                &c_prev[row.clone()],
-                &mut c_next[row.clone()],
-                &mut tc_s[row.clone()],
-                &mut h_next[row],
-            );
-        }
+        with_widest_simd(ForwardRows {
+            s,
+            lengths,
+            rec: &rec,
+            z_s,
+            c_prev,
+            c_next,
+            tanh_c: tc_s,
+            h_prev,
+            h_next,
+        });
     }
     LstmCache {
         steps: nt,
@@ -679,10 +749,6 @@ pub fn lstm_backward<F: Float>(
     // gradient that would become k steps old is dropped.
     let truncated = truncate.is_some();
     let streams = truncate.map_or(1, |k| k.min(nt.max(1)));
-    // Where stream a's ∂L/∂C_{s-1} goes: one age older when truncating. The
-    // extra slot `streams` holds the gradient that is dropped (it still
-    // reaches C_0 when s = 0, since C_0 is an input of step 0).
-    let older = |a: usize| if truncated { a + 1 } else { a };
 
     let mut dz_all = vec![F::ZERO; nt * nb * g4]; // (T, B, 4H) ∂L/∂z, streams summed
     let mut dz = vec![F::ZERO; streams * nb * g4]; // (streams, B, 4H) at this step
@@ -694,45 +760,18 @@ pub fn lstm_backward<F: Float>(
     let w_hh = Mat::new(&p.weight_hh, g4, nh);
 
     for s in (0..nt).rev() {
-        inject_loss_grad(
+        inject_loss_grad(cache, s, dy, d_final, truncated, &mut dh[..bh], &mut dc[..bh]);
+        with_widest_simd(BackwardStep {
             cache,
             s,
-            dy,
-            d_final,
             truncated,
-            &mut dh[..bh],
-            &mut dc[..bh],
-        );
-        for a in 0..streams {
-            let out = older(a);
-            for b in 0..nb {
-                let dz_row = &mut dz[(a * nb + b) * g4..][..g4];
-                let dc_prev_row = &mut dc_prev[(out * nb + b) * nh..][..nh];
-                if s >= cache.lengths[b] {
-                    // A padded step: no gradient flows through it.
-                    dz_row.fill(F::ZERO);
-                    dc_prev_row.fill(F::ZERO);
-                    continue;
-                }
-                let row = (s * nb + b) * nh..(s * nb + b + 1) * nh;
-                cell_backward(
-                    &cache.gates[(s * nb + b) * g4..][..g4],
-                    &cache.c[row.clone()],
-                    &cache.tanh_c[row],
-                    &dh[(a * nb + b) * nh..][..nh],
-                    &dc[(a * nb + b) * nh..][..nh],
-                    dz_row,
-                    dc_prev_row,
-                );
-            }
-            add_to(
-                &mut dz_all[s * nb * g4..(s + 1) * nb * g4],
-                &dz[a * nb * g4..(a + 1) * nb * g4],
-            );
-            if s == 0 {
-                add_to(&mut dc0, &dc_prev[out * bh..(out + 1) * bh]);
-            }
-        }
+            dh: &dh,
+            dc: &dc,
+            dz: &mut dz,
+            dc_prev: &mut dc_prev,
+            dz_all_s: &mut dz_all[s * nb * g4..(s + 1) * nb * g4],
+            dc0: &mut dc0,
+        });
         std::mem::swap(&mut dc, &mut dc_prev);
         // ∂L/∂h_{s-1} = ∂L/∂z_s · W_hh, each stream one step older.
         if s == 0 {
@@ -767,6 +806,64 @@ pub fn lstm_backward<F: Float>(
         Threads::One,
     );
     LstmInputGrads { dx, dh0, dc0 }
+}
+
+/// The elementwise half of one backward step, for every stream and batch
+/// row: through the cells ([`cell_backward`]) from the streams' ∂L/∂h and
+/// ∂L/∂C (`dh`, `dc`, (streams, B, H)) to their ∂L/∂z (`dz`, (streams, B, 4H),
+/// also summed into `dz_all_s`, (B, 4H)) and ∂L/∂C_{s-1} (`dc_prev`,
+/// (streams+1, B, H)). Stream a's ∂L/∂C_{s-1} goes to slot a+1 (one step
+/// older) when truncating, else to slot a; the extra slot `streams` holds
+/// the gradient that is dropped, which still reaches C_0 when s = 0, since
+/// C_0 is an input of step 0. Padded rows get zeros: no gradient flows.
+struct BackwardStep<'a, F: Float> {
+    cache: &'a LstmCache<F>,
+    s: usize,
+    truncated: bool,
+    dh: &'a [F],
+    dc: &'a [F],
+    dz: &'a mut [F],
+    dc_prev: &'a mut [F],
+    dz_all_s: &'a mut [F],
+    dc0: &'a mut [F],
+}
+
+impl<F: Float> SimdKernel for BackwardStep<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let (cache, s) = (self.cache, self.s);
+        let (nb, nh) = (cache.batch, cache.hidden_size);
+        let (g4, bh) = (4 * nh, nb * nh);
+        let streams = self.dh.len() / bh;
+        for a in 0..streams {
+            let out = if self.truncated { a + 1 } else { a };
+            for b in 0..nb {
+                let dz_row = &mut self.dz[(a * nb + b) * g4..][..g4];
+                let dc_prev_row = &mut self.dc_prev[(out * nb + b) * nh..][..nh];
+                if s >= cache.lengths[b] {
+                    dz_row.fill(F::ZERO);
+                    dc_prev_row.fill(F::ZERO);
+                    continue;
+                }
+                let row = (s * nb + b) * nh..(s * nb + b + 1) * nh;
+                cell_backward(
+                    &cache.gates[(s * nb + b) * g4..][..g4],
+                    &cache.c[row.clone()],
+                    &cache.tanh_c[row],
+                    &self.dh[(a * nb + b) * nh..][..nh],
+                    &self.dc[(a * nb + b) * nh..][..nh],
+                    dz_row,
+                    dc_prev_row,
+                );
+            }
+            add_to(self.dz_all_s, &self.dz[a * nb * g4..(a + 1) * nb * g4]);
+            if s == 0 {
+                add_to(self.dc0, &self.dc_prev[out * bh..(out + 1) * bh]);
+            }
+        }
+    }
 }
 
 /// Puts the loss gradient of step s into the age-0 stream (`dh`, `dc`, (B, H)):
@@ -847,7 +944,7 @@ fn transpose<F: Float>(m: &[F], rows: usize, cols: usize) -> Vec<F> {
 }
 
 /// dst += src, elementwise.
-#[inline]
+#[inline(always)]
 fn add_to<F: Float>(dst: &mut [F], src: &[F]) {
     for (d, &s) in dst.iter_mut().zip(src) {
         *d += s;
@@ -866,7 +963,7 @@ fn add_to<F: Float>(dst: &mut [F], src: &[F]) {
 /// ```
 ///
 /// `gates` and `dz` are (4H); the others (H).
-#[inline]
+#[inline(always)]
 fn cell_backward<F: Float>(
     gates: &[F],
     c_prev: &[F],
@@ -955,25 +1052,16 @@ pub fn reverse_within_lengths<F: Float>(
 
 /// Forward of one layer, both directions (the reverse one on a second
 /// thread). `x` is (T, B, I) in time order; see [`lstm_forward`].
-pub fn layer_forward<F: Float>(
-    layer: &LstmLayer<F>,
-    x: &[F],
-    batch: usize,
-    lengths: &[usize],
-) -> LayerCache<F> {
-    let (forward, reverse) = std::thread::scope(|scope| {
-        let reverse = layer.reverse.as_ref().map(|p| {
-            scope.spawn(move || {
+pub fn layer_forward<F: Float>(layer: &LstmLayer<F>, x: &[F], batch: usize, lengths: &[usize]) -> LayerCache<F> {
+    let (forward, reverse) = join(
+        || lstm_forward(&layer.forward, x, batch, lengths, None),
+        || {
+            layer.reverse.as_ref().map(|p| {
                 let x_rev = reverse_within_lengths(x, batch, p.input_size, lengths);
                 lstm_forward(p, &x_rev, batch, lengths, None)
             })
-        });
-        let forward = lstm_forward(&layer.forward, x, batch, lengths, None);
-        (
-            forward,
-            reverse.map(|r| r.join().expect("lstm reverse direction panicked")),
-        )
-    });
+        },
+    );
     let output = interleave_directions(&forward, reverse.as_ref());
     LayerCache {
         forward,
@@ -982,25 +1070,21 @@ pub fn layer_forward<F: Float>(
     }
 }
 
-/// The layer output (T, B, D·H): each row is [h_fwd | h_rev] in time order.
-fn interleave_directions<F: Float>(
-    forward: &LstmCache<F>,
-    reverse: Option<&LstmCache<F>>,
-) -> Vec<F> {
-    let (nb, nh, nt) = (forward.batch, forward.hidden_size, forward.steps);
-    let y_f = forward.output();
+/// The layer output (T, B, D·H): each row is [h_fwd | h_rev] in time order,
+/// zeros at padded steps; read straight from the caches' h.
+fn interleave_directions<F: Float>(forward: &LstmCache<F>, reverse: Option<&LstmCache<F>>) -> Vec<F> {
     let Some(rev) = reverse else {
-        return y_f;
+        return forward.output();
     };
-    let y_r = reverse_within_lengths(&rev.output(), nb, nh, &rev.lengths);
+    let (nb, nh, nt) = (forward.batch, forward.hidden_size, forward.steps);
     let mut out = vec![F::ZERO; nt * nb * 2 * nh];
-    for ((row, f), r) in out
-        .chunks_exact_mut(2 * nh)
-        .zip(y_f.chunks_exact(nh))
-        .zip(y_r.chunks_exact(nh))
-    {
-        row[..nh].copy_from_slice(f);
-        row[nh..].copy_from_slice(r);
+    for (b, &len) in forward.lengths.iter().enumerate() {
+        for t in 0..len {
+            let row = &mut out[(t * nb + b) * 2 * nh..][..2 * nh];
+            // h_t of step s sits at index s + 1 of the cached h.
+            row[..nh].copy_from_slice(&forward.h[((t + 1) * nb + b) * nh..][..nh]);
+            row[nh..].copy_from_slice(&rev.h[((len - t) * nb + b) * nh..][..nh]);
+        }
     }
     out
 }
@@ -1022,47 +1106,52 @@ pub fn layer_backward<F: Float>(
     );
     let lengths = &cache.forward.lengths;
     let d = layer.num_directions();
-    assert_eq!(
-        dy.len(),
-        cache.output.len(),
-        "lstm layer backward: dy has {} values, expected {}",
-        dy.len(),
-        cache.output.len()
-    );
-    // Split ∂L/∂output into the two directions' ∂L/∂h_t.
-    let split = |k: usize| -> Vec<F> {
-        dy.chunks_exact(d * nh)
-            .flat_map(|row| &row[k * nh..(k + 1) * nh])
-            .copied()
-            .collect()
-    };
-    let dy_f = split(0);
+    assert_eq!(dy.len(), cache.output.len(), "lstm layer backward: dy has {} values, expected {}", dy.len(), cache.output.len());
+    // ∂L/∂h_t of each direction, in its own step order.
+    let (dy_f, dy_r) = split_directions(dy, nb, nh, d, lengths);
     let (g_fwd, g_rev) = (&mut grads.forward, grads.reverse.as_mut());
-    let (dx_f, dx_r) = std::thread::scope(|scope| {
-        let reverse = match (&layer.reverse, &cache.reverse, g_rev) {
-            (Some(p), Some(c), Some(g)) => {
-                let dy_r = reverse_within_lengths(&split(1), nb, nh, lengths);
-                Some(scope.spawn(move || {
-                    let dx = lstm_backward(p, c, &dy_r, None, truncate, g).dx;
-                    reverse_within_lengths(&dx, nb, ni, lengths)
-                }))
-            }
-            (None, None, None) => None,
-            _ => panic!(
-                "lstm layer backward: layer, cache and gradients disagree on bidirectionality"
-            ),
-        };
-        let dx_f = lstm_backward(&layer.forward, &cache.forward, &dy_f, None, truncate, g_fwd).dx;
-        (
-            dx_f,
-            reverse.map(|r| r.join().expect("lstm reverse backward panicked")),
-        )
-    });
-    let mut dx = dx_f;
+    let (mut dx, dx_r) = join(
+        || lstm_backward(&layer.forward, &cache.forward, &dy_f, None, truncate, g_fwd).dx,
+        || match (&layer.reverse, &cache.reverse, g_rev, &dy_r) {
+            (Some(p), Some(c), Some(g), Some(dy_r)) => Some(lstm_backward(p, c, dy_r, None, truncate, g).dx),
+            (None, None, None, None) => None,
+            _ => panic!("lstm layer backward: layer, cache and gradients disagree on bidirectionality"),
+        },
+    );
     if let Some(dx_r) = dx_r {
-        add_to(&mut dx, &dx_r);
+        // Reverse-step order back to time order, added to the forward part.
+        for (b, &len) in lengths.iter().enumerate() {
+            for t in 0..len {
+                let from = &dx_r[((len - 1 - t) * nb + b) * ni..][..ni];
+                add_to(&mut dx[(t * nb + b) * ni..][..ni], from);
+            }
+        }
     }
     dx
+}
+
+/// Splits ∂L/∂output (T, B, D·H) into the forward direction's ∂L/∂h (T, B, H)
+/// and, when D = 2, the reverse direction's in reverse-step order.
+fn split_directions<F: Float>(dy: &[F], nb: usize, nh: usize, d: usize, lengths: &[usize]) -> (Vec<F>, Option<Vec<F>>) {
+    let dy_f = dy.chunks_exact(d * nh).flat_map(|row| &row[..nh]).copied().collect();
+    if d == 1 {
+        return (dy_f, None);
+    }
+    let nt = dy.len() / (nb * d * nh);
+    let mut dy_r = vec![F::ZERO; nt * nb * nh];
+    for (b, &len) in lengths.iter().enumerate() {
+        for t in 0..len {
+            let from = &dy[(t * nb + b) * d * nh + nh..][..nh];
+            dy_r[((len - 1 - t) * nb + b) * nh..][..nh].copy_from_slice(from);
+        }
+    }
+    (dy_f, Some(dy_r))
+}
+
+/// Runs two closures, the second on another thread of rayon's pool when one
+/// is free (rayon's threads live on, so their buffers are reused).
+fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    rayon::join(a, b)
 }
 
 /// A stack of LSTM layers, optionally bidirectional: layer 0 reads the input
