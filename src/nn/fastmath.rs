@@ -68,7 +68,8 @@ pub fn with_widest_simd<K: SimdKernel>(kernel: K) -> K::Output {
             // SAFETY: the CPU supports AVX-512F (and with it AVX2 and FMA).
             return unsafe { avx512(kernel) };
         }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
             // SAFETY: the CPU supports AVX2 and FMA.
             return unsafe { avx2(kernel) };
         }

@@ -626,7 +626,12 @@ pub fn lstm_forward<F: Float>(
     check_lengths(lengths, nb, nt);
 
     // gates ← b_ih + b_hh + x·W_ihᵀ for all T·B rows at once.
-    let bias: Vec<F> = p.bias_ih.iter().zip(&p.bias_hh).map(|(&a, &b)| a + b).collect();
+    let bias: Vec<F> = p
+        .bias_ih
+        .iter()
+        .zip(&p.bias_hh)
+        .map(|(&a, &b)| a + b)
+        .collect();
     let mut gates = Vec::with_capacity(nt * nb * g4);
     for _ in 0..nt * nb {
         gates.extend_from_slice(&bias);
@@ -655,7 +660,13 @@ pub fn lstm_forward<F: Float>(
         let (h_prev, h_next) = h[s * bh..(s + 2) * bh].split_at_mut(bh);
         // The recurrent part of all four gates for the whole batch, into its
         // own buffer (gemm is faster writing than accumulating here).
-        matmul(&mut rec, Mat::new(h_prev, nb, nh), Mat::new(&w_hh_t, nh, g4), false, Threads::One);
+        matmul(
+            &mut rec,
+            Mat::new(h_prev, nb, nh),
+            Mat::new(&w_hh_t, nh, g4),
+            false,
+            Threads::One,
+        );
         let (c_prev, c_next) = c[s * bh..(s + 2) * bh].split_at_mut(bh);
         let tc_s = &mut tanh_c[s * bh..(s + 1) * bh];
         with_widest_simd(ForwardRows {
@@ -760,7 +771,15 @@ pub fn lstm_backward<F: Float>(
     let w_hh = Mat::new(&p.weight_hh, g4, nh);
 
     for s in (0..nt).rev() {
-        inject_loss_grad(cache, s, dy, d_final, truncated, &mut dh[..bh], &mut dc[..bh]);
+        inject_loss_grad(
+            cache,
+            s,
+            dy,
+            d_final,
+            truncated,
+            &mut dh[..bh],
+            &mut dc[..bh],
+        );
         with_widest_simd(BackwardStep {
             cache,
             s,
@@ -1052,7 +1071,12 @@ pub fn reverse_within_lengths<F: Float>(
 
 /// Forward of one layer, both directions (the reverse one on a second
 /// thread). `x` is (T, B, I) in time order; see [`lstm_forward`].
-pub fn layer_forward<F: Float>(layer: &LstmLayer<F>, x: &[F], batch: usize, lengths: &[usize]) -> LayerCache<F> {
+pub fn layer_forward<F: Float>(
+    layer: &LstmLayer<F>,
+    x: &[F],
+    batch: usize,
+    lengths: &[usize],
+) -> LayerCache<F> {
     let (forward, reverse) = join(
         || lstm_forward(&layer.forward, x, batch, lengths, None),
         || {
@@ -1072,7 +1096,10 @@ pub fn layer_forward<F: Float>(layer: &LstmLayer<F>, x: &[F], batch: usize, leng
 
 /// The layer output (T, B, D·H): each row is [h_fwd | h_rev] in time order,
 /// zeros at padded steps; read straight from the caches' h.
-fn interleave_directions<F: Float>(forward: &LstmCache<F>, reverse: Option<&LstmCache<F>>) -> Vec<F> {
+fn interleave_directions<F: Float>(
+    forward: &LstmCache<F>,
+    reverse: Option<&LstmCache<F>>,
+) -> Vec<F> {
     let Some(rev) = reverse else {
         return forward.output();
     };
@@ -1106,16 +1133,26 @@ pub fn layer_backward<F: Float>(
     );
     let lengths = &cache.forward.lengths;
     let d = layer.num_directions();
-    assert_eq!(dy.len(), cache.output.len(), "lstm layer backward: dy has {} values, expected {}", dy.len(), cache.output.len());
+    assert_eq!(
+        dy.len(),
+        cache.output.len(),
+        "lstm layer backward: dy has {} values, expected {}",
+        dy.len(),
+        cache.output.len()
+    );
     // ∂L/∂h_t of each direction, in its own step order.
     let (dy_f, dy_r) = split_directions(dy, nb, nh, d, lengths);
     let (g_fwd, g_rev) = (&mut grads.forward, grads.reverse.as_mut());
     let (mut dx, dx_r) = join(
         || lstm_backward(&layer.forward, &cache.forward, &dy_f, None, truncate, g_fwd).dx,
         || match (&layer.reverse, &cache.reverse, g_rev, &dy_r) {
-            (Some(p), Some(c), Some(g), Some(dy_r)) => Some(lstm_backward(p, c, dy_r, None, truncate, g).dx),
+            (Some(p), Some(c), Some(g), Some(dy_r)) => {
+                Some(lstm_backward(p, c, dy_r, None, truncate, g).dx)
+            }
             (None, None, None, None) => None,
-            _ => panic!("lstm layer backward: layer, cache and gradients disagree on bidirectionality"),
+            _ => panic!(
+                "lstm layer backward: layer, cache and gradients disagree on bidirectionality"
+            ),
         },
     );
     if let Some(dx_r) = dx_r {
@@ -1132,8 +1169,18 @@ pub fn layer_backward<F: Float>(
 
 /// Splits ∂L/∂output (T, B, D·H) into the forward direction's ∂L/∂h (T, B, H)
 /// and, when D = 2, the reverse direction's in reverse-step order.
-fn split_directions<F: Float>(dy: &[F], nb: usize, nh: usize, d: usize, lengths: &[usize]) -> (Vec<F>, Option<Vec<F>>) {
-    let dy_f = dy.chunks_exact(d * nh).flat_map(|row| &row[..nh]).copied().collect();
+fn split_directions<F: Float>(
+    dy: &[F],
+    nb: usize,
+    nh: usize,
+    d: usize,
+    lengths: &[usize],
+) -> (Vec<F>, Option<Vec<F>>) {
+    let dy_f = dy
+        .chunks_exact(d * nh)
+        .flat_map(|row| &row[..nh])
+        .copied()
+        .collect();
     if d == 1 {
         return (dy_f, None);
     }

@@ -50,10 +50,18 @@ impl RecallTask {
     /// A batch of B fresh sequences.
     pub fn sample(&self, batch: usize, rng: &mut impl Rng) -> RecallBatch {
         let (ni, t) = (self.input_size(), self.steps());
-        assert!(self.symbols >= 2, "recall: need at least two answer symbols");
-        assert!(self.distractors >= 1 || self.lag == 0, "recall: need distractors to fill the lag");
+        assert!(
+            self.symbols >= 2,
+            "recall: need at least two answer symbols"
+        );
+        assert!(
+            self.distractors >= 1 || self.lag == 0,
+            "recall: need distractors to fill the lag"
+        );
         let mut x = vec![0.0; t * batch * ni];
-        let targets: Vec<usize> = (0..batch).map(|_| rng.random_range(0..self.symbols)).collect();
+        let targets: Vec<usize> = (0..batch)
+            .map(|_| rng.random_range(0..self.symbols))
+            .collect();
         for (b, &answer) in targets.iter().enumerate() {
             x[b * ni + answer] = 1.0;
             for step in 1..t {
