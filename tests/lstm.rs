@@ -690,3 +690,41 @@ fn reverse_within_lengths_is_its_own_inverse() {
     assert_eq!(r, vec![6.0, 3.0, 4.0, 1.0, 2.0, 5.0, 0.0, 7.0]);
     assert_eq!(reverse_within_lengths(&r, 2, 1, &[4, 2]), x);
 }
+
+#[test]
+fn clipping_a_candle_grad_store_gives_exactly_tau_and_reports_the_norm() {
+    use rnn_studio::nn::optim::{Adam, clip_grad_store, global_norm};
+    let dev = Device::Cpu;
+    let a = Var::from_tensor(&Tensor::new(&[3.0f32, 0.0], &dev).unwrap()).unwrap();
+    let b = Var::from_tensor(&Tensor::new(&[4.0f32, 12.0], &dev).unwrap()).unwrap();
+    // L = ½‖a‖² + ½‖b‖², so ∂L/∂a = a, ∂L/∂b = b and ‖g‖ = 13.
+    let loss = || {
+        let l = (a.as_tensor().sqr().unwrap().sum_all().unwrap()
+            + b.as_tensor().sqr().unwrap().sum_all().unwrap())
+        .unwrap();
+        l.affine(0.5, 0.0).unwrap()
+    };
+    let vars = [a.clone(), b.clone()];
+    let mut grads = loss().backward().unwrap();
+    let norm = clip_grad_store(&mut grads, &vars, 6.5).unwrap();
+    let ga: Vec<f32> = grads.get(a.as_tensor()).unwrap().to_vec1().unwrap();
+    let gb: Vec<f32> = grads.get(b.as_tensor()).unwrap().to_vec1().unwrap();
+    let after = global_norm(&[&ga, &gb]);
+    println!("candle grad store: norm before {norm}, after clipping to 6.5: {after}");
+    assert!((norm - 13.0).abs() < 1e-5 && (after - 6.5).abs() < 1e-5);
+    assert_eq!((ga, gb), (vec![1.5, 0.0], vec![2.0, 6.0]));
+
+    let mut grads = loss().backward().unwrap();
+    assert!((clip_grad_store(&mut grads, &vars, 20.0).unwrap() - 13.0).abs() < 1e-5);
+    let ga: Vec<f32> = grads.get(a.as_tensor()).unwrap().to_vec1().unwrap();
+    assert_eq!(ga, vec![3.0, 0.0], "below τ nothing changes");
+
+    // One Adam step on the vars moves each value by lr against its gradient's sign.
+    let mut adam = Adam::new(0.1);
+    adam.step_vars(&vars, &grads).unwrap();
+    let a_now: Vec<f32> = a.as_tensor().to_vec1().unwrap();
+    assert!(
+        (a_now[0] - 2.9).abs() < 1e-5 && a_now[1] == 0.0,
+        "{a_now:?}"
+    );
+}
