@@ -25,8 +25,9 @@ pub struct Canvas {
     pub highlight: Option<Pos2>,
     /// Where the canvas was last painted, in screen points (tests aim at it).
     pub rect: Rect,
-    /// Set when the drawing changed this frame.
-    changed: bool,
+    /// Counts changes to the drawing; autosave and the live guess each
+    /// remember the revision they last saw.
+    revision: u64,
 }
 
 impl Default for Canvas {
@@ -37,7 +38,7 @@ impl Default for Canvas {
             overlay: Vec::new(),
             highlight: None,
             rect: Rect::NOTHING,
-            changed: false,
+            revision: 0,
         }
     }
 }
@@ -47,9 +48,9 @@ impl Canvas {
         self.recorder.drawing()
     }
 
-    /// True once after every change to the drawing (for autosave and live guesses).
-    pub fn take_changed(&mut self) -> bool {
-        std::mem::take(&mut self.changed)
+    /// The drawing's revision: it changes whenever the drawing does.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     pub fn undo(&mut self) {
@@ -57,14 +58,14 @@ impl Canvas {
         if !self.overlay.is_empty() {
             self.overlay.clear();
         } else if self.recorder.undo().is_some() {
-            self.changed = true;
+            self.revision += 1;
         }
     }
 
     pub fn clear(&mut self) {
         self.recorder.clear();
         self.overlay.clear();
-        self.changed = true;
+        self.revision += 1;
     }
 
     /// Replaces the strokes (an animation revealing a drawing).
@@ -73,14 +74,14 @@ impl Canvas {
             strokes,
             ..Default::default()
         });
-        self.changed = true;
+        self.revision += 1;
     }
 
     /// Shows an opened drawing, scaled and centred into the canvas.
     pub fn load(&mut self, drawing: &Drawing) {
         self.recorder.set_drawing(fit_to_canvas(drawing));
         self.overlay.clear();
-        self.changed = true;
+        self.revision += 1;
     }
 
     /// Paints the canvas into the available space and records input.
@@ -112,12 +113,12 @@ impl Canvas {
                 } if rect.contains(pos) && ui.ctx().layer_id_at(pos) == Some(layer) => {
                     let c = from_screen * pos;
                     self.recorder.pen_down(c.x, c.y, now);
-                    self.changed = true;
+                    self.revision += 1;
                 }
                 egui::Event::PointerMoved(pos) if self.recorder.is_pen_down() => {
                     let c = from_screen * pos;
                     self.recorder.pen_move(c.x, c.y, now);
-                    self.changed = true;
+                    self.revision += 1;
                 }
                 egui::Event::PointerButton {
                     pos,
@@ -128,11 +129,11 @@ impl Canvas {
                     let c = from_screen * pos;
                     self.recorder.pen_move(c.x, c.y, now);
                     self.recorder.pen_up();
-                    self.changed = true;
+                    self.revision += 1;
                 }
                 egui::Event::PointerGone if self.recorder.is_pen_down() => {
                     self.recorder.pen_up();
-                    self.changed = true;
+                    self.revision += 1;
                 }
                 _ => {}
             }

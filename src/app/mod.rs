@@ -108,6 +108,7 @@ pub struct StudioApp {
     ctx: Arc<OnceLock<egui::Context>>,
     state_dir: Option<PathBuf>,
     autosave_at: Option<f64>,
+    autosaved_revision: u64,
     /// `RNN_STUDIO_STATUS_FILE`: where to write a JSON line describing what
     /// the app shows, whenever it changes (end-to-end tests read it).
     status_file: Option<PathBuf>,
@@ -135,6 +136,7 @@ impl StudioApp {
             ctx,
             state_dir: options.state_dir,
             autosave_at: None,
+            autosaved_revision: 0,
             status_file: std::env::var_os("RNN_STUDIO_STATUS_FILE").map(PathBuf::from),
             last_status_json: String::new(),
         };
@@ -462,7 +464,9 @@ impl StudioApp {
             return;
         };
         let now = ctx.input(|i| i.time);
-        if self.sketch.canvas.take_changed() {
+        let revision = self.sketch.canvas.revision();
+        if revision != self.autosaved_revision {
+            self.autosaved_revision = revision;
             self.autosave_at = Some(now + AUTOSAVE_DELAY);
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(AUTOSAVE_DELAY));
         }
