@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example sketch_rnn_review -- convert DATA_DIR OUT_DIR
 //! cargo run --release --example sketch_rnn_review -- grid WEIGHTS CLASS TEMP N OUT.png [SEED]
+//! cargo run --release --example sketch_rnn_review -- real-grid CLASS.ndjson N OUT.png
 //! cargo run --release --example sketch_rnn_review -- real-stats QUICKDRAW_DIR WEIGHTS OUT.json
 //! cargo run --release --example sketch_rnn_review -- sample-stats WEIGHTS FIXTURE.json TEMP N [CLASS...]
 //! cargo run --release --example sketch_rnn_review -- bench WEIGHTS CLASS...
@@ -52,6 +53,23 @@ fn main() -> anyhow::Result<()> {
             };
             render::grid_image(&drawings, cols, &style).save(a(5))?;
         }
+        "real-grid" => {
+            let text = std::fs::read_to_string(a(1))?;
+            let n: usize = a(2).parse()?;
+            let drawings: Vec<_> = ndjson::parse_lines(&text)
+                .filter_map(|(_, d)| d.ok())
+                .take(n)
+                .map(|d| rnn_studio::sketch::simplify::simplify(&d))
+                .collect();
+            let cols = (n as f64).sqrt().ceil() as usize;
+            let style = Style {
+                size: 160,
+                width: 2.0,
+                margin: 8.0,
+                ..Style::default()
+            };
+            render::grid_image(&drawings, cols, &style).save(a(3))?;
+        }
         "real-stats" => {
             let mut out = Stats::new();
             for class in sketch_rnn::list_classes(Path::new(a(2)))? {
@@ -85,9 +103,12 @@ fn main() -> anyhow::Result<()> {
                 let ms = t0.elapsed().as_secs_f64() * 1e3 / n as f64;
                 for (name, s) in stats::summarize(&drawings) {
                     let r = &real[&class][name];
+                    // The test's criterion (tests/sketch_rnn.rs `check_stats`), and p10–p90 for information.
+                    let pass =
+                        s.median >= r.min && s.median <= r.max && s.p25 <= r.p75 && s.p75 >= r.p25;
                     let inside = s.median >= r.p10 && s.median <= r.p90;
                     println!(
-                        "{class:15} {name:17} {:6.1} {:6.1} {:6.1} | {:6.1} {:6.1} {:6.1} {:6.1} {:6.1} {}",
+                        "{class:15} {name:17} {:6.1} {:6.1} {:6.1} | {:6.1} {:6.1} {:6.1} {:6.1} {:6.1} {} {}",
                         s.p25,
                         s.median,
                         s.p75,
@@ -96,7 +117,12 @@ fn main() -> anyhow::Result<()> {
                         r.median,
                         r.p75,
                         r.max,
-                        if inside { "ok" } else { "OUTSIDE p10-p90" }
+                        if pass { "pass" } else { "FAIL" },
+                        if inside {
+                            ""
+                        } else {
+                            "(median outside real p10-p90)"
+                        }
                     );
                 }
                 println!("{class:15} {:.1} ms per drawing", ms);

@@ -58,9 +58,16 @@ pub const DEQUANT_SCALE: f64 = 10.0 / 32767.0;
 pub const FORGET_BIAS: f32 = 1.0;
 /// Stroke-5 input size.
 pub const INPUT_SIZE: usize = 5;
-/// The temperature drawings are sampled at unless told otherwise; chosen by
-/// looking at rendered samples (see `weights/README.md`).
-pub const DEFAULT_TEMPERATURE: f32 = 0.25;
+/// The temperature drawings are shown at unless told otherwise ("Draw it
+/// for me", `rnn-studio draw`): tidy but lively, in the range the sketch-rnn
+/// demos use (0.25–0.45). Chosen by looking at rendered samples.
+pub const DEFAULT_TEMPERATURE: f32 = 0.4;
+/// The temperature of generated *training data* for the recognizer: at 0.5
+/// samples are as wobbly and varied as real Quick, Draw! drawings while every
+/// class still draws its object (at 0.65 lanterns and bicycles start to fall
+/// apart; at 0.25 drawings are tidier and more alike than real ones). See
+/// `weights/README.md` for the statistics behind the choice.
+pub const TRAINING_TEMPERATURE: f32 = 0.5;
 
 /// Tensor names in the shipped safetensors files (PyTorch's).
 const WEIGHT_IH: &str = "lstm.weight_ih_l0";
@@ -1080,14 +1087,19 @@ pub fn convert_dir(
         path: out_dir.to_owned(),
         source,
     })?;
+    let sha256 = manifest_sha256(&data_dir.join("manifest.json"));
     let mut done = Vec::with_capacity(files.len());
     for (n, f) in files.iter().enumerate() {
         let name = f
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let digest = sha256
+            .get(&name)
+            .map(|d| format!(" sha256 {d}"))
+            .unwrap_or_default();
         let source = format!(
-            "Google Magenta sketch-rnn {name} (quickdraw-models/sketchRNN/large_models, Apache-2.0), \
+            "Google Magenta sketch-rnn {name}{digest} (quickdraw-models/sketchRNN/large_models, Apache-2.0), \
              converted by `rnn-studio convert-sketch-rnn`: int16 kept, TF gates i,j,f,o -> PyTorch rows i,f,g,o"
         );
         let c = convert_gen_json(f, out_dir, &source)?;
@@ -1095,6 +1107,26 @@ pub fn convert_dir(
         done.push(c);
     }
     Ok(done)
+}
+
+/// File name → sha256 from the data folder's `manifest.json`
+/// (`{"models":[{"file":…,"sha256":…}]}`), if there is one; empty otherwise.
+fn manifest_sha256(path: &Path) -> HashMap<String, String> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return HashMap::new(); // no manifest: nothing to record
+    };
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    v["models"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            Some((
+                m["file"].as_str()?.to_owned(),
+                m["sha256"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
 }
 
 // ---- benchmark ---------------------------------------------------------------
