@@ -387,6 +387,16 @@ fn continuation_starts_from_the_users_state() {
         m.continue_from(&user, &opts, &mut ChaCha8Rng::seed_from_u64(9))
     );
     assert!(a.tokens.len() <= 41);
+    // The app's animated path (prime, then one token per frame) is the same drawing.
+    let mut primed = m.prime(&user, &opts);
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut tokens = Vec::new();
+    while let Some(t) = m.next_token(&mut primed.stepper, &opts, &mut rng) {
+        tokens.push(t);
+        let _partial = m.continuation_strokes(&primed, &tokens);
+    }
+    assert_eq!(m.continuation_strokes(&primed, &tokens), a.strokes);
+    assert_eq!(primed.frame, a.frame);
     // Nothing drawn yet: a whole drawing in the 0–255 frame.
     let fresh = m.continue_from(
         &Drawing::default(),
@@ -402,6 +412,7 @@ fn api_is_send_for_the_worker() {
     is_send::<SketchRnn>();
     is_send::<sketch_rnn::Stepper>();
     is_send::<sketch_rnn::Continuation>();
+    is_send::<sketch_rnn::Primed>();
 }
 
 // ---- files: the converter, corrupt and missing files --------------------------

@@ -120,10 +120,15 @@ pub fn run(args: DrawArgs) -> anyhow::Result<ExitCode> {
     if args.all_classes {
         return write_training_data(&dir, &out, &opts, args.seed, args.count);
     }
+    // "palm tree", "Palm_Tree" and "palm_tree" all name the same model.
     let class = args
         .class
         .as_deref()
-        .context("a class is required (see --list)")?;
+        .context("a class is required (see --list)")?
+        .trim()
+        .to_lowercase()
+        .replace(' ', "_");
+    let class = class.as_str();
     let format = format_of(&out)?;
     let model = SketchRnn::load(&dir, class)?;
     let mut bar = Progress::new(args.count as u64, class);

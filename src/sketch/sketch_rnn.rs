@@ -338,6 +338,22 @@ impl Continuation {
     }
 }
 
+/// A drawing primed with the user's strokes, ready to continue
+/// ([`SketchRnn::prime`]). Owned and `Send`: the app's worker can keep it,
+/// call [`SketchRnn::next_token`] on `stepper` once per frame, and draw
+/// [`SketchRnn::continuation_strokes`] of the tokens so far, mapped with
+/// `frame.to_user`, over the user's drawing.
+#[derive(Debug, Clone)]
+pub struct Primed {
+    /// Produces the new tokens (offsets in simplified-frame pixels).
+    pub stepper: Stepper,
+    /// Where the new tokens start: the last point of the user's simplified
+    /// drawing, in its simplified frame; `None` when the user drew nothing.
+    pub origin: Option<Point>,
+    /// The map between the user's coordinates and the simplified frame.
+    pub frame: Frame,
+}
+
 /// The uniform map from a drawing's coordinates into its simplified frame,
 /// exactly as [`simplify`](super::simplify::simplify) computes it (before
 /// rounding): `frame = (user − min)·scale`.
@@ -603,51 +619,47 @@ impl SketchRnn {
             .collect()
     }
 
-    /// A stepper primed with the user's drawing: zero state, the start
-    /// token, then every token of `simplify(user)` but the last, fed without
-    /// sampling; the last is the next input. Returns the stepper and the
-    /// simplified drawing. For an empty drawing, a fresh stepper.
-    pub fn stepper_after(&self, user: &Drawing, opts: &SampleOptions) -> (Stepper, Drawing) {
+    /// Primes a drawing with the user's strokes: zero state, the start
+    /// token, then every token of `simplify(user)` but the last, fed
+    /// without sampling; the last is the stepper's next input, so the first
+    /// [`next_token`](Self::next_token) samples the first new token from the
+    /// state after all of the user's strokes. For an empty drawing, a fresh
+    /// stepper (a whole new drawing, frame = identity).
+    pub fn prime(&self, user: &Drawing, opts: &SampleOptions) -> Primed {
         let simple = simplify::simplify(user);
-        let mut s = self.stepper(opts);
+        let mut stepper = self.stepper(opts);
         let tokens = stroke5::from_drawing(&simple);
         let Some((last, before)) = tokens.split_last() else {
-            return (s, simple); // nothing drawn yet: start from scratch
-        };
-        self.lstm.step(&s.x, &mut s.state, false);
-        for t in before {
-            self.lstm
-                .step(&t.to_input(self.scale_factor), &mut s.state, false);
-        }
-        s.x = last.to_input(self.scale_factor);
-        (s, simple)
-    }
-
-    /// "Finish my doodle": feeds the user's simplified strokes, then samples
-    /// the rest. Returns only the new strokes; see [`Continuation`] for the
-    /// coordinate frame. `max_len` counts new tokens. An empty drawing gives
-    /// a whole new drawing in the 0–255 frame (frame = identity).
-    pub fn continue_from(
-        &self,
-        user: &Drawing,
-        opts: &SampleOptions,
-        rng: &mut impl Rng,
-    ) -> Continuation {
-        let (mut s, simple) = self.stepper_after(user, opts);
-        let mut tokens = Vec::new();
-        while let Some(t) = self.next_token(&mut s, opts, rng) {
-            tokens.push(t);
-        }
-        let Some(last) = simple.points().last().copied() else {
-            let d = self.finish(&tokens);
-            return Continuation {
-                strokes: d.strokes,
+            // Nothing drawn yet: start from scratch.
+            return Primed {
+                stepper,
+                origin: None,
                 frame: Frame::IDENTITY,
-                tokens,
             };
         };
+        self.lstm.step(&stepper.x, &mut stepper.state, false);
+        for t in before {
+            self.lstm
+                .step(&t.to_input(self.scale_factor), &mut stepper.state, false);
+        }
+        stepper.x = last.to_input(self.scale_factor);
+        Primed {
+            stepper,
+            origin: simple.points().last().map(|p| Point::xy(p.x, p.y)),
+            frame: Frame::of(user).unwrap_or(Frame::IDENTITY),
+        }
+    }
+
+    /// The strokes drawn by `tokens` sampled after `primed` (all of them, or
+    /// the ones so far while animating), in the user's simplified frame,
+    /// rounded and RDP-simplified (ε = 2) stroke by stroke. Without a user
+    /// drawing, the [`finish`](Self::finish)ed drawing's strokes (0–255 frame).
+    pub fn continuation_strokes(&self, primed: &Primed, tokens: &[Token]) -> Vec<Stroke> {
+        let Some(origin) = primed.origin else {
+            return self.finish(tokens).strokes;
+        };
         // The user's last token lifted the pen, so the first new point starts a stroke.
-        let strokes = stroke5::to_strokes(&tokens, (last.x, last.y), false)
+        stroke5::to_strokes(tokens, (origin.x, origin.y), false)
             .into_iter()
             .map(|st| {
                 let rounded: Vec<Point> = st
@@ -659,10 +671,27 @@ impl SketchRnn {
                     points: simplify::rdp(&rounded, RDP_EPSILON),
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    /// "Finish my doodle": feeds the user's simplified strokes, then samples
+    /// the rest ([`prime`](Self::prime), then [`next_token`](Self::next_token)
+    /// to the end). Returns only the new strokes; see [`Continuation`] for
+    /// the coordinate frame. `max_len` counts new tokens.
+    pub fn continue_from(
+        &self,
+        user: &Drawing,
+        opts: &SampleOptions,
+        rng: &mut impl Rng,
+    ) -> Continuation {
+        let mut primed = self.prime(user, opts);
+        let mut tokens = Vec::new();
+        while let Some(t) = self.next_token(&mut primed.stepper, opts, rng) {
+            tokens.push(t);
+        }
         Continuation {
-            strokes,
-            frame: Frame::of(user).unwrap_or(Frame::IDENTITY),
+            strokes: self.continuation_strokes(&primed, &tokens),
+            frame: primed.frame,
             tokens,
         }
     }
