@@ -1166,28 +1166,38 @@ pub struct BenchResult {
     pub case: &'static str,
     pub median_ms: f64,
     pub runs: usize,
+    /// The model sampled.
+    pub class: String,
+    /// Median number of tokens (decoder steps) per drawing.
+    pub median_tokens: usize,
 }
 
-/// Median milliseconds to sample one whole drawing at the default
-/// temperature, over `runs` (≥ 5) seeded runs; seeds 0, 1, … so it is
-/// repeatable.
+/// Median milliseconds to sample one whole drawing (tokens, then
+/// `simplify`) at the default temperature, over `runs` (≥ 5) seeded runs
+/// after one warm-up; seeds 0, 1, … so it is repeatable.
 pub fn bench_sample_one(model: &SketchRnn, runs: usize) -> BenchResult {
     let runs = runs.max(5);
     let opts = SampleOptions::default();
-    let mut ms: Vec<f64> = (0..runs as u64)
+    std::hint::black_box(model.sample(&opts, &mut drawing_rng(u64::MAX, &model.class, 0)));
+    let (mut ms, mut tokens): (Vec<f64>, Vec<usize>) = (0..runs as u64)
         .map(|i| {
             let mut rng = drawing_rng(i, &model.class, 0);
             let t0 = std::time::Instant::now();
-            let d = model.sample(&opts, &mut rng);
+            let t: Vec<Token> = model.tokens(opts, &mut rng).collect();
+            let d = model.finish(&t);
+            let elapsed = t0.elapsed().as_secs_f64() * 1e3;
             std::hint::black_box(d);
-            t0.elapsed().as_secs_f64() * 1e3
+            (elapsed, t.len())
         })
-        .collect();
+        .unzip();
     ms.sort_by(f64::total_cmp);
+    tokens.sort_unstable();
     BenchResult {
         case: "sample_one",
         median_ms: ms[ms.len() / 2],
         runs,
+        class: model.class.clone(),
+        median_tokens: tokens[tokens.len() / 2],
     }
 }
 
