@@ -129,10 +129,32 @@ fn main() -> anyhow::Result<()> {
             }
         }
         "bench" => {
+            // Wall time (the library's bench) and this thread's CPU time (Linux
+            // schedstat), which a busy machine inflates much less.
+            let cpu_ns = || -> u64 {
+                std::fs::read_to_string("/proc/thread-self/schedstat")
+                    .ok()
+                    .and_then(|s| s.split_whitespace().next()?.parse().ok())
+                    .unwrap_or(0)
+            };
             for class in &args[2..] {
                 let model = SketchRnn::load(Path::new(a(1)), class)?;
                 let r = sketch_rnn::bench_sample_one(&model, 21);
-                println!("{class}: {}", serde_json::to_string(&r)?);
+                let opts = SampleOptions::default();
+                let mut cpu: Vec<f64> = (0..21u64)
+                    .map(|i| {
+                        let mut rng = sketch_rnn::drawing_rng(i, class, 0);
+                        let t0 = cpu_ns();
+                        std::hint::black_box(model.sample(&opts, &mut rng));
+                        (cpu_ns() - t0) as f64 / 1e6
+                    })
+                    .collect();
+                cpu.sort_by(f64::total_cmp);
+                println!(
+                    "{class}: {} cpu_median_ms {:.1}",
+                    serde_json::to_string(&r)?,
+                    cpu[cpu.len() / 2]
+                );
             }
         }
         _ => anyhow::bail!("usage: see the module doc of examples/sketch_rnn_review.rs"),

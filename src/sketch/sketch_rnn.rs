@@ -279,6 +279,8 @@ pub struct Stepper {
     /// The most tokens to produce before the end token.
     max_len: usize,
     done: bool,
+    /// The LSTM step's working memory, kept so a stream of steps allocates nothing.
+    scratch: Vec<f32>,
 }
 
 impl Stepper {
@@ -529,6 +531,7 @@ impl SketchRnn {
             produced: 0,
             max_len: opts.max_len.unwrap_or(self.max_seq_len),
             done: false,
+            scratch: Vec::new(),
         }
     }
 
@@ -548,7 +551,9 @@ impl SketchRnn {
             s.done = true;
             return Some(Token::END); // ran out of steps: end it, as sketch_rnn.js does
         }
-        let y = self.step(&s.x, &mut s.state);
+        self.lstm
+            .step_with_scratch(&s.x, &mut s.state, &mut s.scratch, false);
+        let y = self.output(&s.state.h);
         let (ex, ey, pen) = self.pick(&y, opts, rng);
         s.produced += 1;
         s.done = pen == Pen::End;
@@ -637,10 +642,12 @@ impl SketchRnn {
                 frame: Frame::IDENTITY,
             };
         };
-        self.lstm.step(&stepper.x, &mut stepper.state, false);
+        let (state, scratch) = (&mut stepper.state, &mut stepper.scratch);
+        self.lstm
+            .step_with_scratch(&Token::START, state, scratch, false);
         for t in before {
-            self.lstm
-                .step(&t.to_input(self.scale_factor), &mut stepper.state, false);
+            let x = t.to_input(self.scale_factor);
+            self.lstm.step_with_scratch(&x, state, scratch, false);
         }
         stepper.x = last.to_input(self.scale_factor);
         Primed {
