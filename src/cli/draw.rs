@@ -6,7 +6,7 @@
 //! rnn-studio draw --all-classes --count N [--seed S] --out DIR     training data: DIR/CLASS.ndjson
 //! ```
 //!
-//! The default temperature is 0.4 for pictures and 0.5 for training data
+//! The default temperature is 0.25 for pictures and 0.5 for training data
 //! (see [`TRAINING_TEMPERATURE`] for why).
 //!
 //! ```text
@@ -34,7 +34,7 @@ pub struct DrawArgs {
     #[arg(required_unless_present_any = ["list", "all_classes"])]
     pub class: Option<String>,
     /// Sampling temperature τ in (0, 2]: smaller is tidier, larger wilder
-    /// [default: 0.4; 0.5 with --all-classes, chosen to look like real drawings].
+    /// [default: 0.25; 0.5 with --all-classes, chosen to look like real drawings].
     #[arg(long)]
     pub temperature: Option<f32>,
     /// How many drawings (per class with --all-classes).

@@ -59,9 +59,10 @@ pub const FORGET_BIAS: f32 = 1.0;
 /// Stroke-5 input size.
 pub const INPUT_SIZE: usize = 5;
 /// The temperature drawings are shown at unless told otherwise ("Draw it
-/// for me", `rnn-studio draw`): tidy but lively, in the range the sketch-rnn
-/// demos use (0.25–0.45). Chosen by looking at rendered samples.
-pub const DEFAULT_TEMPERATURE: f32 = 0.4;
+/// for me", `rnn-studio draw`): clean drawings that are clearly the class,
+/// at the low end of the range the sketch-rnn demos use (0.25–0.45). Chosen
+/// by looking at rendered samples.
+pub const DEFAULT_TEMPERATURE: f32 = 0.25;
 /// The temperature of generated *training data* for the recognizer: at 0.5
 /// samples are as wobbly and varied as real Quick, Draw! drawings while every
 /// class still draws its object (at 0.65 lanterns and bicycles start to fall
