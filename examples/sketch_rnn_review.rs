@@ -53,6 +53,36 @@ fn main() -> anyhow::Result<()> {
             };
             render::grid_image(&drawings, cols, &style).save(a(5))?;
         }
+        "continue" => {
+            // continue WEIGHTS CLASS REAL.ndjson KEEP_STROKES OUT.png: the first
+            // KEEP strokes of the first real drawings (raw canvas coordinates), then
+            // each with the model's continuation mapped back over it.
+            let model = SketchRnn::load(Path::new(a(1)), a(2))?;
+            let keep: usize = a(4).parse()?;
+            let text = std::fs::read_to_string(a(3))?;
+            let mut cells = Vec::new();
+            for (i, d) in ndjson::parse_lines(&text)
+                .filter_map(|(_, d)| d.ok())
+                .take(4)
+                .enumerate()
+            {
+                let mut user = d.clone();
+                user.strokes.truncate(keep);
+                let mut rng = sketch_rnn::drawing_rng(1, a(2), i as u64);
+                let c = model.continue_from(&user, &SampleOptions::default(), &mut rng);
+                let mut both = user.clone();
+                both.strokes.extend(c.strokes_in_user_frame());
+                cells.push(user);
+                cells.push(both);
+            }
+            let style = Style {
+                size: 200,
+                width: 2.0,
+                margin: 8.0,
+                ..Style::default()
+            };
+            render::grid_image(&cells, 2, &style).save(a(5))?;
+        }
         "real-grid" => {
             let text = std::fs::read_to_string(a(1))?;
             let n: usize = a(2).parse()?;
