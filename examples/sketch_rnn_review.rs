@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example sketch_rnn_review -- convert DATA_DIR OUT_DIR
 //! cargo run --release --example sketch_rnn_review -- grid WEIGHTS CLASS TEMP N OUT.png [SEED]
+//! cargo run --release --example sketch_rnn_review -- real-grid CLASS.ndjson N OUT.png
 //! cargo run --release --example sketch_rnn_review -- real-stats QUICKDRAW_DIR WEIGHTS OUT.json
 //! cargo run --release --example sketch_rnn_review -- sample-stats WEIGHTS FIXTURE.json TEMP N [CLASS...]
 //! cargo run --release --example sketch_rnn_review -- bench WEIGHTS CLASS...
@@ -52,6 +53,53 @@ fn main() -> anyhow::Result<()> {
             };
             render::grid_image(&drawings, cols, &style).save(a(5))?;
         }
+        "continue" => {
+            // continue WEIGHTS CLASS REAL.ndjson KEEP_STROKES OUT.png: the first
+            // KEEP strokes of the first real drawings (raw canvas coordinates), then
+            // each with the model's continuation mapped back over it.
+            let model = SketchRnn::load(Path::new(a(1)), a(2))?;
+            let keep: usize = a(4).parse()?;
+            let text = std::fs::read_to_string(a(3))?;
+            let mut cells = Vec::new();
+            for (i, d) in ndjson::parse_lines(&text)
+                .filter_map(|(_, d)| d.ok())
+                .take(4)
+                .enumerate()
+            {
+                let mut user = d.clone();
+                user.strokes.truncate(keep);
+                let mut rng = sketch_rnn::drawing_rng(1, a(2), i as u64);
+                let c = model.continue_from(&user, &SampleOptions::default(), &mut rng);
+                let mut both = user.clone();
+                both.strokes.extend(c.strokes_in_user_frame());
+                cells.push(user);
+                cells.push(both);
+            }
+            let style = Style {
+                size: 200,
+                width: 2.0,
+                margin: 8.0,
+                ..Style::default()
+            };
+            render::grid_image(&cells, 2, &style).save(a(5))?;
+        }
+        "real-grid" => {
+            let text = std::fs::read_to_string(a(1))?;
+            let n: usize = a(2).parse()?;
+            let drawings: Vec<_> = ndjson::parse_lines(&text)
+                .filter_map(|(_, d)| d.ok())
+                .take(n)
+                .map(|d| rnn_studio::sketch::simplify::simplify(&d))
+                .collect();
+            let cols = (n as f64).sqrt().ceil() as usize;
+            let style = Style {
+                size: 160,
+                width: 2.0,
+                margin: 8.0,
+                ..Style::default()
+            };
+            render::grid_image(&drawings, cols, &style).save(a(3))?;
+        }
         "real-stats" => {
             let mut out = Stats::new();
             for class in sketch_rnn::list_classes(Path::new(a(2)))? {
@@ -85,9 +133,12 @@ fn main() -> anyhow::Result<()> {
                 let ms = t0.elapsed().as_secs_f64() * 1e3 / n as f64;
                 for (name, s) in stats::summarize(&drawings) {
                     let r = &real[&class][name];
+                    // The test's criterion (tests/sketch_rnn.rs `check_stats`), and p10–p90 for information.
+                    let pass =
+                        s.median >= r.min && s.median <= r.max && s.p25 <= r.p75 && s.p75 >= r.p25;
                     let inside = s.median >= r.p10 && s.median <= r.p90;
                     println!(
-                        "{class:15} {name:17} {:6.1} {:6.1} {:6.1} | {:6.1} {:6.1} {:6.1} {:6.1} {:6.1} {}",
+                        "{class:15} {name:17} {:6.1} {:6.1} {:6.1} | {:6.1} {:6.1} {:6.1} {:6.1} {:6.1} {} {}",
                         s.p25,
                         s.median,
                         s.p75,
@@ -96,17 +147,44 @@ fn main() -> anyhow::Result<()> {
                         r.median,
                         r.p75,
                         r.max,
-                        if inside { "ok" } else { "OUTSIDE p10-p90" }
+                        if pass { "pass" } else { "FAIL" },
+                        if inside {
+                            ""
+                        } else {
+                            "(median outside real p10-p90)"
+                        }
                     );
                 }
                 println!("{class:15} {:.1} ms per drawing", ms);
             }
         }
         "bench" => {
+            // Wall time (the library's bench) and this thread's CPU time (Linux
+            // schedstat), which a busy machine inflates much less.
+            let cpu_ns = || -> u64 {
+                std::fs::read_to_string("/proc/thread-self/schedstat")
+                    .ok()
+                    .and_then(|s| s.split_whitespace().next()?.parse().ok())
+                    .unwrap_or(0)
+            };
             for class in &args[2..] {
                 let model = SketchRnn::load(Path::new(a(1)), class)?;
                 let r = sketch_rnn::bench_sample_one(&model, 21);
-                println!("{class}: {}", serde_json::to_string(&r)?);
+                let opts = SampleOptions::default();
+                let mut cpu: Vec<f64> = (0..21u64)
+                    .map(|i| {
+                        let mut rng = sketch_rnn::drawing_rng(i, class, 0);
+                        let t0 = cpu_ns();
+                        std::hint::black_box(model.sample(&opts, &mut rng));
+                        (cpu_ns() - t0) as f64 / 1e6
+                    })
+                    .collect();
+                cpu.sort_by(f64::total_cmp);
+                println!(
+                    "{class}: {} cpu_median_ms {:.1}",
+                    serde_json::to_string(&r)?,
+                    cpu[cpu.len() / 2]
+                );
             }
         }
         _ => anyhow::bail!("usage: see the module doc of examples/sketch_rnn_review.rs"),

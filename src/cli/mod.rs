@@ -36,6 +36,8 @@ pub enum Command {
 pub enum BenchWhich {
     /// The fused LSTM against composed candle (training step, streaming step).
     Lstm,
+    /// sketch-rnn: sampling one whole drawing (the bird model, default temperature).
+    SketchRnn,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,6 +77,12 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             skip_baseline: args.no_baseline,
             ..Default::default()
         })?,
+        BenchWhich::SketchRnn => {
+            let model =
+                crate::sketch::sketch_rnn::SketchRnn::load(&draw::default_weights_dir(), "bird")?;
+            let result = crate::sketch::sketch_rnn::bench_sample_one(&model, args.runs.max(5));
+            vec![serde_json::to_value(result)?]
+        }
     };
     print_cases(&cases, args.json);
     Ok(ExitCode::SUCCESS)

@@ -58,9 +58,17 @@ pub const DEQUANT_SCALE: f64 = 10.0 / 32767.0;
 pub const FORGET_BIAS: f32 = 1.0;
 /// Stroke-5 input size.
 pub const INPUT_SIZE: usize = 5;
-/// The temperature drawings are sampled at unless told otherwise; chosen by
-/// looking at rendered samples (see `weights/README.md`).
+/// The temperature drawings are shown at unless told otherwise ("Draw it
+/// for me", `rnn-studio draw`): clean drawings that are clearly the class,
+/// at the low end of the range the sketch-rnn demos use (0.25–0.45). Chosen
+/// by looking at rendered samples.
 pub const DEFAULT_TEMPERATURE: f32 = 0.25;
+/// The temperature of generated *training data* for the recognizer: at 0.5
+/// samples are as wobbly and varied as real Quick, Draw! drawings while every
+/// class still draws its object (at 0.65 lanterns and bicycles start to fall
+/// apart; at 0.25 drawings are tidier and more alike than real ones). See
+/// `weights/README.md` for the statistics behind the choice.
+pub const TRAINING_TEMPERATURE: f32 = 0.5;
 
 /// Tensor names in the shipped safetensors files (PyTorch's).
 const WEIGHT_IH: &str = "lstm.weight_ih_l0";
@@ -272,6 +280,8 @@ pub struct Stepper {
     /// The most tokens to produce before the end token.
     max_len: usize,
     done: bool,
+    /// The LSTM step's working memory, kept so a stream of steps allocates nothing.
+    scratch: Vec<f32>,
 }
 
 impl Stepper {
@@ -329,6 +339,22 @@ impl Continuation {
             })
             .collect()
     }
+}
+
+/// A drawing primed with the user's strokes, ready to continue
+/// ([`SketchRnn::prime`]). Owned and `Send`: the app's worker can keep it,
+/// call [`SketchRnn::next_token`] on `stepper` once per frame, and draw
+/// [`SketchRnn::continuation_strokes`] of the tokens so far, mapped with
+/// `frame.to_user`, over the user's drawing.
+#[derive(Debug, Clone)]
+pub struct Primed {
+    /// Produces the new tokens (offsets in simplified-frame pixels).
+    pub stepper: Stepper,
+    /// Where the new tokens start: the last point of the user's simplified
+    /// drawing, in its simplified frame; `None` when the user drew nothing.
+    pub origin: Option<Point>,
+    /// The map between the user's coordinates and the simplified frame.
+    pub frame: Frame,
 }
 
 /// The uniform map from a drawing's coordinates into its simplified frame,
@@ -506,6 +532,7 @@ impl SketchRnn {
             produced: 0,
             max_len: opts.max_len.unwrap_or(self.max_seq_len),
             done: false,
+            scratch: Vec::new(),
         }
     }
 
@@ -525,7 +552,9 @@ impl SketchRnn {
             s.done = true;
             return Some(Token::END); // ran out of steps: end it, as sketch_rnn.js does
         }
-        let y = self.step(&s.x, &mut s.state);
+        self.lstm
+            .step_with_scratch(&s.x, &mut s.state, &mut s.scratch, false);
+        let y = self.output(&s.state.h);
         let (ex, ey, pen) = self.pick(&y, opts, rng);
         s.produced += 1;
         s.done = pen == Pen::End;
@@ -596,51 +625,49 @@ impl SketchRnn {
             .collect()
     }
 
-    /// A stepper primed with the user's drawing: zero state, the start
-    /// token, then every token of `simplify(user)` but the last, fed without
-    /// sampling; the last is the next input. Returns the stepper and the
-    /// simplified drawing. For an empty drawing, a fresh stepper.
-    pub fn stepper_after(&self, user: &Drawing, opts: &SampleOptions) -> (Stepper, Drawing) {
+    /// Primes a drawing with the user's strokes: zero state, the start
+    /// token, then every token of `simplify(user)` but the last, fed
+    /// without sampling; the last is the stepper's next input, so the first
+    /// [`next_token`](Self::next_token) samples the first new token from the
+    /// state after all of the user's strokes. For an empty drawing, a fresh
+    /// stepper (a whole new drawing, frame = identity).
+    pub fn prime(&self, user: &Drawing, opts: &SampleOptions) -> Primed {
         let simple = simplify::simplify(user);
-        let mut s = self.stepper(opts);
+        let mut stepper = self.stepper(opts);
         let tokens = stroke5::from_drawing(&simple);
         let Some((last, before)) = tokens.split_last() else {
-            return (s, simple); // nothing drawn yet: start from scratch
-        };
-        self.lstm.step(&s.x, &mut s.state, false);
-        for t in before {
-            self.lstm
-                .step(&t.to_input(self.scale_factor), &mut s.state, false);
-        }
-        s.x = last.to_input(self.scale_factor);
-        (s, simple)
-    }
-
-    /// "Finish my doodle": feeds the user's simplified strokes, then samples
-    /// the rest. Returns only the new strokes; see [`Continuation`] for the
-    /// coordinate frame. `max_len` counts new tokens. An empty drawing gives
-    /// a whole new drawing in the 0–255 frame (frame = identity).
-    pub fn continue_from(
-        &self,
-        user: &Drawing,
-        opts: &SampleOptions,
-        rng: &mut impl Rng,
-    ) -> Continuation {
-        let (mut s, simple) = self.stepper_after(user, opts);
-        let mut tokens = Vec::new();
-        while let Some(t) = self.next_token(&mut s, opts, rng) {
-            tokens.push(t);
-        }
-        let Some(last) = simple.points().last().copied() else {
-            let d = self.finish(&tokens);
-            return Continuation {
-                strokes: d.strokes,
+            // Nothing drawn yet: start from scratch.
+            return Primed {
+                stepper,
+                origin: None,
                 frame: Frame::IDENTITY,
-                tokens,
             };
         };
+        let (state, scratch) = (&mut stepper.state, &mut stepper.scratch);
+        self.lstm
+            .step_with_scratch(&Token::START, state, scratch, false);
+        for t in before {
+            let x = t.to_input(self.scale_factor);
+            self.lstm.step_with_scratch(&x, state, scratch, false);
+        }
+        stepper.x = last.to_input(self.scale_factor);
+        Primed {
+            stepper,
+            origin: simple.points().last().map(|p| Point::xy(p.x, p.y)),
+            frame: Frame::of(user).unwrap_or(Frame::IDENTITY),
+        }
+    }
+
+    /// The strokes drawn by `tokens` sampled after `primed` (all of them, or
+    /// the ones so far while animating), in the user's simplified frame,
+    /// rounded and RDP-simplified (ε = 2) stroke by stroke. Without a user
+    /// drawing, the [`finish`](Self::finish)ed drawing's strokes (0–255 frame).
+    pub fn continuation_strokes(&self, primed: &Primed, tokens: &[Token]) -> Vec<Stroke> {
+        let Some(origin) = primed.origin else {
+            return self.finish(tokens).strokes;
+        };
         // The user's last token lifted the pen, so the first new point starts a stroke.
-        let strokes = stroke5::to_strokes(&tokens, (last.x, last.y), false)
+        stroke5::to_strokes(tokens, (origin.x, origin.y), false)
             .into_iter()
             .map(|st| {
                 let rounded: Vec<Point> = st
@@ -652,10 +679,27 @@ impl SketchRnn {
                     points: simplify::rdp(&rounded, RDP_EPSILON),
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    /// "Finish my doodle": feeds the user's simplified strokes, then samples
+    /// the rest ([`prime`](Self::prime), then [`next_token`](Self::next_token)
+    /// to the end). Returns only the new strokes; see [`Continuation`] for
+    /// the coordinate frame. `max_len` counts new tokens.
+    pub fn continue_from(
+        &self,
+        user: &Drawing,
+        opts: &SampleOptions,
+        rng: &mut impl Rng,
+    ) -> Continuation {
+        let mut primed = self.prime(user, opts);
+        let mut tokens = Vec::new();
+        while let Some(t) = self.next_token(&mut primed.stepper, opts, rng) {
+            tokens.push(t);
+        }
         Continuation {
-            strokes,
-            frame: Frame::of(user).unwrap_or(Frame::IDENTITY),
+            strokes: self.continuation_strokes(&primed, &tokens),
+            frame: primed.frame,
             tokens,
         }
     }
@@ -1080,14 +1124,19 @@ pub fn convert_dir(
         path: out_dir.to_owned(),
         source,
     })?;
+    let sha256 = manifest_sha256(&data_dir.join("manifest.json"));
     let mut done = Vec::with_capacity(files.len());
     for (n, f) in files.iter().enumerate() {
         let name = f
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let digest = sha256
+            .get(&name)
+            .map(|d| format!(" sha256 {d}"))
+            .unwrap_or_default();
         let source = format!(
-            "Google Magenta sketch-rnn {name} (quickdraw-models/sketchRNN/large_models, Apache-2.0), \
+            "Google Magenta sketch-rnn {name}{digest} (quickdraw-models/sketchRNN/large_models, Apache-2.0), \
              converted by `rnn-studio convert-sketch-rnn`: int16 kept, TF gates i,j,f,o -> PyTorch rows i,f,g,o"
         );
         let c = convert_gen_json(f, out_dir, &source)?;
@@ -1095,6 +1144,26 @@ pub fn convert_dir(
         done.push(c);
     }
     Ok(done)
+}
+
+/// File name → sha256 from the data folder's `manifest.json`
+/// (`{"models":[{"file":…,"sha256":…}]}`), if there is one; empty otherwise.
+fn manifest_sha256(path: &Path) -> HashMap<String, String> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return HashMap::new(); // no manifest: nothing to record
+    };
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    v["models"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            Some((
+                m["file"].as_str()?.to_owned(),
+                m["sha256"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
 }
 
 // ---- benchmark ---------------------------------------------------------------
@@ -1105,28 +1174,38 @@ pub struct BenchResult {
     pub case: &'static str,
     pub median_ms: f64,
     pub runs: usize,
+    /// The model sampled.
+    pub class: String,
+    /// Median number of tokens (decoder steps) per drawing.
+    pub median_tokens: usize,
 }
 
-/// Median milliseconds to sample one whole drawing at the default
-/// temperature, over `runs` (≥ 5) seeded runs; seeds 0, 1, … so it is
-/// repeatable.
+/// Median milliseconds to sample one whole drawing (tokens, then
+/// `simplify`) at the default temperature, over `runs` (≥ 5) seeded runs
+/// after one warm-up; seeds 0, 1, … so it is repeatable.
 pub fn bench_sample_one(model: &SketchRnn, runs: usize) -> BenchResult {
     let runs = runs.max(5);
     let opts = SampleOptions::default();
-    let mut ms: Vec<f64> = (0..runs as u64)
+    std::hint::black_box(model.sample(&opts, &mut drawing_rng(u64::MAX, &model.class, 0)));
+    let (mut ms, mut tokens): (Vec<f64>, Vec<usize>) = (0..runs as u64)
         .map(|i| {
             let mut rng = drawing_rng(i, &model.class, 0);
             let t0 = std::time::Instant::now();
-            let d = model.sample(&opts, &mut rng);
+            let t: Vec<Token> = model.tokens(opts, &mut rng).collect();
+            let d = model.finish(&t);
+            let elapsed = t0.elapsed().as_secs_f64() * 1e3;
             std::hint::black_box(d);
-            t0.elapsed().as_secs_f64() * 1e3
+            (elapsed, t.len())
         })
-        .collect();
+        .unzip();
     ms.sort_by(f64::total_cmp);
+    tokens.sort_unstable();
     BenchResult {
         case: "sample_one",
         median_ms: ms[ms.len() / 2],
         runs,
+        class: model.class.clone(),
+        median_tokens: tokens[tokens.len() / 2],
     }
 }
 

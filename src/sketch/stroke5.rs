@@ -125,7 +125,8 @@ pub fn from_drawing(d: &Drawing) -> Vec<Token> {
 /// The strokes drawn by `tokens`, starting at `origin`. With `pen_down` the
 /// origin is the first point of the first stroke (a drawing's start);
 /// without, the first token's point starts a new stroke (continuing after a
-/// finished stroke). Tokens after an end token are ignored.
+/// finished stroke). Tokens after an end token are ignored; a zero move
+/// within a stroke adds no point.
 pub fn to_strokes(tokens: &[Token], origin: (f32, f32), pen_down: bool) -> Vec<Stroke> {
     let (mut x, mut y) = origin;
     let mut strokes = Vec::new();
@@ -140,7 +141,11 @@ pub fn to_strokes(tokens: &[Token], origin: (f32, f32), pen_down: bool) -> Vec<S
         }
         x += t.dx;
         y += t.dy;
-        current.push(Point::xy(x, y));
+        // A zero move repeats the point; it carries no shape (and a lone dot
+        // at the origin comes back as one point).
+        if current.last() != Some(&Point::xy(x, y)) {
+            current.push(Point::xy(x, y));
+        }
         if t.pen == Pen::Up {
             strokes.push(Stroke {
                 points: std::mem::take(&mut current),
