@@ -62,6 +62,9 @@ pub struct TrainSketchArgs {
     /// Worker threads for a batch.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
+    /// Only write a PNG grid of augmented training drawings to this file and exit.
+    #[arg(long)]
+    pub preview: Option<PathBuf>,
 }
 
 /// Runs `train-sketch`.
@@ -104,6 +107,22 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads,
         ..TrainConfig::default()
     };
+    if let Some(path) = &args.preview {
+        let items = train::preview(&ds, &cfg, 64);
+        let drawings: Vec<_> = items.into_iter().map(|(d, _)| d).collect();
+        let style = crate::sketch::render::Style {
+            size: 96,
+            width: 1.5,
+            margin: 4.0,
+            ..Default::default()
+        };
+        let img = crate::sketch::render::grid_image(&drawings, 8, &style);
+        let mut buf = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut buf, image::ImageFormat::Png)?;
+        crate::fsutil::write_atomic(path, &buf.into_inner())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut bar = Bar::new(cfg.steps_per_epoch as u64);
     let outcome = train::train(&ds, &cfg, &args.out, &mut |p| bar.show(p))?;
     bar.finish();
@@ -120,6 +139,7 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
             "count_per_class": s.count, "temperatures": s.temperatures, "seeds": (0..s.temperatures.len()).map(dataset::synth_seed).collect::<Vec<_>>(),
         })),
         "total_seconds_this_invocation": started.elapsed().as_secs_f64(),
+        "generator_classes": ds.classes.iter().filter(|c| c.has_generator).map(|c| c.class.clone()).collect::<Vec<_>>(),
     });
     let rec = eval::export(&outcome.best, &outcome.meta, &ds, training)?;
     let dir = args.out.join("model");

@@ -5,8 +5,10 @@
 //! Terms and rules:
 //!
 //! - **Validation drawing**: a real drawing whose `key_id` has
-//!   `fnv1a64("val:" + key_id) % 5 == 0` ([`is_validation`]). Never trained
-//!   on; every reported score is on these. (The data folder already held out
+//!   `fnv1a64("val:" + key_id) % 5 == 0` ([`is_validation`]); a class with
+//!   fewer than [`MIN_VAL`] such drawings also gets its drawings with the
+//!   smallest `fnv1a64("val:" + key_id)` until it has [`MIN_VAL`]
+//!   ([`split_validation`]). Never trained on; every reported score is on these. (The data folder already held out
 //!   another 20% by `sha256(key_id) % 5`; this salted hash is independent.)
 //! - **Unknown parts**: the unknown classes are split whole, by
 //!   `fnv1a64("unknown:" + class) % 3` ([`unknown_part`]): 0 **train** (the
@@ -56,6 +58,27 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 /// True if and only if the real drawing with this `key_id` is in the validation split.
 pub fn is_validation(key_id: &str) -> bool {
     fnv1a64(format!("val:{key_id}").as_bytes()) % 5 == 0
+}
+
+/// The fewest validation drawings a class gets.
+pub const MIN_VAL: usize = 3;
+
+/// Splits one class's real drawings into (train, validation); see the module doc.
+pub fn split_validation(drawings: Vec<Drawing>) -> (Vec<Drawing>, Vec<Drawing>) {
+    let hash = |d: &Drawing| fnv1a64(format!("val:{}", d.key_id.as_deref().unwrap_or("")).as_bytes());
+    let (mut val, mut train): (Vec<Drawing>, Vec<Drawing>) = drawings
+        .into_iter()
+        .partition(|d| d.key_id.as_deref().is_some_and(is_validation));
+    if val.len() < MIN_VAL {
+        let mut order: Vec<usize> = (0..train.len()).collect();
+        order.sort_by_key(|&i| hash(&train[i]));
+        let mut take: Vec<usize> = order.into_iter().take(MIN_VAL - val.len()).collect();
+        take.sort_unstable();
+        for i in take.into_iter().rev() {
+            val.push(train.remove(i));
+        }
+    }
+    (train, val)
 }
 
 /// Which part an unknown class belongs to: 0 train, 1 calibrate, 2 evaluate.
@@ -180,9 +203,7 @@ pub fn load(
         .par_iter()
         .map(|class| {
             let (drawings, bad) = read_ndjson(&known_dir.join(format!("{class}.ndjson")))?;
-            let (val, train): (Vec<Drawing>, Vec<Drawing>) = drawings
-                .into_iter()
-                .partition(|d| d.key_id.as_deref().is_some_and(is_validation));
+            let (train, val) = split_validation(drawings);
             Ok((
                 ClassData {
                     class: class.clone(),

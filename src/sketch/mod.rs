@@ -5,6 +5,7 @@
 //! (model, live sessions, guesses), [`dataset`], [`augment`], [`train`].
 
 pub mod augment;
+pub mod bench;
 pub mod dataset;
 pub mod drawing;
 pub mod eval;

@@ -475,7 +475,8 @@ pub fn save_files(
 
 /// A live recognition: feed it the drawing as it grows (see the module doc
 /// for how earlier points that change are handled); every update returns
-/// the guess after the last point.
+/// the guess after the last point. Cloning copies the state (a cheap fork).
+#[derive(Clone)]
 pub struct Session {
     rec: Recognizer,
     /// The points pushed with [`Session::push_point`].

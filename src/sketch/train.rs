@@ -20,7 +20,8 @@
 //! [`TrainConfig::other_weight`] classes), then a drawing: a synthetic one
 //! with probability [`TrainConfig::synth_frac`] when the class has a
 //! generator, else a real training drawing; then augments it. The batch is
-//! split in [`TrainConfig::threads`] parts run on their own threads.
+//! sorted by length and cut into 4·threads micro-batches (little padding),
+//! run on the rayon pool; their gradients are summed in order.
 //!
 //! **Dropout** (inverted) on every layer's output, also the top one.
 //!
@@ -38,6 +39,7 @@ use crate::nn::matmul::{Mat, Threads, matmul};
 use crate::nn::optim::{Adam, clip_grad_norm};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -377,6 +379,17 @@ fn sample_item(
     (d, y)
 }
 
+/// `n` training items exactly as an epoch would draw them (augmented), for
+/// looking at what the model is fed.
+pub fn preview(ds: &Dataset, cfg: &TrainConfig, n: usize) -> Vec<(Drawing, usize)> {
+    let other = cfg.other_weight > 0.0 && !ds.unknown[0].is_empty();
+    let mut rng = epoch_rng(cfg.seed, 0);
+    let aug = AugmentOptions::default();
+    (0..n)
+        .map(|_| sample_item(ds, cfg, other, &aug, &mut rng))
+        .collect()
+}
+
 /// One epoch's batches, reproducible from (seed, epoch).
 fn epoch_rng(seed: u64, epoch: usize) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (epoch as u64 + 1))
@@ -596,30 +609,25 @@ pub fn train(
             let items: Vec<(Drawing, usize)> = (0..cfg.batch)
                 .map(|_| sample_item(ds, cfg, other, &aug, &mut rng))
                 .collect();
-            let part = cfg.batch.div_ceil(threads);
-            let seeds: Vec<u64> = (0..threads).map(|_| rng.random()).collect();
-            let results: Vec<(f32, usize, Grads)> = std::thread::scope(|s| {
-                let handles: Vec<_> = items
-                    .chunks(part)
-                    .zip(&seeds)
-                    .map(|(chunk, &seed)| {
-                        let model = &model;
-                        s.spawn(move || {
-                            let batch = Batch::from_drawings(chunk);
-                            let mut drng = ChaCha8Rng::seed_from_u64(seed);
-                            let cache = forward(model, &batch, cfg.dropout, Some(&mut drng));
-                            let (l, c, dz) = loss(&batch, &cache.logits, nc);
-                            let mut g = Grads::zeros_like(model);
-                            backward(model, &batch, &cache, &dz, &mut g);
-                            (l, c, g)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("training thread panicked"))
-                    .collect()
-            });
+            // Micro-batches of similar length (sorted), so little time goes
+            // into padded steps; they run on the rayon pool.
+            let mut items = items;
+            items.sort_by_key(|(d, _)| d.num_points());
+            let micro = cfg.batch.div_ceil(4 * threads).max(1);
+            let seeds: Vec<u64> = (0..cfg.batch.div_ceil(micro)).map(|_| rng.random()).collect();
+            let results: Vec<(f32, usize, Grads)> = items
+                .par_chunks(micro)
+                .zip(seeds.par_iter())
+                .map(|(chunk, &seed)| {
+                    let batch = Batch::from_drawings(chunk);
+                    let mut drng = ChaCha8Rng::seed_from_u64(seed);
+                    let cache = forward(&model, &batch, cfg.dropout, Some(&mut drng));
+                    let (l, c, dz) = loss(&batch, &cache.logits, nc);
+                    let mut g = Grads::zeros_like(&model);
+                    backward(&model, &batch, &cache, &dz, &mut g);
+                    (l, c, g)
+                })
+                .collect();
             let mut grads: Option<Grads> = None;
             for (l, c, g) in results {
                 loss_sum += l;
