@@ -6,7 +6,9 @@
 //!
 //! 1. [`preprocess`]: Quick, Draw!'s simplified normalisation
 //!    ([`simplify`](super::simplify::simplify): bounding box to the top-left,
-//!    longer side 255, whole pixels, RDP ε = 2). A drawing that still has more
+//!    longer side 255, whole pixels, RDP ε = 2), then repeated pixels within a
+//!    stroke are dropped (a dot stroke `[A, A]` becomes `[A]`, as the canvas
+//!    records it). A drawing that still has more
 //!    than [`MAX_POINTS`] points is simplified again with a coarser ε
 //!    (3, 4, 6, 8, …) until it fits, so no input is ever truncated.
 //! 2. [`inputs`]: one **feature row** (I = [`INPUT_SIZE`]) per point, in
@@ -42,6 +44,10 @@ pub type Row = [f32; INPUT_SIZE];
 /// resort, the first [`MAX_POINTS`] points).
 pub fn preprocess(d: &Drawing) -> Drawing {
     let mut s = simplify::simplify(d);
+    // A repeated pixel carries no shape (and the canvas never records one).
+    for stroke in &mut s.strokes {
+        stroke.points.dedup_by(|a, b| a.x == b.x && a.y == b.y);
+    }
     for eps in COARSER_EPSILONS {
         if s.num_points() <= MAX_POINTS {
             return s;
