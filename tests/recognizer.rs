@@ -65,7 +65,10 @@ fn file_and_canvas_replay_give_the_same_model_input() {
         assert!(!from_file.is_empty());
         assert_eq!(from_file, from_canvas, "key_id {:?}", d.key_id);
     }
-    assert!(timed >= 40, "the fixtures hold raw, timed drawings ({timed})");
+    assert!(
+        timed >= 40,
+        "the fixtures hold raw, timed drawings ({timed})"
+    );
 }
 
 #[test]
@@ -153,7 +156,10 @@ fn classify_reports_every_line_and_the_right_exit_code() {
     assert!(first["top"][0]["class"].is_string());
     assert!(first["top"][0]["p"].as_f64().unwrap() >= first["top"][1]["p"].as_f64().unwrap());
     assert!(first["unsure"].is_boolean());
-    assert!(objs[4]["key_id"].is_null(), "a bare drawing array has no key_id");
+    assert!(
+        objs[4]["key_id"].is_null(),
+        "a bare drawing array has no key_id"
+    );
 
     // All good from stdin: exit 0, and `-` reads stdin too.
     let good = std::fs::read_to_string(fixture("quickdraw/sample.ndjson")).unwrap();

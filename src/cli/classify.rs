@@ -139,8 +139,9 @@ fn classify_stream(
         line_no += 1;
         let result = match std::str::from_utf8(&buf) {
             Ok(text) if text.trim().is_empty() => continue,
-            Ok(text) => ndjson::parse_line(text.trim_end_matches(['\n', '\r']))
-                .map_err(|e| e.to_string()),
+            Ok(text) => {
+                ndjson::parse_line(text.trim_end_matches(['\n', '\r'])).map_err(|e| e.to_string())
+            }
             Err(_) => Err("line is not valid UTF-8".to_string()),
         };
         match result {
@@ -175,7 +176,10 @@ fn write_guess(
             obj.insert("file".into(), f.into());
         }
         obj.insert("line".into(), line.into());
-        obj.insert("key_id".into(), key_id.map_or(serde_json::Value::Null, Into::into));
+        obj.insert(
+            "key_id".into(),
+            key_id.map_or(serde_json::Value::Null, Into::into),
+        );
         let list: Vec<serde_json::Value> = top
             .iter()
             .map(|(c, p)| serde_json::json!({"class": word(c), "p": round4(*p)}))

@@ -45,9 +45,8 @@ pub fn run(args: EvalSketchArgs) -> anyhow::Result<ExitCode> {
     let mut ds = dataset::load(&args.data, None, &mut |m| eprintln!("{m}"))
         .with_context(|| format!("cannot load {}", args.data.display()))?;
     // Generator classes: those with a sketch-rnn model next to the weights.
-    let gen_classes =
-        crate::sketch::sketch_rnn::list_classes(&super::draw::default_weights_dir())
-            .unwrap_or_default();
+    let gen_classes = crate::sketch::sketch_rnn::list_classes(&super::draw::default_weights_dir())
+        .unwrap_or_default();
     for c in &mut ds.classes {
         c.has_generator = gen_classes.contains(&c.class);
     }
@@ -101,7 +100,10 @@ pub fn run(args: EvalSketchArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_report(r: &Report) {
-    println!("{:<16} {:>4} {:>4} {:>6} {:>6}", "class", "gen", "n", "top-1", "top-3");
+    println!(
+        "{:<16} {:>4} {:>4} {:>6} {:>6}",
+        "class", "gen", "n", "top-1", "top-3"
+    );
     for c in &r.per_class {
         println!(
             "{:<16} {:>4} {:>4} {:>6.3} {:>6.3}",

@@ -126,7 +126,10 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
     let mut bar = Bar::new(cfg.steps_per_epoch as u64);
     let outcome = train::train(&ds, &cfg, &args.out, &mut |p| bar.show(p))?;
     bar.finish();
-    eprintln!("calibrating the unsure threshold and writing {}", args.out.join("model").display());
+    eprintln!(
+        "calibrating the unsure threshold and writing {}",
+        args.out.join("model").display()
+    );
     let training = serde_json::json!({
         "command": command,
         "seed": args.seed,

@@ -86,9 +86,7 @@ pub fn bench_sketch(rec: &Recognizer, runs: usize) -> Vec<serde_json::Value> {
         std::hint::black_box(rec.classify(&full));
         t.elapsed().as_secs_f64() * 1e3
     });
-    let case = |name: &str, v: Vec<f64>| {
-        serde_json::json!({"case": name, "median_ms": median(v), "runs": runs.max(1), "points": n_rows})
-    };
+    let case = |name: &str, v: Vec<f64>| serde_json::json!({"case": name, "median_ms": median(v), "runs": runs.max(1), "points": n_rows});
     vec![
         case("update_at_150_points", inside),
         case("update_at_150_points_box_grows", outside),

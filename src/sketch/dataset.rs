@@ -57,7 +57,7 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// True if and only if the real drawing with this `key_id` is in the validation split.
 pub fn is_validation(key_id: &str) -> bool {
-    fnv1a64(format!("val:{key_id}").as_bytes()) % 5 == 0
+    fnv1a64(format!("val:{key_id}").as_bytes()).is_multiple_of(5)
 }
 
 /// The fewest validation drawings a class gets.
@@ -65,7 +65,8 @@ pub const MIN_VAL: usize = 3;
 
 /// Splits one class's real drawings into (train, validation); see the module doc.
 pub fn split_validation(drawings: Vec<Drawing>) -> (Vec<Drawing>, Vec<Drawing>) {
-    let hash = |d: &Drawing| fnv1a64(format!("val:{}", d.key_id.as_deref().unwrap_or("")).as_bytes());
+    let hash =
+        |d: &Drawing| fnv1a64(format!("val:{}", d.key_id.as_deref().unwrap_or("")).as_bytes());
     let (mut val, mut train): (Vec<Drawing>, Vec<Drawing>) = drawings
         .into_iter()
         .partition(|d| d.key_id.as_deref().is_some_and(is_validation));
@@ -85,6 +86,9 @@ pub fn split_validation(drawings: Vec<Drawing>) -> (Vec<Drawing>, Vec<Drawing>) 
 pub fn unknown_part(class: &str) -> usize {
     (fnv1a64(format!("unknown:{class}").as_bytes()) % 3) as usize
 }
+
+/// An unknown class's name, its drawings and its unparseable lines.
+type NamedDrawings = (String, Vec<Drawing>, usize);
 
 /// One class's drawings.
 #[derive(Debug, Clone, Default)]
@@ -195,7 +199,8 @@ pub fn load(
         });
     }
     let generators: Vec<String> = match synth {
-        Some(s) => super::sketch_rnn::list_classes(&s.models).map_err(|e| DataError::SketchRnn(e.to_string()))?,
+        Some(s) => super::sketch_rnn::list_classes(&s.models)
+            .map_err(|e| DataError::SketchRnn(e.to_string()))?,
         None => Vec::new(),
     };
     progress(&format!("reading {} known classes", stems.len()));
@@ -238,7 +243,7 @@ pub fn load(
     if unknown_dir.is_dir() {
         let stems = ndjson_stems(&unknown_dir)?;
         progress(&format!("reading {} unknown classes", stems.len()));
-        let read: Vec<Result<(String, Vec<Drawing>, usize), DataError>> = stems
+        let read: Vec<Result<NamedDrawings, DataError>> = stems
             .par_iter()
             .map(|class| {
                 let (d, bad) = read_ndjson(&unknown_dir.join(format!("{class}.ndjson")))?;
@@ -280,7 +285,8 @@ fn sample_cached(
                     return Ok((class.clone(), d.into_iter().take(count).collect()));
                 }
             }
-            let model = SketchRnn::load(models, class).map_err(|e| DataError::SketchRnn(e.to_string()))?;
+            let model =
+                SketchRnn::load(models, class).map_err(|e| DataError::SketchRnn(e.to_string()))?;
             let opts = SampleOptions::with_temperature(t);
             let drawings = model.sample_many(&opts, seed, count, &mut |_| {});
             let mut text = String::new();
@@ -288,9 +294,11 @@ fn sample_cached(
                 text.push_str(&ndjson::to_line(d));
                 text.push('\n');
             }
-            crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| DataError::Write {
-                path: path.clone(),
-                source,
+            crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| {
+                DataError::Write {
+                    path: path.clone(),
+                    source,
+                }
             })?;
             let pre = drawings
                 .iter()

@@ -88,11 +88,19 @@ pub fn export(
 ) -> anyhow::Result<Recognizer> {
     let k = meta.classes.len();
     let threads = meta.config.threads;
-    let val: Vec<Drawing> = ds.classes.iter().flat_map(|c| c.val.iter().cloned()).collect();
+    let val: Vec<Drawing> = ds
+        .classes
+        .iter()
+        .flat_map(|c| c.val.iter().cloned())
+        .collect();
     let calib: Vec<Drawing> = ds.unknown[1].iter().map(|(_, d)| d.clone()).collect();
     let pos = scores(model, k, &val, threads);
     let neg = scores(model, k, &calib, threads);
-    let threshold = if neg.is_empty() { 0.0 } else { youden_threshold(&pos, &neg) };
+    let threshold = if neg.is_empty() {
+        0.0
+    } else {
+        youden_threshold(&pos, &neg)
+    };
     let config = RecognizerConfig {
         format: FORMAT.into(),
         classes: meta.classes.clone(),

@@ -225,13 +225,9 @@ impl RecognizerModel {
         let views: Vec<(String, safetensors::tensor::TensorView<'_>)> = named
             .iter()
             .map(|(name, bytes, shape)| {
-                safetensors::tensor::TensorView::new(
-                    safetensors::Dtype::F32,
-                    shape.clone(),
-                    bytes,
-                )
-                .map(|v| (name.clone(), v))
-                .map_err(|e| e.to_string())
+                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, shape.clone(), bytes)
+                    .map(|v| (name.clone(), v))
+                    .map_err(|e| e.to_string())
             })
             .collect::<Result<_, String>>()?;
         safetensors::serialize(views, None).map_err(|e| e.to_string())
@@ -245,7 +241,8 @@ impl RecognizerModel {
         };
         let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu)
             .map_err(|e| bad(e.to_string()))?;
-        let lstm = lstm_from_tensors(&tensors, LSTM_PREFIX, path).map_err(|e| bad(e.to_string()))?;
+        let lstm =
+            lstm_from_tensors(&tensors, LSTM_PREFIX, path).map_err(|e| bad(e.to_string()))?;
         if lstm.bidirectional() || lstm.input_size != INPUT_SIZE {
             return Err(bad(format!(
                 "expected a unidirectional lstm reading {INPUT_SIZE} features, found input {} bidirectional {}",
@@ -372,11 +369,7 @@ impl Recognizer {
             model.lstm.hidden_size,
             model.lstm.layers.len(),
         );
-        let want = (
-            config.num_outputs(),
-            config.hidden_size,
-            config.num_layers,
-        );
+        let want = (config.num_outputs(), config.hidden_size, config.num_layers);
         if shape != want {
             return Err(format!(
                 "weights have (outputs, hidden, layers) = {shape:?} but the config says {want:?}"
@@ -429,7 +422,12 @@ impl Recognizer {
         let mut p = z.to_vec();
         softmax(&mut p);
         let k = cfg.classes.len();
-        let mut top: Vec<(String, f32)> = cfg.classes.iter().cloned().zip(p[..k].iter().copied()).collect();
+        let mut top: Vec<(String, f32)> = cfg
+            .classes
+            .iter()
+            .cloned()
+            .zip(p[..k].iter().copied())
+            .collect();
         top.sort_by(|a, b| b.1.total_cmp(&a.1));
         let score = top.first().map_or(0.0, |t| t.1);
         Guess {
@@ -535,7 +533,11 @@ impl Session {
             if new_stroke || self.drawing.strokes.is_empty() {
                 self.drawing.strokes.push(Stroke::default());
             }
-            let stroke = self.drawing.strokes.last_mut().expect("a stroke was pushed");
+            let stroke = self
+                .drawing
+                .strokes
+                .last_mut()
+                .expect("a stroke was pushed");
             stroke.points.push(Point::xy(x, y));
         }
         let d = std::mem::take(&mut self.drawing);
@@ -592,9 +594,10 @@ impl Session {
         for (k, layer) in model.lstm.layers.iter().enumerate() {
             let (below, above) = state.split_at_mut(k);
             let input: &[f32] = if k == 0 { x } else { &below[k - 1].h };
-            if let Some(t) = layer
-                .forward
-                .step_with_scratch(input, &mut above[0], &mut self.scratch, tap)
+            if let Some(t) =
+                layer
+                    .forward
+                    .step_with_scratch(input, &mut above[0], &mut self.scratch, tap)
             {
                 taps.push(t);
             }

@@ -34,7 +34,7 @@ use super::dataset::Dataset;
 use super::drawing::Drawing;
 use super::features::{self, INPUT_SIZE};
 use super::recognizer::{RecognizerModel, softmax};
-use crate::nn::lstm::{Lstm, LayerCache, layer_backward, layer_forward};
+use crate::nn::lstm::{LayerCache, Lstm, layer_backward, layer_forward};
 use crate::nn::matmul::{Mat, Threads, matmul};
 use crate::nn::optim::{Adam, clip_grad_norm};
 use rand::{Rng, SeedableRng};
@@ -123,7 +123,8 @@ impl Batch {
 
     /// Pads preprocessed drawings into a batch.
     pub fn from_drawings(items: &[(Drawing, usize)]) -> Batch {
-        let rows: Vec<Vec<features::Row>> = items.iter().map(|(d, _)| features::inputs(d)).collect();
+        let rows: Vec<Vec<features::Row>> =
+            items.iter().map(|(d, _)| features::inputs(d)).collect();
         Self::from_rows(&rows, items.iter().map(|(_, y)| *y).collect())
     }
 
@@ -233,7 +234,13 @@ pub fn forward(
         {
             let keep = 1.0 - dropout;
             let mask: Vec<f32> = (0..out.len())
-                .map(|_| if r.random::<f32>() < keep { 1.0 / keep } else { 0.0 })
+                .map(|_| {
+                    if r.random::<f32>() < keep {
+                        1.0 / keep
+                    } else {
+                        0.0
+                    }
+                })
                 .collect();
             out.iter_mut().zip(&mask).for_each(|(o, m)| *o *= m);
             masks.push(mask);
@@ -433,7 +440,11 @@ pub fn validate(model: &RecognizerModel, ds: &Dataset, cap: usize, threads: usiz
 }
 
 /// Last-step logits (C) for each item, batched, on `threads` threads.
-pub fn predict_last(model: &RecognizerModel, items: &[(Drawing, usize)], threads: usize) -> Vec<Vec<f32>> {
+pub fn predict_last(
+    model: &RecognizerModel,
+    items: &[(Drawing, usize)],
+    threads: usize,
+) -> Vec<Vec<f32>> {
     let nc = model.num_outputs();
     let chunks: Vec<&[(Drawing, usize)]> = items.chunks(64).collect();
     let run = |chunk: &[(Drawing, usize)]| {
@@ -538,8 +549,15 @@ pub fn train(
     out: &Path,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<TrainOutcome, TrainError> {
-    if ds.classes.is_empty() || ds.classes.iter().any(|c| c.train.is_empty() && c.synthetic.is_empty()) {
-        return Err(TrainError::NoData("every class needs a training drawing".into()));
+    if ds.classes.is_empty()
+        || ds
+            .classes
+            .iter()
+            .any(|c| c.train.is_empty() && c.synthetic.is_empty())
+    {
+        return Err(TrainError::NoData(
+            "every class needs a training drawing".into(),
+        ));
     }
     let other = cfg.other_weight > 0.0 && !ds.unknown[0].is_empty();
     let nc = ds.classes.len() + usize::from(other);
@@ -569,7 +587,8 @@ pub fn train(
         if mm.config != *cfg || mm.classes != meta.classes {
             return Err(ck_err(
                 &paths.meta,
-                "was written by a run with other settings or data; use another --out or delete it".into(),
+                "was written by a run with other settings or data; use another --out or delete it"
+                    .into(),
             ));
         }
         (model, adam, best, meta) = (m, a, b, mm);
@@ -592,11 +611,17 @@ pub fn train(
     let threads = cfg.threads.max(1);
     while meta.epoch < cfg.max_epochs {
         if meta.epoch > meta.best_epoch + cfg.patience && meta.best_score >= 0.0 {
-            progress(Progress::Message(format!("early stop: no better validation score for {} epochs", cfg.patience)));
+            progress(Progress::Message(format!(
+                "early stop: no better validation score for {} epochs",
+                cfg.patience
+            )));
             break;
         }
         if elapsed0 + start.elapsed().as_secs_f64() > cfg.max_minutes * 60.0 {
-            progress(Progress::Message(format!("time budget of {} min reached", cfg.max_minutes)));
+            progress(Progress::Message(format!(
+                "time budget of {} min reached",
+                cfg.max_minutes
+            )));
             break;
         }
         let epoch = meta.epoch;
@@ -614,7 +639,9 @@ pub fn train(
             let mut items = items;
             items.sort_by_key(|(d, _)| d.num_points());
             let micro = cfg.batch.div_ceil(4 * threads).max(1);
-            let seeds: Vec<u64> = (0..cfg.batch.div_ceil(micro)).map(|_| rng.random()).collect();
+            let seeds: Vec<u64> = (0..cfg.batch.div_ceil(micro))
+                .map(|_| rng.random())
+                .collect();
             let results: Vec<(f32, usize, Grads)> = items
                 .par_chunks(micro)
                 .zip(seeds.par_iter())
@@ -717,12 +744,15 @@ fn save_checkpoint(
         }
     }
     let bytes = tensors_to_bytes(&extra).map_err(|e| err(&paths.checkpoint, e))?;
-    crate::fsutil::write_atomic(&paths.checkpoint, &bytes).map_err(|e| err(&paths.checkpoint, e.to_string()))?;
+    crate::fsutil::write_atomic(&paths.checkpoint, &bytes)
+        .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
     let best_bytes = best.to_bytes().map_err(|e| err(&paths.best, e))?;
-    crate::fsutil::write_atomic(&paths.best, &best_bytes).map_err(|e| err(&paths.best, e.to_string()))?;
+    crate::fsutil::write_atomic(&paths.best, &best_bytes)
+        .map_err(|e| err(&paths.best, e.to_string()))?;
     let json = serde_json::to_string_pretty(meta).map_err(|e| err(&paths.meta, e.to_string()))?;
     // The meta file last: it marks the checkpoint complete.
-    crate::fsutil::write_atomic(&paths.meta, json.as_bytes()).map_err(|e| err(&paths.meta, e.to_string()))
+    crate::fsutil::write_atomic(&paths.meta, json.as_bytes())
+        .map_err(|e| err(&paths.meta, e.to_string()))
 }
 
 /// Safetensors bytes of named f32 tensors.
@@ -764,11 +794,15 @@ fn load_checkpoint(paths: &RunPaths, nc: usize) -> Result<Loaded, TrainError> {
         &std::fs::read(&paths.meta).map_err(|e| err(&paths.meta, e.to_string()))?,
     )
     .map_err(|e| err(&paths.meta, e.to_string()))?;
-    let bytes = std::fs::read(&paths.checkpoint).map_err(|e| err(&paths.checkpoint, e.to_string()))?;
+    let bytes =
+        std::fs::read(&paths.checkpoint).map_err(|e| err(&paths.checkpoint, e.to_string()))?;
     let model = RecognizerModel::from_bytes(&bytes, &paths.checkpoint)
         .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
     if model.num_outputs() != nc {
-        return Err(err(&paths.checkpoint, format!("has {} outputs, expected {nc}", model.num_outputs())));
+        return Err(err(
+            &paths.checkpoint,
+            format!("has {} outputs, expected {nc}", model.num_outputs()),
+        ));
     }
     let tensors = candle_core::safetensors::load_buffer(&bytes, &candle_core::Device::Cpu)
         .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
@@ -776,17 +810,24 @@ fn load_checkpoint(paths: &RunPaths, nc: usize) -> Result<Loaded, TrainError> {
     let mut m = Vec::with_capacity(n);
     let mut v = Vec::with_capacity(n);
     for i in 0..n {
-        for (name, dst) in [(format!("adam.m.{i}"), &mut m), (format!("adam.v.{i}"), &mut v)] {
+        for (name, dst) in [
+            (format!("adam.m.{i}"), &mut m),
+            (format!("adam.v.{i}"), &mut v),
+        ] {
             let t = tensors
                 .get(&name)
                 .ok_or_else(|| err(&paths.checkpoint, format!("missing {name}")))?;
-            dst.push(t.to_vec1::<f32>().map_err(|e| err(&paths.checkpoint, e.to_string()))?);
+            dst.push(
+                t.to_vec1::<f32>()
+                    .map_err(|e| err(&paths.checkpoint, e.to_string()))?,
+            );
         }
     }
     let mut adam = Adam::new(meta.config.lr);
     adam.weight_decay = meta.config.weight_decay;
     adam.set_moments(meta.adam_steps, m, v);
     let best_bytes = std::fs::read(&paths.best).map_err(|e| err(&paths.best, e.to_string()))?;
-    let best = RecognizerModel::from_bytes(&best_bytes, &paths.best).map_err(|e| err(&paths.best, e.to_string()))?;
+    let best = RecognizerModel::from_bytes(&best_bytes, &paths.best)
+        .map_err(|e| err(&paths.best, e.to_string()))?;
     Ok((model, adam, best, meta))
 }
