@@ -14,23 +14,19 @@ use super::recognizer::Recognizer;
 use std::time::Instant;
 
 /// A deterministic test drawing with exactly `n` rows after preprocessing:
-/// a wobbly spiral in strokes of 25 points (every point a real corner).
+/// zig-zags of 25 points (every point a corner RDP keeps), one per stroke,
+/// stacked down the frame.
 pub fn test_drawing(n: usize) -> Drawing {
-    let mut strokes = Vec::new();
-    let mut pts = Vec::new();
-    for i in 0..n {
-        let a = i as f32 * 0.45;
-        let r = 40.0 + i as f32 * 0.5 + if i % 2 == 0 { 6.0 } else { -6.0 };
-        pts.push(Point::xy(128.0 + r * a.cos(), 128.0 + r * a.sin()));
-        if pts.len() == 25 {
-            strokes.push(Stroke {
-                points: std::mem::take(&mut pts),
-            });
-        }
-    }
-    if !pts.is_empty() {
-        strokes.push(Stroke { points: pts });
-    }
+    let strokes = (0..n.div_ceil(25))
+        .map(|k| Stroke {
+            points: (0..25.min(n - 25 * k))
+                .map(|j| {
+                    let up = if j % 2 == 0 { 0.0 } else { 40.0 };
+                    Point::xy(10.0 * j as f32, 30.0 * k as f32 + up)
+                })
+                .collect(),
+        })
+        .collect();
     Drawing {
         strokes,
         ..Default::default()
