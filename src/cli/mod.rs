@@ -4,9 +4,13 @@
 //! 1 some inputs were bad, 2 usage error or a file that could not be opened).
 
 pub mod bench;
+pub mod classify;
 pub mod convert_sketch_rnn;
 pub mod draw;
+pub mod eval_sketch;
+pub mod train_sketch;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
@@ -29,6 +33,12 @@ pub enum Command {
     Draw(draw::DrawArgs),
     /// Convert sketch-rnn `.gen.json` generators into the shipped safetensors format.
     ConvertSketchRnn(convert_sketch_rnn::ConvertSketchRnnArgs),
+    /// Name doodles: ndjson files or stdin, one drawing per line.
+    Classify(classify::ClassifyArgs),
+    /// Score the doodle recognizer on real validation drawings and unknown classes.
+    EvalSketch(eval_sketch::EvalSketchArgs),
+    /// Train the doodle recognizer (resumable: rerun the same command).
+    TrainSketch(train_sketch::TrainSketchArgs),
 }
 
 /// Which benchmark to run.
@@ -38,6 +48,8 @@ pub enum BenchWhich {
     Lstm,
     /// sketch-rnn: sampling one whole drawing (the bird model, default temperature).
     SketchRnn,
+    /// The doodle recognizer: live update and whole-drawing classify.
+    Sketch,
 }
 
 #[derive(Debug, clap::Args)]
@@ -60,6 +72,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench(args) => run_bench(&args),
         Command::Draw(args) => draw::run(args),
         Command::ConvertSketchRnn(args) => convert_sketch_rnn::run(args),
+        Command::TrainSketch(args) => train_sketch::run(args),
+        Command::Classify(args) => classify::run(args),
+        Command::EvalSketch(args) => eval_sketch::run(args),
     };
     match result {
         Ok(code) => code,
@@ -82,6 +97,12 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
                 crate::sketch::sketch_rnn::SketchRnn::load(&draw::default_weights_dir(), "bird")?;
             let result = crate::sketch::sketch_rnn::bench_sample_one(&model, args.runs.max(5));
             vec![serde_json::to_value(result)?]
+        }
+        BenchWhich::Sketch => {
+            let dir = classify::default_weights_dir();
+            let rec = crate::sketch::recognizer::Recognizer::load(&dir)
+                .context("cannot load the recognizer")?;
+            crate::sketch::bench::bench_sketch(&rec, args.runs.max(5))
         }
     };
     print_cases(&cases, args.json);

@@ -110,6 +110,18 @@ impl Adam {
         self.t
     }
 
+    /// The moments (m, v), one per tensor in parameter order, for checkpoints.
+    pub fn moments(&self) -> (&[Vec<f32>], &[Vec<f32>]) {
+        (&self.m, &self.v)
+    }
+
+    /// Restores a checkpoint's step count and moments (from [`Adam::moments`]).
+    pub fn set_moments(&mut self, steps: i32, m: Vec<Vec<f32>>, v: Vec<Vec<f32>>) {
+        self.t = steps;
+        self.m = m;
+        self.v = v;
+    }
+
     /// One update of every tensor in `params` from the matching `grads`.
     /// Always pass the tensors in the same order: moments are kept by position.
     pub fn step(&mut self, params: &mut [&mut [f32]], grads: &[&[f32]]) {

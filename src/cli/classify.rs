@@ -1,0 +1,234 @@
+//! `rnn-studio classify`: names doodles from ndjson files or stdin.
+//!
+//! ```text
+//! rnn-studio classify [FILE|-]... [--json] [--top K] [--weights DIR]
+//! ```
+//!
+//! One drawing per line, raw or simplified Quick, Draw! records or a bare
+//! `drawing` array (parsed by [`ndjson::parse_line`]). Files are read line by
+//! line, so a 100 000-line file is never held in memory. `--json` prints one
+//! object per non-blank input line, in order:
+//! `{"line":N,"key_id":"…","top":[{"class":"cat","p":0.91},…],"unsure":false}`
+//! or `{"line":N,"error":"…"}` (N counts from 1 in each input; with more than
+//! one input a `"file"` field names it). A bad line never stops the run.
+//! Exit 0: all lines classified; 1: some lines were bad; 2: usage error or a
+//! file that could not be opened (the other files are still read).
+
+use crate::sketch::ndjson;
+use crate::sketch::recognizer::{Guess, Recognizer};
+use anyhow::Context;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `rnn-studio classify`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClassifyArgs {
+    /// ndjson files, `-` for stdin (the default when none is given).
+    pub files: Vec<PathBuf>,
+    /// One JSON object per input line.
+    #[arg(long)]
+    pub json: bool,
+    /// How many guesses per drawing.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub top: u16,
+    /// Folder of the recognizer (default: weights/recognizer).
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
+}
+
+/// The default recognizer folder: `$RNN_STUDIO_WEIGHTS/recognizer` if set,
+/// else the source tree's `weights/recognizer`, else `./weights/recognizer`.
+pub fn default_weights_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("RNN_STUDIO_WEIGHTS") {
+        return PathBuf::from(dir).join("recognizer");
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights/recognizer");
+    if built.is_dir() {
+        return built;
+    }
+    PathBuf::from("weights/recognizer")
+}
+
+/// How a run went, for the exit code.
+#[derive(Debug, Default)]
+struct Tally {
+    bad_lines: usize,
+    bad_files: usize,
+}
+
+/// Runs `classify`.
+pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
+    let dir = args.weights.clone().unwrap_or_else(default_weights_dir);
+    let rec = Recognizer::load(&dir).context("cannot load the recognizer")?;
+    let inputs = if args.files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.files.clone()
+    };
+    let name_files = inputs.len() > 1;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let color = !args.json && std::io::stdout().is_terminal();
+    let mut tally = Tally::default();
+    for path in &inputs {
+        let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+            Box::new(std::io::BufReader::new(std::io::stdin()))
+        } else {
+            match std::fs::File::open(path) {
+                Ok(f) => Box::new(std::io::BufReader::new(f)),
+                Err(e) => {
+                    eprintln!("rnn-studio: cannot open {}: {e}", path.display());
+                    tally.bad_files += 1;
+                    continue;
+                }
+            }
+        };
+        let shown = name_files.then(|| path.display().to_string());
+        let opts = LineOptions {
+            json: args.json,
+            top: args.top as usize,
+            file: shown.as_deref(),
+            color,
+        };
+        match classify_stream(&rec, reader, &opts, &mut out, &mut tally) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            Err(e) => {
+                eprintln!("rnn-studio: cannot read {}: {e}", path.display());
+                tally.bad_files += 1;
+            }
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        r => r.context("cannot write to stdout")?,
+    }
+    Ok(if tally.bad_files > 0 {
+        ExitCode::from(2)
+    } else if tally.bad_lines > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+struct LineOptions<'a> {
+    json: bool,
+    top: usize,
+    file: Option<&'a str>,
+    color: bool,
+}
+
+/// Classifies every line of `reader`, writing one result per non-blank line.
+/// Read errors of the stream (not of a line's content) are returned.
+fn classify_stream(
+    rec: &Recognizer,
+    mut reader: Box<dyn BufRead>,
+    opts: &LineOptions<'_>,
+    out: &mut impl Write,
+    tally: &mut Tally,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    let mut line_no = 0usize;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(());
+        }
+        line_no += 1;
+        let result = match std::str::from_utf8(&buf) {
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => {
+                ndjson::parse_line(text.trim_end_matches(['\n', '\r'])).map_err(|e| e.to_string())
+            }
+            Err(_) => Err("line is not valid UTF-8".to_string()),
+        };
+        match result {
+            Ok(d) => {
+                let g = rec.classify(&d);
+                write_guess(out, opts, line_no, d.key_id.as_deref(), &g)?;
+            }
+            Err(e) => {
+                tally.bad_lines += 1;
+                write_error(out, opts, line_no, &e)?;
+            }
+        }
+    }
+}
+
+/// A class name as people write it: `palm tree` for `palm_tree`.
+fn word(class: &str) -> String {
+    class.replace('_', " ")
+}
+
+fn write_guess(
+    out: &mut impl Write,
+    opts: &LineOptions<'_>,
+    line: usize,
+    key_id: Option<&str>,
+    g: &Guess,
+) -> std::io::Result<()> {
+    let top = g.top_k(opts.top);
+    if opts.json {
+        let mut obj = serde_json::Map::new();
+        if let Some(f) = opts.file {
+            obj.insert("file".into(), f.into());
+        }
+        obj.insert("line".into(), line.into());
+        obj.insert(
+            "key_id".into(),
+            key_id.map_or(serde_json::Value::Null, Into::into),
+        );
+        let list: Vec<serde_json::Value> = top
+            .iter()
+            .map(|(c, p)| serde_json::json!({"class": word(c), "p": round4(*p)}))
+            .collect();
+        obj.insert("top".into(), list.into());
+        obj.insert("unsure".into(), g.unsure.into());
+        return writeln!(out, "{}", serde_json::Value::Object(obj));
+    }
+    let prefix = match opts.file {
+        Some(f) => format!("{f}:{line}"),
+        None => format!("line {line}"),
+    };
+    let guesses: Vec<String> = top
+        .iter()
+        .map(|(c, p)| format!("{:<14} {:>5.1}%", word(c), p * 100.0))
+        .collect();
+    let unsure = if !g.unsure {
+        String::new()
+    } else if opts.color {
+        "  \x1b[33m(not sure)\x1b[0m".into()
+    } else {
+        "  (not sure)".into()
+    };
+    writeln!(out, "{prefix:<10} {}{unsure}", guesses.join("  "))
+}
+
+fn write_error(
+    out: &mut impl Write,
+    opts: &LineOptions<'_>,
+    line: usize,
+    e: &str,
+) -> std::io::Result<()> {
+    if opts.json {
+        let mut obj = serde_json::Map::new();
+        if let Some(f) = opts.file {
+            obj.insert("file".into(), f.into());
+        }
+        obj.insert("line".into(), line.into());
+        obj.insert("error".into(), e.into());
+        return writeln!(out, "{}", serde_json::Value::Object(obj));
+    }
+    let prefix = match opts.file {
+        Some(f) => format!("{f}:{line}"),
+        None => format!("line {line}"),
+    };
+    writeln!(out, "{prefix:<10} error: {e}")
+}
+
+/// p rounded to 4 decimals, so JSON stays short.
+fn round4(p: f32) -> f64 {
+    (p as f64 * 1e4).round() / 1e4
+}

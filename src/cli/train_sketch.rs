@@ -1,0 +1,241 @@
+//! `rnn-studio train-sketch`: trains the doodle recognizer.
+//!
+//! ```text
+//! rnn-studio train-sketch --data DIR [--out runs/sketch] [--seed S] [--minutes M] ...
+//! ```
+//!
+//! Reads `DIR/quickdraw`, `DIR/quickdraw-unknown` and samples sketch-rnn
+//! drawings (cached in `OUT/synthetic/`), trains with checkpoints in `OUT`
+//! (rerun the same command to resume), then calibrates the unsure threshold
+//! and writes the model folder `OUT/model/` (copy it to `weights/recognizer/`).
+
+use crate::sketch::dataset::{self, SynthOptions};
+use crate::sketch::eval;
+use crate::sketch::train::{self, Progress, TrainConfig};
+use anyhow::Context;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `rnn-studio train-sketch`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TrainSketchArgs {
+    /// The data folder (holds quickdraw/ and quickdraw-unknown/).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Output folder: checkpoints, synthetic cache, and the final model/.
+    #[arg(long, default_value = "runs/sketch")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// LSTM hidden size H.
+    #[arg(long, default_value_t = 160)]
+    pub hidden: usize,
+    /// LSTM layers.
+    #[arg(long, default_value_t = 2)]
+    pub layers: usize,
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    #[arg(long, default_value_t = 100)]
+    pub steps_per_epoch: usize,
+    #[arg(long, default_value_t = 60)]
+    pub epochs: usize,
+    /// Early stopping: epochs without a better validation score.
+    #[arg(long, default_value_t = 10)]
+    pub patience: usize,
+    #[arg(long, default_value_t = 3e-3)]
+    pub lr: f32,
+    #[arg(long, default_value_t = 0.25)]
+    pub dropout: f32,
+    /// Stop training after this many minutes of wall time (then finish normally).
+    #[arg(long, default_value_t = 25.0)]
+    pub minutes: f64,
+    /// sketch-rnn samples per generator class and temperature (0: none).
+    #[arg(long, default_value_t = 250)]
+    pub synth_count: usize,
+    /// sketch-rnn sampling temperatures, comma-separated.
+    #[arg(long, default_value = "0.25", value_delimiter = ',')]
+    pub synth_temperatures: Vec<f32>,
+    /// Folder of the sketch-rnn models.
+    #[arg(long)]
+    pub sketch_rnn: Option<PathBuf>,
+    /// Worker threads for a batch.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    /// Only write a PNG grid of augmented training drawings to this file and exit.
+    #[arg(long)]
+    pub preview: Option<PathBuf>,
+}
+
+/// Runs `train-sketch`.
+pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let command: String = std::env::args().collect::<Vec<_>>().join(" ");
+    let synth = (args.synth_count > 0).then(|| SynthOptions {
+        models: args
+            .sketch_rnn
+            .clone()
+            .unwrap_or_else(super::draw::default_weights_dir),
+        cache: args.out.join("synthetic"),
+        count: args.synth_count,
+        temperatures: args.synth_temperatures.clone(),
+    });
+    let ds = dataset::load(&args.data, synth.as_ref(), &mut |m| eprintln!("{m}"))
+        .with_context(|| format!("cannot load training data from {}", args.data.display()))?;
+    eprintln!(
+        "data: {} classes, {} real training, {} real validation, {} synthetic, unknown train/calibrate/evaluate {}/{}/{} ({} bad lines skipped)",
+        ds.classes.len(),
+        ds.classes.iter().map(|c| c.train.len()).sum::<usize>(),
+        ds.classes.iter().map(|c| c.val.len()).sum::<usize>(),
+        ds.classes.iter().map(|c| c.synthetic.len()).sum::<usize>(),
+        ds.unknown[0].len(),
+        ds.unknown[1].len(),
+        ds.unknown[2].len(),
+        ds.bad_lines
+    );
+    let cfg = TrainConfig {
+        seed: args.seed,
+        hidden: args.hidden,
+        layers: args.layers,
+        batch: args.batch,
+        steps_per_epoch: args.steps_per_epoch,
+        max_epochs: args.epochs,
+        patience: args.patience,
+        lr: args.lr,
+        dropout: args.dropout,
+        max_minutes: args.minutes,
+        threads: args.threads,
+        ..TrainConfig::default()
+    };
+    if let Some(path) = &args.preview {
+        let items = train::preview(&ds, &cfg, 64);
+        let drawings: Vec<_> = items.into_iter().map(|(d, _)| d).collect();
+        let style = crate::sketch::render::Style {
+            size: 96,
+            width: 1.5,
+            margin: 4.0,
+            ..Default::default()
+        };
+        let img = crate::sketch::render::grid_image(&drawings, 8, &style);
+        let mut buf = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut buf, image::ImageFormat::Png)?;
+        crate::fsutil::write_atomic(path, &buf.into_inner())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut bar = Bar::new(cfg.steps_per_epoch as u64);
+    let outcome = train::train(&ds, &cfg, &args.out, &mut |p| bar.show(p))?;
+    bar.finish();
+    eprintln!(
+        "calibrating the unsure threshold and writing {}",
+        args.out.join("model").display()
+    );
+    let training = serde_json::json!({
+        "command": command,
+        "seed": args.seed,
+        "train_config": outcome.meta.config,
+        "epochs": outcome.meta.epoch,
+        "best_epoch": outcome.meta.best_epoch,
+        "training_seconds": outcome.meta.elapsed_s,
+        "history": outcome.meta.history,
+        "synthetic": synth.as_ref().map(|s| serde_json::json!({
+            "count_per_class": s.count, "temperatures": s.temperatures, "seeds": (0..s.temperatures.len()).map(dataset::synth_seed).collect::<Vec<_>>(),
+        })),
+        "total_seconds_this_invocation": started.elapsed().as_secs_f64(),
+        "generator_classes": ds.classes.iter().filter(|c| c.has_generator).map(|c| c.class.clone()).collect::<Vec<_>>(),
+    });
+    let rec = eval::export(&outcome.best, &outcome.meta, &ds, training)?;
+    let dir = args.out.join("model");
+    rec.save(&dir)?;
+    eprintln!(
+        "wrote {} (unsure threshold {:.3}); training took {:.1} min",
+        dir.display(),
+        rec.config().unsure_threshold,
+        outcome.meta.elapsed_s / 60.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on a terminal, plain lines otherwise.
+struct Bar {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Bar {
+    fn new(steps: u64) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = indicatif::ProgressBar::new(steps);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "epoch {prefix} [{bar:30}] {pos}/{len} {msg} eta {eta}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            b
+        });
+        Self { bar }
+    }
+
+    fn show(&mut self, p: Progress) {
+        match p {
+            Progress::Message(m) => match &self.bar {
+                Some(b) => b.println(m),
+                None => eprintln!("{m}"),
+            },
+            Progress::Step {
+                epoch,
+                step,
+                steps_per_epoch,
+                loss,
+                acc,
+            } => match &self.bar {
+                Some(b) => {
+                    b.set_prefix(format!("{}", epoch + 1));
+                    b.set_position(step as u64);
+                    b.set_message(format!("loss {loss:.3} acc {acc:.3}"));
+                }
+                None if step % 25 == 0 || step == steps_per_epoch => {
+                    eprintln!(
+                        "epoch {} step {step}/{steps_per_epoch} loss {loss:.3} acc {acc:.3}",
+                        epoch + 1
+                    );
+                }
+                None => {}
+            },
+            Progress::Epoch {
+                epoch,
+                max_epochs,
+                loss,
+                acc,
+                val,
+                best,
+                elapsed_s,
+            } => {
+                let per_epoch = elapsed_s / (epoch + 1) as f64;
+                let line = format!(
+                    "epoch {}/{max_epochs}: loss {loss:.3} train acc {acc:.3} val macro top-1 {:.3} (micro {:.3}){} — {:.1} min, ~{:.1} min per epoch",
+                    epoch + 1,
+                    val.macro_top1,
+                    val.micro_top1,
+                    if best { " best" } else { "" },
+                    elapsed_s / 60.0,
+                    per_epoch / 60.0
+                );
+                match &self.bar {
+                    Some(b) => {
+                        b.println(line);
+                        b.set_position(0);
+                    }
+                    None => eprintln!("{line}"),
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

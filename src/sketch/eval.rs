@@ -1,0 +1,368 @@
+//! Scoring the recognizer on real validation drawings, and "I'm not sure".
+//!
+//! Terms:
+//! - **top-k** of a class: the share of its validation drawings whose class is
+//!   among the k best guesses; **macro** averages the classes (each counts
+//!   once, however many drawings it has).
+//! - **known-ness score** s = max known p (see [`recognizer`](super::recognizer)).
+//! - **AUROC**: the probability that a random known (validation) drawing has
+//!   a higher s than a random drawing of an unknown class (ties count half).
+//! - **Unsure threshold**: the s that maximises TPR(known) − FPR(unknown)
+//!   (Youden's J) on the validation drawings against the *calibration*
+//!   unknown classes; the AUROC is measured on the *evaluation* unknown classes.
+//! - **Accuracy at f of the points**: the guess after the first ⌈f·T⌉ rows of
+//!   the preprocessed drawing (the live guess when that much is drawn).
+
+use super::dataset::Dataset;
+use super::drawing::Drawing;
+use super::features;
+use super::recognizer::{
+    FORMAT, Normalisation, OTHER, Recognizer, RecognizerConfig, RecognizerModel, softmax,
+};
+use super::train::{CheckpointMeta, predict_last};
+use image::{Rgb, RgbImage};
+use serde::Serialize;
+
+/// Known-ness scores s of `items` (last step), batched.
+pub fn scores(model: &RecognizerModel, k: usize, drawings: &[Drawing], threads: usize) -> Vec<f32> {
+    let items: Vec<(Drawing, usize)> = drawings.iter().map(|d| (d.clone(), 0)).collect();
+    predict_last(model, &items, threads)
+        .into_iter()
+        .map(|mut z| {
+            softmax(&mut z);
+            z[..k].iter().copied().fold(0.0, f32::max)
+        })
+        .collect()
+}
+
+/// AUROC of `pos` (should score high) against `neg`.
+pub fn auroc(pos: &[f32], neg: &[f32]) -> f32 {
+    if pos.is_empty() || neg.is_empty() {
+        return f32::NAN;
+    }
+    // Rank-sum (Mann–Whitney U) with average ranks for ties.
+    let mut all: Vec<(f32, bool)> = pos
+        .iter()
+        .map(|&s| (s, true))
+        .chain(neg.iter().map(|&s| (s, false)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut rank_sum = 0.0f64;
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j + 1 < all.len() && all[j + 1].0 == all[i].0 {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        rank_sum += all[i..=j].iter().filter(|x| x.1).count() as f64 * avg;
+        i = j + 1;
+    }
+    let (np, nn) = (pos.len() as f64, neg.len() as f64);
+    ((rank_sum - np * (np + 1.0) / 2.0) / (np * nn)) as f32
+}
+
+/// The threshold maximising TPR(pos ≥ t) − FPR(neg ≥ t).
+pub fn youden_threshold(pos: &[f32], neg: &[f32]) -> f32 {
+    let mut cands: Vec<f32> = pos.iter().chain(neg).copied().collect();
+    cands.sort_by(f32::total_cmp);
+    cands.dedup();
+    let mut best = (f32::NEG_INFINITY, 0.5);
+    for &t in &cands {
+        let tpr = pos.iter().filter(|&&s| s >= t).count() as f32 / pos.len().max(1) as f32;
+        let fpr = neg.iter().filter(|&&s| s >= t).count() as f32 / neg.len().max(1) as f32;
+        if tpr - fpr > best.0 {
+            best = (tpr - fpr, t);
+        }
+    }
+    best.1
+}
+
+/// Builds the shipped recognizer from the best model: calibrates the unsure
+/// threshold and fills the config.
+pub fn export(
+    model: &RecognizerModel,
+    meta: &CheckpointMeta,
+    ds: &Dataset,
+    training: serde_json::Value,
+) -> anyhow::Result<Recognizer> {
+    let k = meta.classes.len();
+    let threads = meta.config.threads;
+    let val: Vec<Drawing> = ds
+        .classes
+        .iter()
+        .flat_map(|c| c.val.iter().cloned())
+        .collect();
+    let calib: Vec<Drawing> = ds.unknown[1].iter().map(|(_, d)| d.clone()).collect();
+    let pos = scores(model, k, &val, threads);
+    let neg = scores(model, k, &calib, threads);
+    let threshold = if neg.is_empty() {
+        0.0
+    } else {
+        youden_threshold(&pos, &neg)
+    };
+    let config = RecognizerConfig {
+        format: FORMAT.into(),
+        classes: meta.classes.clone(),
+        other_output: meta.other_output,
+        input_size: features::INPUT_SIZE,
+        hidden_size: model.lstm.hidden_size,
+        num_layers: model.lstm.layers.len(),
+        normalisation: Normalisation::default(),
+        unsure_threshold: threshold,
+        training,
+        scores: serde_json::json!({
+            "calibration_auroc": auroc(&pos, &neg),
+            "other_label": OTHER,
+        }),
+    };
+    Recognizer::new(model.clone(), config).map_err(anyhow::Error::msg)
+}
+
+/// Per-class results.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassReport {
+    pub class: String,
+    pub has_generator: bool,
+    pub n: usize,
+    pub top1: f32,
+    pub top3: f32,
+}
+
+/// Everything `eval-sketch` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub per_class: Vec<ClassReport>,
+    pub macro_top1: f32,
+    pub macro_top3: f32,
+    pub macro_top1_generator: f32,
+    pub macro_top3_generator: f32,
+    pub macro_top1_no_generator: f32,
+    pub macro_top3_no_generator: f32,
+    /// known validation vs evaluation unknown classes
+    pub auroc: f32,
+    /// known validation vs calibration unknown classes
+    pub auroc_calibration: f32,
+    /// share of validation drawings flagged unsure, and of evaluation unknowns
+    pub unsure_rate_known: f32,
+    pub unsure_rate_unknown: f32,
+    /// (fraction, macro top-1) at 25 / 50 / 100 % of the points
+    pub early: Vec<(f32, f32)>,
+    /// (K, K) counts, row = true class, column = top-1 guess
+    pub confusion: Vec<Vec<usize>>,
+    pub classes: Vec<String>,
+}
+
+/// Scores a recognizer on the dataset's validation drawings and unknown
+/// classes, through the same session path `classify` uses.
+/// `progress` gets (done, total).
+pub fn evaluate(rec: &Recognizer, ds: &Dataset, progress: &mut dyn FnMut(usize, usize)) -> Report {
+    let k = rec.classes().len();
+    let fractions = [0.25f32, 0.5, 1.0];
+    let total: usize = ds.classes.iter().map(|c| c.val.len()).sum::<usize>()
+        + ds.unknown[1].len()
+        + ds.unknown[2].len();
+    let mut done = 0;
+    let mut confusion = vec![vec![0usize; k]; k];
+    let mut per_class = Vec::with_capacity(k);
+    let mut early_hits = vec![vec![(0usize, 0usize); k]; fractions.len()];
+    let mut known_scores = Vec::new();
+    for (c, cd) in ds.classes.iter().enumerate() {
+        let (mut t1, mut t3) = (0, 0);
+        for d in &cd.val {
+            let rows = features::inputs(d);
+            let logits = rec.logits_per_step(&rows);
+            done += 1;
+            progress(done, total);
+            let Some(last) = logits.last() else { continue };
+            let g = rec.guess_from_logits(last);
+            known_scores.push(g.score);
+            let rank = g.top.iter().position(|(name, _)| *name == cd.class);
+            t1 += usize::from(rank == Some(0));
+            t3 += usize::from(rank.is_some_and(|r| r < 3));
+            if let Some(best) = rec.classes().iter().position(|n| *n == g.top[0].0) {
+                confusion[c][best] += 1;
+            }
+            for (fi, f) in fractions.iter().enumerate() {
+                let at = ((logits.len() as f32 * f).ceil() as usize).clamp(1, logits.len()) - 1;
+                let g = rec.guess_from_logits(&logits[at]);
+                early_hits[fi][c].0 += usize::from(g.top[0].0 == cd.class);
+                early_hits[fi][c].1 += 1;
+            }
+        }
+        let n = cd.val.len().max(1) as f32;
+        per_class.push(ClassReport {
+            class: cd.class.clone(),
+            has_generator: cd.has_generator,
+            n: cd.val.len(),
+            top1: t1 as f32 / n,
+            top3: t3 as f32 / n,
+        });
+    }
+    let mut unknown_scores = |part: usize, done: &mut usize| -> (Vec<f32>, usize) {
+        let mut s = Vec::new();
+        let mut unsure = 0;
+        for (_, d) in &ds.unknown[part] {
+            let g = rec.classify(d);
+            unsure += usize::from(g.unsure);
+            s.push(g.score);
+            *done += 1;
+            progress(*done, total);
+        }
+        (s, unsure)
+    };
+    let (calib, _) = unknown_scores(1, &mut done);
+    let (evals, unsure_unknown) = unknown_scores(2, &mut done);
+    let mean = |v: Vec<f32>| v.iter().sum::<f32>() / v.len().max(1) as f32;
+    let pick = |generator: Option<bool>, f: fn(&ClassReport) -> f32| {
+        mean(
+            per_class
+                .iter()
+                .filter(|c| c.n > 0 && generator.is_none_or(|g| c.has_generator == g))
+                .map(f)
+                .collect(),
+        )
+    };
+    let threshold = rec.config().unsure_threshold;
+    Report {
+        macro_top1: pick(None, |c| c.top1),
+        macro_top3: pick(None, |c| c.top3),
+        macro_top1_generator: pick(Some(true), |c| c.top1),
+        macro_top3_generator: pick(Some(true), |c| c.top3),
+        macro_top1_no_generator: pick(Some(false), |c| c.top1),
+        macro_top3_no_generator: pick(Some(false), |c| c.top3),
+        auroc: auroc(&known_scores, &evals),
+        auroc_calibration: auroc(&known_scores, &calib),
+        unsure_rate_known: known_scores.iter().filter(|&&s| s < threshold).count() as f32
+            / known_scores.len().max(1) as f32,
+        unsure_rate_unknown: unsure_unknown as f32 / evals.len().max(1) as f32,
+        early: fractions
+            .iter()
+            .zip(&early_hits)
+            .map(|(&f, hits)| {
+                let accs: Vec<f32> = hits
+                    .iter()
+                    .filter(|h| h.1 > 0)
+                    .map(|h| h.0 as f32 / h.1 as f32)
+                    .collect();
+                (f, mean(accs))
+            })
+            .collect(),
+        confusion,
+        classes: rec.classes().to_vec(),
+        per_class,
+    }
+}
+
+/// The confusion matrix as a picture: one cell per (true, guessed) pair,
+/// darker = larger share of the true class's drawings; class names down the
+/// left side are drawn as a 5×7 pixel font.
+pub fn confusion_png(report: &Report) -> RgbImage {
+    let k = report.classes.len();
+    let cell = 14u32;
+    let label_w = 8 * 15u32; // up to 15 characters of 6 px + margin
+    let side = label_w + cell * k as u32 + 4;
+    let mut img = RgbImage::from_pixel(side, label_w + cell * k as u32 + 4, Rgb([255, 255, 255]));
+    for (r, row) in report.confusion.iter().enumerate() {
+        let n: usize = row.iter().sum();
+        for (c, &v) in row.iter().enumerate() {
+            let share = if n > 0 { v as f32 / n as f32 } else { 0.0 };
+            let shade = (255.0 * (1.0 - share)) as u8;
+            let color = if r == c {
+                Rgb([shade, 255 - (255 - shade) / 3, shade])
+            } else {
+                Rgb([255, shade, shade])
+            };
+            let (x0, y0) = (label_w + c as u32 * cell, label_w + r as u32 * cell);
+            for y in y0..y0 + cell - 1 {
+                for x in x0..x0 + cell - 1 {
+                    img.put_pixel(x, y, color);
+                }
+            }
+        }
+        // Grid background for empty rows.
+        let _ = n;
+    }
+    for (i, name) in report.classes.iter().enumerate() {
+        let y = label_w + i as u32 * cell + 3;
+        draw_text(&mut img, 2, y, name, false);
+        let x = label_w + i as u32 * cell + 3;
+        draw_text(&mut img, x, 2, name, true);
+    }
+    img
+}
+
+/// Draws `text` in a 5×7 font at (x, y); `vertical` writes top to bottom.
+fn draw_text(img: &mut RgbImage, x: u32, y: u32, text: &str, vertical: bool) {
+    for (i, ch) in text.chars().take(18).enumerate() {
+        let glyph = font5x7(ch);
+        for (row, bits) in glyph.iter().enumerate() {
+            for col in 0..5u32 {
+                if bits & (0x10 >> col) != 0 {
+                    let (px, py) = if vertical {
+                        (x + col, y + i as u32 * 7 + row as u32)
+                    } else {
+                        (x + i as u32 * 6 + col, y + row as u32)
+                    };
+                    if px < img.width() && py < img.height() {
+                        img.put_pixel(px, py, Rgb([0, 0, 0]));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A 5×7 bitmap font for lowercase letters, `_` and space (rows top to
+/// bottom, bit 4 = leftmost column).
+fn font5x7(ch: char) -> [u8; 7] {
+    match ch {
+        'a' => [0, 0, 14, 1, 15, 17, 15],
+        'b' => [16, 16, 22, 25, 17, 17, 30],
+        'c' => [0, 0, 14, 16, 16, 17, 14],
+        'd' => [1, 1, 13, 19, 17, 17, 15],
+        'e' => [0, 0, 14, 17, 31, 16, 14],
+        'f' => [6, 9, 8, 28, 8, 8, 8],
+        'g' => [0, 15, 17, 17, 15, 1, 14],
+        'h' => [16, 16, 22, 25, 17, 17, 17],
+        'i' => [4, 0, 12, 4, 4, 4, 14],
+        'j' => [2, 0, 6, 2, 2, 18, 12],
+        'k' => [16, 16, 18, 20, 24, 20, 18],
+        'l' => [12, 4, 4, 4, 4, 4, 14],
+        'm' => [0, 0, 26, 21, 21, 17, 17],
+        'n' => [0, 0, 22, 25, 17, 17, 17],
+        'o' => [0, 0, 14, 17, 17, 17, 14],
+        'p' => [0, 0, 30, 17, 30, 16, 16],
+        'q' => [0, 0, 13, 19, 15, 1, 1],
+        'r' => [0, 0, 22, 25, 16, 16, 16],
+        's' => [0, 0, 14, 16, 14, 1, 30],
+        't' => [8, 8, 28, 8, 8, 9, 6],
+        'u' => [0, 0, 17, 17, 17, 19, 13],
+        'v' => [0, 0, 17, 17, 17, 10, 4],
+        'w' => [0, 0, 17, 17, 21, 21, 10],
+        'x' => [0, 0, 17, 10, 4, 10, 17],
+        'y' => [0, 0, 17, 17, 15, 1, 14],
+        'z' => [0, 0, 31, 2, 4, 8, 31],
+        '_' => [0, 0, 0, 0, 0, 0, 31],
+        _ => [0; 7],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auroc_matches_hand_counts() {
+        assert_eq!(auroc(&[0.9, 0.8], &[0.1, 0.2]), 1.0);
+        assert_eq!(auroc(&[0.1], &[0.9]), 0.0);
+        // pos {0.5, 0.7}, neg {0.5, 0.6}: pairs (0.5,0.5) tie ½, (0.5,0.6) 0, (0.7,·) 2 → 2.5/4
+        assert_eq!(auroc(&[0.5, 0.7], &[0.5, 0.6]), 0.625);
+    }
+
+    #[test]
+    fn youden_separates() {
+        let t = youden_threshold(&[0.8, 0.9, 0.7], &[0.1, 0.3, 0.2]);
+        assert!(t > 0.3 && t <= 0.7, "{t}");
+    }
+}

@@ -1,0 +1,646 @@
+//! The doodle recognizer: a stroke-sequence LSTM that reads a drawing point by
+//! point and names it after every point, so its guess can follow the pen.
+//!
+//! Shapes legend: **T** points (time steps), **B** batch, **I** feature row
+//! ([`features::INPUT_SIZE`]), **H** hidden size, **L** layers, **C** outputs
+//! (the K known classes, plus one **other** output when the model was trained
+//! with drawings of unknown classes).
+//!
+//! ```text
+//! x_t = features row of point t                 (I)      see features.rs
+//! h_t = LSTM_L(… LSTM_1(x_t) …)                 (H)      unidirectional, stepped
+//! z_t = W_head·h_t + b_head                     (C)
+//! p_t = softmax(z_t)                            (C)
+//! ```
+//!
+//! The guess after point t is the K known classes ranked by p_t. **Unsure**
+//! ("I'm not sure — is it one of these?"): the known-ness score
+//! s = max_k p_t[k] over known classes (the other output takes mass away from
+//! all of them) is below the calibrated `unsure_threshold` of the config.
+//!
+//! **Live input** ([`Session`]). Normalisation (bounding box → 255) and RDP
+//! both depend on the whole drawing, so a new point can change earlier model
+//! inputs. A session keeps the rows it has fed and the LSTM state after each
+//! of them; on every update it recomputes the rows of the whole drawing with
+//! [`features::model_input`] (the one preprocessing), keeps the longest
+//! common prefix with what it fed, rewinds the state to there and steps only
+//! the rows after it. While the pen moves inside the drawing's box this is 1–3
+//! steps (the end of the current stroke); when the box grows, every row
+//! changes and the session re-runs from the start (a few ms at 150 points).
+//! So a session's guess is always exactly `classify` of the drawing so far.
+//!
+//! Files: `model.safetensors` (PyTorch names `lstm.weight_ih_l{k}` … and
+//! `head.weight` (C, H), `head.bias` (C)) and `config.json`
+//! ([`RecognizerConfig`]).
+
+use super::drawing::{Drawing, Point, Stroke};
+use super::features::{self, INPUT_SIZE, Row};
+use crate::nn::io::{lstm_from_tensors, lstm_to_tensors};
+use crate::nn::lstm::{GateTap, Lstm, LstmState};
+use candle_core::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The weights file inside a model folder.
+pub const WEIGHTS_FILE: &str = "model.safetensors";
+/// The config file inside a model folder.
+pub const CONFIG_FILE: &str = "config.json";
+/// The label of the extra output for drawings of no known class.
+pub const OTHER: &str = "other";
+/// Tensor-name prefix of the LSTM.
+const LSTM_PREFIX: &str = "lstm.";
+const HEAD_WEIGHT: &str = "head.weight";
+const HEAD_BIAS: &str = "head.bias";
+/// The config format this code reads and writes.
+pub const FORMAT: &str = "rnn-studio-recognizer-1";
+
+/// What went wrong loading or saving a recognizer; every variant names the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecognizerError {
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("cannot write {}: {message}", path.display())]
+    Write { path: PathBuf, message: String },
+    /// The config is not valid JSON of the expected shape.
+    #[error("{}: bad config: {message}", path.display())]
+    Config { path: PathBuf, message: String },
+    /// The weights are corrupt or do not match the config.
+    #[error("{}: bad weights: {message}", path.display())]
+    Weights { path: PathBuf, message: String },
+}
+
+/// How drawings become model input, recorded in the config so a reader in
+/// another language can reproduce it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Normalisation {
+    pub description: String,
+    pub frame: f32,
+    pub rdp_epsilon: f32,
+    pub max_points: usize,
+    pub delta_scale: f32,
+    pub features: Vec<String>,
+}
+
+impl Default for Normalisation {
+    fn default() -> Self {
+        Self {
+            description: "Quick, Draw! simplified: bounding box to (0,0), longer side 255, round, \
+                          RDP eps 2 per stroke; coarser eps (3,4,6,8,12,16,24,32) while more than \
+                          max_points points; one row per point"
+                .into(),
+            frame: super::simplify::FRAME,
+            rdp_epsilon: super::simplify::RDP_EPSILON,
+            max_points: features::MAX_POINTS,
+            delta_scale: features::DELTA_SCALE,
+            features: ["x/255-0.5", "y/255-0.5", "dx/64", "dy/64", "new_stroke"]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
+}
+
+/// `config.json`: everything needed to use the weights, and how they were made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecognizerConfig {
+    pub format: String,
+    /// The K known classes, in output order (file names: `palm_tree`).
+    pub classes: Vec<String>,
+    /// Whether the last output is [`OTHER`].
+    pub other_output: bool,
+    /// I
+    pub input_size: usize,
+    /// H
+    pub hidden_size: usize,
+    /// L
+    pub num_layers: usize,
+    pub normalisation: Normalisation,
+    /// s = max known p below this means "I'm not sure".
+    pub unsure_threshold: f32,
+    /// How the weights were made: command, seed, time, data.
+    #[serde(default)]
+    pub training: serde_json::Value,
+    /// Scores on the real validation drawings.
+    #[serde(default)]
+    pub scores: serde_json::Value,
+}
+
+impl RecognizerConfig {
+    /// C, the number of outputs.
+    pub fn num_outputs(&self) -> usize {
+        self.classes.len() + usize::from(self.other_output)
+    }
+}
+
+/// The weights: an LSTM stack and a linear head on its top h.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecognizerModel {
+    /// unidirectional, I → H, L layers
+    pub lstm: Lstm,
+    /// (C, H)
+    pub head_w: Vec<f32>,
+    /// (C)
+    pub head_b: Vec<f32>,
+}
+
+impl RecognizerModel {
+    /// A freshly initialised model (PyTorch's uniform ±1/√H everywhere, forget
+    /// bias 1 so C starts out remembering), seeded.
+    pub fn random(hidden: usize, layers: usize, outputs: usize, seed: u64) -> Self {
+        use rand::{Rng, SeedableRng};
+        let mut lstm = Lstm::random(INPUT_SIZE, hidden, layers, false, seed);
+        for p in lstm.params_mut() {
+            p.bias_ih[hidden..2 * hidden].fill(1.0);
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x4ead);
+        let bound = 1.0 / (hidden as f32).sqrt();
+        Self {
+            lstm,
+            head_w: (0..outputs * hidden)
+                .map(|_| rng.random_range(-bound..bound))
+                .collect(),
+            head_b: vec![0.0; outputs],
+        }
+    }
+
+    /// C
+    pub fn num_outputs(&self) -> usize {
+        self.head_b.len()
+    }
+
+    /// Number of parameters.
+    pub fn num_params(&self) -> usize {
+        self.lstm.tensors().iter().map(|t| t.len()).sum::<usize>()
+            + self.head_w.len()
+            + self.head_b.len()
+    }
+
+    /// z = W_head·h + b_head for one h (H), into `z` (C).
+    pub fn head(&self, h: &[f32], z: &mut [f32]) {
+        let nh = self.lstm.hidden_size;
+        for (c, zc) in z.iter_mut().enumerate() {
+            let w = &self.head_w[c * nh..(c + 1) * nh];
+            *zc = self.head_b[c] + w.iter().zip(h).map(|(a, b)| a * b).sum::<f32>();
+        }
+    }
+
+    /// Every tensor under its stored name.
+    pub fn to_tensors(&self) -> candle_core::Result<HashMap<String, Tensor>> {
+        let mut t = lstm_to_tensors(&self.lstm, LSTM_PREFIX)?;
+        let (c, nh) = (self.num_outputs(), self.lstm.hidden_size);
+        t.insert(
+            HEAD_WEIGHT.into(),
+            Tensor::from_slice(&self.head_w, (c, nh), &Device::Cpu)?,
+        );
+        t.insert(
+            HEAD_BIAS.into(),
+            Tensor::from_slice(&self.head_b, c, &Device::Cpu)?,
+        );
+        Ok(t)
+    }
+
+    /// The safetensors bytes of the model.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
+        let tensors = self.to_tensors().map_err(|e| e.to_string())?;
+        let mut named: Vec<(String, Vec<u8>, Vec<usize>)> = tensors
+            .into_iter()
+            .map(|(name, t)| {
+                let shape = t.dims().to_vec();
+                let v: Vec<f32> = t
+                    .flatten_all()
+                    .and_then(|t| t.to_vec1())
+                    .map_err(|e| e.to_string())?;
+                let bytes = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                Ok((name, bytes, shape))
+            })
+            .collect::<Result<_, String>>()?;
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        let views: Vec<(String, safetensors::tensor::TensorView<'_>)> = named
+            .iter()
+            .map(|(name, bytes, shape)| {
+                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, shape.clone(), bytes)
+                    .map(|v| (name.clone(), v))
+                    .map_err(|e| e.to_string())
+            })
+            .collect::<Result<_, String>>()?;
+        safetensors::serialize(views, None).map_err(|e| e.to_string())
+    }
+
+    /// Reads a model from safetensors bytes; `path` names the source in errors.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Self, RecognizerError> {
+        let bad = |message: String| RecognizerError::Weights {
+            path: path.to_path_buf(),
+            message,
+        };
+        let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu)
+            .map_err(|e| bad(e.to_string()))?;
+        let lstm =
+            lstm_from_tensors(&tensors, LSTM_PREFIX, path).map_err(|e| bad(e.to_string()))?;
+        if lstm.bidirectional() || lstm.input_size != INPUT_SIZE {
+            return Err(bad(format!(
+                "expected a unidirectional lstm reading {INPUT_SIZE} features, found input {} bidirectional {}",
+                lstm.input_size,
+                lstm.bidirectional()
+            )));
+        }
+        let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>), RecognizerError> {
+            let t = tensors
+                .get(name)
+                .ok_or_else(|| bad(format!("missing tensor {name}")))?;
+            let v: Vec<f32> = t
+                .to_dtype(candle_core::DType::F32)
+                .and_then(|t| t.flatten_all())
+                .and_then(|t| t.to_vec1())
+                .map_err(|e| bad(format!("tensor {name}: {e}")))?;
+            if v.iter().any(|x| !x.is_finite()) {
+                return Err(bad(format!("tensor {name} has non-finite values")));
+            }
+            Ok((t.dims().to_vec(), v))
+        };
+        let (w_shape, head_w) = get(HEAD_WEIGHT)?;
+        let (b_shape, head_b) = get(HEAD_BIAS)?;
+        let nh = lstm.hidden_size;
+        if w_shape.len() != 2 || w_shape[1] != nh || b_shape != [w_shape[0]] {
+            return Err(bad(format!(
+                "head shapes {w_shape:?} and {b_shape:?} do not fit hidden size {nh}"
+            )));
+        }
+        Ok(Self {
+            lstm,
+            head_w,
+            head_b,
+        })
+    }
+}
+
+/// A guess: the known classes ranked, and whether the model is unsure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Guess {
+    /// (class, p), best first, every known class.
+    pub top: Vec<(String, f32)>,
+    /// s < threshold: "I'm not sure — is it one of these?"
+    pub unsure: bool,
+    /// s = max known p, the known-ness score (higher = more likely a known class).
+    pub score: f32,
+    /// p of the other output (0 without one).
+    pub p_other: f32,
+}
+
+impl Guess {
+    /// The first `k` entries of [`Guess::top`].
+    pub fn top_k(&self, k: usize) -> &[(String, f32)] {
+        &self.top[..k.min(self.top.len())]
+    }
+}
+
+/// The softmax of `z` (C), in place.
+pub fn softmax(z: &mut [f32]) {
+    let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut total = 0.0;
+    for v in z.iter_mut() {
+        *v = (*v - max).exp();
+        total += *v;
+    }
+    for v in z.iter_mut() {
+        *v /= total;
+    }
+}
+
+struct Inner {
+    model: RecognizerModel,
+    config: RecognizerConfig,
+}
+
+/// A loaded recognizer, cheap to clone (shared weights).
+#[derive(Clone)]
+pub struct Recognizer {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Recognizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recognizer")
+            .field("classes", &self.inner.config.classes.len())
+            .field("hidden_size", &self.inner.config.hidden_size)
+            .finish()
+    }
+}
+
+impl Recognizer {
+    /// Loads `dir/model.safetensors` and `dir/config.json`.
+    pub fn load(dir: &Path) -> Result<Self, RecognizerError> {
+        let config_path = dir.join(CONFIG_FILE);
+        let weights_path = dir.join(WEIGHTS_FILE);
+        let read = |p: &Path| {
+            std::fs::read(p).map_err(|source| RecognizerError::Read {
+                path: p.to_path_buf(),
+                source,
+            })
+        };
+        let config: RecognizerConfig =
+            serde_json::from_slice(&read(&config_path)?).map_err(|e| RecognizerError::Config {
+                path: config_path.clone(),
+                message: e.to_string(),
+            })?;
+        let model = RecognizerModel::from_bytes(&read(&weights_path)?, &weights_path)?;
+        Self::new(model, config).map_err(|message| RecognizerError::Weights {
+            path: weights_path,
+            message,
+        })
+    }
+
+    /// A recognizer from a model in memory; the config must match its shape.
+    pub fn new(model: RecognizerModel, config: RecognizerConfig) -> Result<Self, String> {
+        if config.format != FORMAT {
+            return Err(format!(
+                "config format {:?}, expected {FORMAT:?}",
+                config.format
+            ));
+        }
+        let shape = (
+            model.num_outputs(),
+            model.lstm.hidden_size,
+            model.lstm.layers.len(),
+        );
+        let want = (config.num_outputs(), config.hidden_size, config.num_layers);
+        if shape != want {
+            return Err(format!(
+                "weights have (outputs, hidden, layers) = {shape:?} but the config says {want:?}"
+            ));
+        }
+        Ok(Self {
+            inner: Arc::new(Inner { model, config }),
+        })
+    }
+
+    /// Writes `dir/model.safetensors` and `dir/config.json` atomically.
+    pub fn save(&self, dir: &Path) -> Result<(), RecognizerError> {
+        save_files(dir, &self.inner.model, &self.inner.config)
+    }
+
+    pub fn config(&self) -> &RecognizerConfig {
+        &self.inner.config
+    }
+
+    pub fn model(&self) -> &RecognizerModel {
+        &self.inner.model
+    }
+
+    /// The known classes, in output order.
+    pub fn classes(&self) -> &[String] {
+        &self.inner.config.classes
+    }
+
+    /// A fresh streaming session.
+    pub fn session(&self) -> Session {
+        Session::new(self.clone())
+    }
+
+    /// The guess for a whole drawing (any format): the same steps a session takes.
+    pub fn classify(&self, d: &Drawing) -> Guess {
+        let mut s = self.session();
+        s.update(d)
+    }
+
+    /// The per-step outputs (T, C) (logits) for given rows, from the zero state.
+    pub fn logits_per_step(&self, rows: &[Row]) -> Vec<Vec<f32>> {
+        let mut s = self.session();
+        s.feed_rows(rows);
+        s.logits
+    }
+
+    /// The guess from logits z (C).
+    pub fn guess_from_logits(&self, z: &[f32]) -> Guess {
+        let cfg = &self.inner.config;
+        let mut p = z.to_vec();
+        softmax(&mut p);
+        let k = cfg.classes.len();
+        let mut top: Vec<(String, f32)> = cfg
+            .classes
+            .iter()
+            .cloned()
+            .zip(p[..k].iter().copied())
+            .collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let score = top.first().map_or(0.0, |t| t.1);
+        Guess {
+            unsure: score < cfg.unsure_threshold,
+            score,
+            p_other: if cfg.other_output { p[k] } else { 0.0 },
+            top,
+        }
+    }
+
+    /// The guess before any point: uniform, unsure.
+    fn empty_guess(&self) -> Guess {
+        let k = self.classes().len();
+        let p = 1.0 / k.max(1) as f32;
+        Guess {
+            top: self.classes().iter().map(|c| (c.clone(), p)).collect(),
+            unsure: true,
+            score: p,
+            p_other: 0.0,
+        }
+    }
+}
+
+/// Writes a model folder (weights and config), each file atomically.
+pub fn save_files(
+    dir: &Path,
+    model: &RecognizerModel,
+    config: &RecognizerConfig,
+) -> Result<(), RecognizerError> {
+    let werr = |path: &Path, message: String| RecognizerError::Write {
+        path: path.to_path_buf(),
+        message,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e.to_string()))?;
+    let wp = dir.join(WEIGHTS_FILE);
+    let bytes = model.to_bytes().map_err(|m| werr(&wp, m))?;
+    crate::fsutil::write_atomic(&wp, &bytes).map_err(|e| werr(&wp, e.to_string()))?;
+    let cp = dir.join(CONFIG_FILE);
+    let mut json = serde_json::to_string_pretty(config).map_err(|e| werr(&cp, e.to_string()))?;
+    json.push('\n');
+    crate::fsutil::write_atomic(&cp, json.as_bytes()).map_err(|e| werr(&cp, e.to_string()))
+}
+
+/// A live recognition: feed it the drawing as it grows (see the module doc
+/// for how earlier points that change are handled); every update returns
+/// the guess after the last point. Cloning copies the state (a cheap fork).
+#[derive(Clone)]
+pub struct Session {
+    rec: Recognizer,
+    /// The points pushed with [`Session::push_point`].
+    drawing: Drawing,
+    /// (T, I) rows fed so far.
+    rows: Vec<Row>,
+    /// states[s]: every layer's (h, C) after row s.
+    states: Vec<Vec<LstmState>>,
+    /// logits[s]: (C) after row s.
+    logits: Vec<Vec<f32>>,
+    /// taps[s][layer]: the gates of row s, when taps are on.
+    taps: Option<Vec<Vec<GateTap>>>,
+    scratch: Vec<f32>,
+}
+
+impl Session {
+    fn new(rec: Recognizer) -> Self {
+        Self {
+            rec,
+            drawing: Drawing::default(),
+            rows: Vec::new(),
+            states: Vec::new(),
+            logits: Vec::new(),
+            taps: None,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Turns gate taps on (for the Inspect view): from now on every step
+    /// records f, i, o, C̃ and C of every layer. Re-runs what was fed.
+    pub fn with_taps(mut self) -> Self {
+        self.taps = Some(Vec::new());
+        let rows = std::mem::take(&mut self.rows);
+        self.states.clear();
+        self.logits.clear();
+        self.feed_rows(&rows);
+        self
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.drawing = Drawing::default();
+        self.rows.clear();
+        self.states.clear();
+        self.logits.clear();
+        if let Some(t) = &mut self.taps {
+            t.clear();
+        }
+    }
+
+    /// Adds one canvas point: `new_stroke` starts a stroke (pen went down),
+    /// otherwise the point continues the current stroke. Non-finite points are
+    /// ignored. Returns the guess for the drawing so far.
+    pub fn push_point(&mut self, x: f32, y: f32, new_stroke: bool) -> Guess {
+        if x.is_finite() && y.is_finite() {
+            if new_stroke || self.drawing.strokes.is_empty() {
+                self.drawing.strokes.push(Stroke::default());
+            }
+            let stroke = self
+                .drawing
+                .strokes
+                .last_mut()
+                .expect("a stroke was pushed");
+            stroke.points.push(Point::xy(x, y));
+        }
+        let d = std::mem::take(&mut self.drawing);
+        let guess = self.update(&d);
+        self.drawing = d;
+        guess
+    }
+
+    /// Brings the session to the drawing `d` (the whole drawing so far, in any
+    /// coordinates) and returns the guess after its last point. Only the rows
+    /// that differ from what was fed are stepped.
+    pub fn update(&mut self, d: &Drawing) -> Guess {
+        let rows = features::model_input(d);
+        self.feed_rows(&rows);
+        self.guess()
+    }
+
+    /// Same as [`Session::update`]; the name the app's worker uses for a
+    /// whole drawing.
+    pub fn feed(&mut self, d: &Drawing) -> Guess {
+        self.update(d)
+    }
+
+    /// Rewinds to the longest common prefix of `rows` and what was fed, then
+    /// steps the rest.
+    fn feed_rows(&mut self, rows: &[Row]) {
+        let common = self
+            .rows
+            .iter()
+            .zip(rows)
+            .take_while(|(a, b)| a == b)
+            .count();
+        self.rows.truncate(common);
+        self.states.truncate(common);
+        self.logits.truncate(common);
+        if let Some(t) = &mut self.taps {
+            t.truncate(common);
+        }
+        for row in &rows[common..] {
+            self.step(row);
+        }
+    }
+
+    /// One row through every layer and the head.
+    fn step(&mut self, x: &Row) {
+        let model = &self.rec.inner.model;
+        let mut state = self
+            .states
+            .last()
+            .cloned()
+            .unwrap_or_else(|| model.lstm.zero_state());
+        let tap = self.taps.is_some();
+        let mut taps = Vec::new();
+        for (k, layer) in model.lstm.layers.iter().enumerate() {
+            let (below, above) = state.split_at_mut(k);
+            let input: &[f32] = if k == 0 { x } else { &below[k - 1].h };
+            if let Some(t) =
+                layer
+                    .forward
+                    .step_with_scratch(input, &mut above[0], &mut self.scratch, tap)
+            {
+                taps.push(t);
+            }
+        }
+        let mut z = vec![0.0; model.num_outputs()];
+        model.head(&state[state.len() - 1].h, &mut z);
+        self.rows.push(*x);
+        self.states.push(state);
+        self.logits.push(z);
+        if let Some(t) = &mut self.taps {
+            t.push(taps);
+        }
+    }
+
+    /// The guess after the last row (uniform and unsure before any).
+    pub fn guess(&self) -> Guess {
+        match self.logits.last() {
+            Some(z) => self.rec.guess_from_logits(z),
+            None => self.rec.empty_guess(),
+        }
+    }
+
+    /// The guess after each row so far, (T) — how the guess evolved.
+    pub fn guesses(&self) -> Vec<Guess> {
+        self.logits
+            .iter()
+            .map(|z| self.rec.guess_from_logits(z))
+            .collect()
+    }
+
+    /// The model rows fed so far, (T, I).
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The gate taps, taps[t][layer] (f, i, o, C̃, C of every unit), when
+    /// turned on with [`Session::with_taps`].
+    pub fn taps(&self) -> Option<&[Vec<GateTap>]> {
+        self.taps.as_deref()
+    }
+
+    /// The points pushed with [`Session::push_point`].
+    pub fn drawing(&self) -> &Drawing {
+        &self.drawing
+    }
+}

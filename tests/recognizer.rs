@@ -1,0 +1,291 @@
+//! The doodle recognizer end to end: one preprocessing for files and the
+//! canvas, live sessions equal whole-drawing classification, the `classify`
+//! command's per-line results and exit codes, a tiny seeded training run, and
+//! the shipped model's accuracy on a committed fixture of real validation
+//! drawings (a few per class, never trained on).
+
+use rnn_studio::sketch::dataset::{ClassData, Dataset};
+use rnn_studio::sketch::features;
+use rnn_studio::sketch::ndjson;
+use rnn_studio::sketch::recognizer::{Recognizer, RecognizerModel};
+use rnn_studio::sketch::train::{TrainConfig, train};
+use rnn_studio::sketch::{Drawing, Recorder};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+fn read_drawings(path: &Path) -> Vec<Drawing> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| ndjson::parse_line(l).unwrap())
+        .collect()
+}
+
+fn shipped() -> Recognizer {
+    Recognizer::load(&root().join("weights/recognizer")).expect("shipped recognizer loads")
+}
+
+/// Replays a drawing point by point through the canvas's recorder, with its
+/// own timestamps when it has them.
+fn replay(d: &Drawing) -> Drawing {
+    let mut r = Recorder::new();
+    let mut clock = 100.0;
+    for s in &d.strokes {
+        for (j, p) in s.points.iter().enumerate() {
+            clock = p.t.map_or(clock + 0.016, |t| 100.0 + t / 1000.0);
+            if j == 0 {
+                r.pen_down(p.x, p.y, clock);
+            } else {
+                r.pen_move(p.x, p.y, clock);
+            }
+        }
+        r.pen_up();
+    }
+    r.drawing().clone()
+}
+
+#[test]
+fn file_and_canvas_replay_give_the_same_model_input() {
+    let mut drawings = read_drawings(&fixture("quickdraw/sample.ndjson"));
+    drawings.extend(read_drawings(&fixture("recognizer/val.ndjson")));
+    let mut timed = 0;
+    for d in &drawings {
+        timed += usize::from(d.is_timed());
+        let from_file = features::model_input(d);
+        let from_canvas = features::model_input(&replay(d));
+        assert!(!from_file.is_empty());
+        assert_eq!(from_file, from_canvas, "key_id {:?}", d.key_id);
+    }
+    assert!(
+        timed >= 40,
+        "the fixtures hold raw, timed drawings ({timed})"
+    );
+}
+
+#[test]
+fn a_live_session_equals_classifying_the_drawing_so_far() {
+    let rec = shipped();
+    let d = &read_drawings(&fixture("recognizer/val.ndjson"))[7];
+    let mut session = rec.session();
+    let mut so_far = Drawing::default();
+    let mut checked = 0;
+    for s in &d.strokes {
+        for (j, p) in s.points.iter().enumerate() {
+            if j == 0 {
+                so_far.strokes.push(Default::default());
+            }
+            so_far.strokes.last_mut().unwrap().points.push(*p);
+            let live = session.push_point(p.x, p.y, j == 0);
+            // Every few points, compare against a fresh whole-drawing pass.
+            if checked % 5 == 0 {
+                let whole = rec.classify(&so_far);
+                assert_eq!(live.top, whole.top);
+                assert_eq!(live.unsure, whole.unsure);
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(session.guess(), rec.classify(d));
+    // Undo: a shorter drawing rewinds the session to its common prefix.
+    let mut shorter = d.clone();
+    shorter.strokes.pop();
+    assert_eq!(session.update(&shorter), rec.classify(&shorter));
+}
+
+#[test]
+fn taps_cover_every_step_and_layer() {
+    let rec = shipped();
+    let d = &read_drawings(&fixture("recognizer/val.ndjson"))[0];
+    let mut s = rec.session().with_taps();
+    let g = s.update(d);
+    let taps = s.taps().unwrap();
+    assert_eq!(taps.len(), s.rows().len());
+    assert_eq!(taps[0].len(), rec.config().num_layers);
+    assert_eq!(taps[0][0].f.len(), rec.config().hidden_size);
+    assert_eq!(g, rec.classify(d), "taps do not change the guess");
+}
+
+fn run_classify(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rnn-studio"));
+    cmd.arg("classify").args(args);
+    cmd.stdin(std::process::Stdio::piped());
+    cmd.stdout(std::process::Stdio::piped());
+    cmd.stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn classify_reports_every_line_and_the_right_exit_code() {
+    let path = fixture("recognizer/classify_mixed.ndjson");
+    let (code, out, _) = run_classify(&["--json", "--top", "2", path.to_str().unwrap()], None);
+    assert_eq!(code, 1, "some lines are bad");
+    let objs: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let lines: Vec<u64> = objs.iter().map(|o| o["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [1, 2, 3, 4, 6, 7, 8, 9], "blank line 5 is skipped");
+    let bad: Vec<u64> = objs
+        .iter()
+        .filter(|o| o.get("error").is_some())
+        .map(|o| o["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(bad, [2, 3, 7, 8, 9]);
+    let first = &objs[0];
+    assert_eq!(first["key_id"], "4588177509580800");
+    assert_eq!(first["top"].as_array().unwrap().len(), 2);
+    assert!(first["top"][0]["class"].is_string());
+    assert!(first["top"][0]["p"].as_f64().unwrap() >= first["top"][1]["p"].as_f64().unwrap());
+    assert!(first["unsure"].is_boolean());
+    assert!(
+        objs[4]["key_id"].is_null(),
+        "a bare drawing array has no key_id"
+    );
+
+    // All good from stdin: exit 0, and `-` reads stdin too.
+    let good = std::fs::read_to_string(fixture("quickdraw/sample.ndjson")).unwrap();
+    let (code, out, _) = run_classify(&["--json"], Some(&good));
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), good.lines().count());
+    let (code, out2, _) = run_classify(&["--json", "-"], Some(&good));
+    assert_eq!((code, &out2), (0, &out));
+
+    // A file that cannot be opened: exit 2, the other inputs still classified.
+    let (code, out, err) = run_classify(&["--json", "/no/such/file.ndjson", "-"], Some(&good));
+    assert_eq!(code, 2);
+    assert!(err.contains("/no/such/file.ndjson"), "{err}");
+    assert_eq!(out.lines().count(), good.lines().count());
+
+    // People's output: one line per drawing.
+    let (code, out, _) = run_classify(&[], Some(&good));
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), good.lines().count());
+}
+
+fn tiny_dataset() -> Dataset {
+    let all = read_drawings(&fixture("recognizer/val.ndjson"));
+    let mut ds = Dataset::default();
+    for word in ["eye", "star", "umbrella"] {
+        let train: Vec<Drawing> = all
+            .iter()
+            .filter(|d| d.word.as_deref() == Some(word))
+            .map(features::preprocess)
+            .collect();
+        ds.classes.push(ClassData {
+            class: word.into(),
+            train: train.clone(),
+            val: train,
+            ..Default::default()
+        });
+    }
+    ds
+}
+
+fn tiny_config() -> TrainConfig {
+    TrainConfig {
+        seed: 7,
+        hidden: 16,
+        layers: 1,
+        batch: 12,
+        steps_per_epoch: 8,
+        max_epochs: 3,
+        lr: 1e-2,
+        other_weight: 0.0,
+        threads: 2,
+        ..TrainConfig::default()
+    }
+}
+
+#[test]
+fn a_tiny_seeded_training_run_lowers_the_loss_and_resumes() {
+    let ds = tiny_dataset();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = tiny_config();
+    let a = train(&ds, &cfg, dir.path(), &mut |_| {}).unwrap();
+    let loss = |h: &serde_json::Value| h["loss"].as_f64().unwrap();
+    let first = loss(&a.meta.history[0]);
+    let last = loss(a.meta.history.last().unwrap());
+    assert!(last < first, "loss {first} -> {last}");
+    // Resume: two epochs, then the same command to three, equals three at once.
+    let dir2 = tempfile::tempdir().unwrap();
+    let two = TrainConfig {
+        max_epochs: 2,
+        ..cfg.clone()
+    };
+    train(&ds, &two, dir2.path(), &mut |_| {}).unwrap();
+    // A checkpoint from other settings is refused, not silently mixed.
+    assert!(train(&ds, &cfg, dir2.path(), &mut |_| {}).is_err());
+    let dir3 = tempfile::tempdir().unwrap();
+    train(&ds, &cfg, dir3.path(), &mut |_| {}).unwrap();
+    let again = train(&ds, &cfg, dir3.path(), &mut |_| {}).unwrap();
+    assert_eq!(again.meta.epoch, 3, "a finished run stays finished");
+    assert_eq!(again.best, a.best, "same seed, same weights");
+}
+
+#[test]
+fn the_shipped_model_fits_its_budget_and_names_real_drawings() {
+    let rec = shipped();
+    let bytes = std::fs::metadata(root().join("weights/recognizer/model.safetensors"))
+        .unwrap()
+        .len();
+    assert!(bytes <= 5_000_000, "{bytes} bytes");
+    assert_eq!(rec.classes().len(), 44);
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("recognizer/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let drawings = read_drawings(&fixture("recognizer/val.ndjson"));
+    let (mut top1, mut top3) = (0, 0);
+    for d in &drawings {
+        let want = d.word.as_deref().unwrap().replace(' ', "_");
+        let g = rec.classify(d);
+        let rank = g.top.iter().position(|(c, _)| *c == want);
+        top1 += usize::from(rank == Some(0));
+        top3 += usize::from(rank.is_some_and(|r| r < 3));
+    }
+    let n = drawings.len() as f64;
+    let (a1, a3) = (top1 as f64 / n, top3 as f64 / n);
+    let claim1 = expected["fixture_top1"].as_f64().unwrap();
+    let claim3 = expected["fixture_top3"].as_f64().unwrap();
+    // One drawing of slack, for float differences between CPUs.
+    assert!(a1 >= claim1 - 1.5 / n, "top-1 {a1} < claimed {claim1}");
+    assert!(a3 >= claim3 - 1.5 / n, "top-3 {a3} < claimed {claim3}");
+}
+
+#[test]
+fn a_random_model_saves_and_loads() {
+    let rec = shipped();
+    let model = RecognizerModel::random(8, 2, 45, 3);
+    let cfg = rnn_studio::sketch::recognizer::RecognizerConfig {
+        hidden_size: 8,
+        ..rec.config().clone()
+    };
+    let r = Recognizer::new(model, cfg).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    r.save(dir.path()).unwrap();
+    let back = Recognizer::load(dir.path()).unwrap();
+    assert_eq!(back.model(), r.model());
+    // A corrupt weights file is a clear error naming the file.
+    std::fs::write(dir.path().join("model.safetensors"), b"junk").unwrap();
+    let e = Recognizer::load(dir.path()).unwrap_err().to_string();
+    assert!(e.contains("model.safetensors"), "{e}");
+}
