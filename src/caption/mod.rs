@@ -16,6 +16,9 @@
 pub mod bench;
 pub mod conv;
 pub mod convert;
+pub mod dataset;
+pub mod decoder;
 pub mod encoder;
 pub mod image_io;
 pub mod preprocess;
+pub mod vocab;

@@ -6,6 +6,7 @@
 pub mod bench;
 pub mod convert_sketch_rnn;
 pub mod draw;
+pub mod train_caption;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ pub enum Command {
     Draw(draw::DrawArgs),
     /// Convert sketch-rnn `.gen.json` generators into the shipped safetensors format.
     ConvertSketchRnn(convert_sketch_rnn::ConvertSketchRnnArgs),
+    /// Train the photo captioner's attention decoder on Flickr8k.
+    TrainCaption(train_caption::TrainCaptionArgs),
 }
 
 /// Which benchmark to run.
@@ -60,6 +63,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench(args) => run_bench(&args),
         Command::Draw(args) => draw::run(args),
         Command::ConvertSketchRnn(args) => convert_sketch_rnn::run(args),
+        Command::TrainCaption(args) => train_caption::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,120 @@
+//! `rnn-studio train-caption`: builds the encoder feature cache (once), then
+//! trains the attention decoder on Flickr8k, resuming from the run folder's
+//! checkpoint when there is one.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+
+use crate::caption::dataset::{Captions, build_feature_cache, cache_matches};
+
+#[derive(Debug, clap::Args)]
+pub struct TrainCaptionArgs {
+    /// Flickr8k folder (captions.json, images/).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Run folder: feature cache, checkpoints, log.
+    #[arg(long, default_value = "runs/caption")]
+    pub out: PathBuf,
+    /// Encoder weights folder.
+    #[arg(long, default_value = "weights/encoder")]
+    pub encoder: PathBuf,
+    /// Only build the feature cache.
+    #[arg(long)]
+    pub cache_only: bool,
+}
+
+pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
+    let captions = Captions::load(&args.data)?;
+    let cache_dir = args.out.join("features");
+    let files: Vec<String> = captions.images.iter().map(|e| e.file.clone()).collect();
+    if !cache_matches(&cache_dir, &files) {
+        let bar = progress_bar(files.len() as u64, "encoding photos");
+        let secs = build_feature_cache(
+            &args.data,
+            &captions,
+            &args.encoder,
+            &cache_dir,
+            &mut |done, total| bar.tick_to(done, total),
+        )
+        .context("building the feature cache")?;
+        bar.finish();
+        eprintln!("feature cache: {} photos in {secs:.0} s", files.len());
+    }
+    if args.cache_only {
+        return Ok(ExitCode::SUCCESS);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress reporter: an indicatif bar on a terminal, plain lines otherwise.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    label: String,
+    last_line: std::cell::Cell<std::time::Instant>,
+    start: std::time::Instant,
+}
+
+/// A progress reporter over `total` units.
+pub fn progress_bar(total: u64, label: &str) -> Progress {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}<{eta}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(label.to_owned());
+        bar
+    });
+    Progress {
+        bar,
+        label: label.to_owned(),
+        last_line: std::cell::Cell::new(std::time::Instant::now()),
+        start: std::time::Instant::now(),
+    }
+}
+
+impl Progress {
+    /// Reports `done` of `total`.
+    pub fn tick_to(&self, done: usize, total: usize) {
+        self.tick_msg(done, total, "");
+    }
+
+    /// Reports `done` of `total` with a message (loss, …).
+    pub fn tick_msg(&self, done: usize, total: usize, msg: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            if !msg.is_empty() {
+                bar.set_message(format!("{} {msg}", self.label));
+            }
+            return;
+        }
+        let now = std::time::Instant::now();
+        // Plain lines at most every 10 s, and at the end.
+        if done < total && now.duration_since(self.last_line.get()).as_secs_f64() < 10.0 {
+            return;
+        }
+        let el = self.start.elapsed().as_secs_f64();
+        let eta = if done > 0 {
+            el * (total - done) as f64 / done as f64
+        } else {
+            0.0
+        };
+        eprintln!(
+            "{} {done}/{total} {msg} elapsed {el:.0}s eta {eta:.0}s",
+            self.label
+        );
+        self.last_line.set(now);
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish();
+        }
+    }
+}
