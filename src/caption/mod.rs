@@ -13,12 +13,16 @@
 //!
 //! Nothing here knows about egui.
 
+pub mod beam;
 pub mod bench;
+pub mod checkpoint;
 pub mod conv;
 pub mod convert;
 pub mod dataset;
 pub mod decoder;
 pub mod encoder;
 pub mod image_io;
+pub mod metrics;
 pub mod preprocess;
+pub mod train;
 pub mod vocab;

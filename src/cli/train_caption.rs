@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
 use crate::caption::dataset::{Captions, build_feature_cache, cache_matches};
+use crate::caption::train::{TrainEvent, TrainOptions, train};
 
 #[derive(Debug, clap::Args)]
 pub struct TrainCaptionArgs {
@@ -25,6 +26,40 @@ pub struct TrainCaptionArgs {
     /// Only build the feature cache.
     #[arg(long)]
     pub cache_only: bool,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// Photos per batch (each brings its five captions).
+    #[arg(long, default_value_t = 12)]
+    pub photos_per_batch: usize,
+    #[arg(long, default_value_t = 4e-4)]
+    pub lr: f32,
+    /// Learning rate factor per epoch.
+    #[arg(long, default_value_t = 0.9)]
+    pub lr_decay: f32,
+    /// Global gradient norm limit.
+    #[arg(long, default_value_t = 5.0)]
+    pub clip: f32,
+    /// Dev photos captioned after each epoch for BLEU-4.
+    #[arg(long, default_value_t = 500)]
+    pub dev_photos: usize,
+    /// Epochs without a better dev BLEU-4 before stopping.
+    #[arg(long, default_value_t = 3)]
+    pub patience: usize,
+    /// Stop each epoch after this many batches (timing).
+    #[arg(long)]
+    pub max_batches: Option<usize>,
+    #[arg(long, default_value_t = 256)]
+    pub embed: usize,
+    #[arg(long, default_value_t = 512)]
+    pub hidden: usize,
+    #[arg(long, default_value_t = 512)]
+    pub context: usize,
+    #[arg(long, default_value_t = 256)]
+    pub attention: usize,
+    #[arg(long, default_value_t = 0.5)]
+    pub dropout: f32,
 }
 
 pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
@@ -47,6 +82,51 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
     if args.cache_only {
         return Ok(ExitCode::SUCCESS);
     }
+    let opts = TrainOptions {
+        seed: args.seed,
+        epochs: args.epochs,
+        photos_per_batch: args.photos_per_batch,
+        lr: args.lr,
+        lr_decay: args.lr_decay,
+        clip: args.clip,
+        dev_photos: args.dev_photos,
+        patience: args.patience,
+        max_batches: args.max_batches,
+        embed: args.embed,
+        hidden: args.hidden,
+        context: args.context,
+        attention: args.attention,
+        dropout: args.dropout,
+        ..TrainOptions::default()
+    };
+    let start = std::time::Instant::now();
+    let mut bar: Option<Progress> = None;
+    let mut on_event = |ev: TrainEvent| match ev {
+        TrainEvent::Batch {
+            epoch,
+            batch,
+            batches,
+            loss,
+        } => {
+            let b = bar.get_or_insert_with(|| progress_bar(batches as u64, &format!("epoch {}", epoch + 1)));
+            b.tick_msg(batch, batches, &format!("loss {loss:.3}"));
+            if batch == batches {
+                b.finish();
+                bar = None;
+            }
+        }
+        TrainEvent::Epoch(r) => eprintln!(
+            "epoch {} done: train loss {:.3}, dev BLEU-1..4 {:.3} {:.3} {:.3} {:.3}, CIDEr-D {:.3}, lr {:.2e}, {:.0} s (total {:.0} s)",
+            r.epoch, r.train_loss, r.bleu[0], r.bleu[1], r.bleu[2], r.bleu[3], r.cider, r.lr, r.seconds,
+            start.elapsed().as_secs_f64()
+        ),
+        TrainEvent::Note(s) => eprintln!("{s}"),
+    };
+    let state = train(&args.data, &args.out, &opts, &mut on_event)?;
+    eprintln!(
+        "done: {} epochs, best dev BLEU-4 {:.4} at epoch {:?}, training time {:.0} s",
+        state.epochs_done, state.best_bleu4, state.best_epoch, state.train_seconds
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -110,6 +110,20 @@ impl Adam {
         self.t
     }
 
+    /// The state a checkpoint needs: steps taken, first and second moments
+    /// (one per tensor, empty before the first step).
+    pub fn state(&self) -> (i32, &[Vec<f32>], &[Vec<f32>]) {
+        (self.t, &self.m, &self.v)
+    }
+
+    /// Restores a state saved from [`Adam::state`] (resuming training).
+    pub fn restore(&mut self, t: i32, m: Vec<Vec<f32>>, v: Vec<Vec<f32>>) {
+        assert_eq!(m.len(), v.len(), "adam: moments differ in count");
+        self.t = t;
+        self.m = m;
+        self.v = v;
+    }
+
     /// One update of every tensor in `params` from the matching `grads`.
     /// Always pass the tensors in the same order: moments are kept by position.
     pub fn step(&mut self, params: &mut [&mut [f32]], grads: &[&[f32]]) {
