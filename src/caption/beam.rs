@@ -17,7 +17,7 @@ use super::vocab::{END, START, UNK};
 
 /// A finished caption.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hypothesis {
+pub struct BeamHypothesis {
     /// Word ids, without `<end>`.
     pub words: Vec<usize>,
     /// Σ log p(word) over the words and the `<end>` (if it was emitted).
@@ -35,7 +35,7 @@ pub struct Hypothesis {
 
 /// A live hypothesis and its decoder state.
 struct Live {
-    hyp: Hypothesis,
+    hyp: BeamHypothesis,
     h: Vec<f32>,
     c: Vec<f32>,
 }
@@ -54,10 +54,10 @@ pub fn beam_search(
     nbest: usize,
     max_len: usize,
     taps: bool,
-) -> Vec<Hypothesis> {
+) -> Vec<BeamHypothesis> {
     let beam = beam.max(1);
     let nh = dec.cfg.hidden;
-    let empty = Hypothesis {
+    let empty = BeamHypothesis {
         words: Vec::new(),
         logprob: 0.0,
         score: 0.0,
@@ -70,7 +70,7 @@ pub fn beam_search(
         h: ctx.h0[..nh].to_vec(),
         c: ctx.c0[..nh].to_vec(),
     }];
-    let mut finished: Vec<Hypothesis> = Vec::new();
+    let mut finished: Vec<BeamHypothesis> = Vec::new();
     for t in 0..max_len.max(1) {
         let width = beam - finished.len();
         if live.is_empty() || width == 0 {

@@ -15,12 +15,14 @@
 
 pub mod beam;
 pub mod bench;
+pub mod captioner;
 pub mod checkpoint;
 pub mod conv;
 pub mod convert;
 pub mod dataset;
 pub mod decoder;
 pub mod encoder;
+pub mod eval;
 pub mod image_io;
 pub mod metrics;
 pub mod preprocess;

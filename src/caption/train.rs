@@ -420,3 +420,48 @@ pub fn train(
     }
     Ok(state)
 }
+
+/// Writes the best epoch of the run in `run` to `dest` as shipped weights:
+/// `decoder.safetensors` (F16), `vocab.json` and `config.json` (sizes, the
+/// decoding limit, and how the weights were made: `command`, seed, epochs,
+/// training time, the best epoch's dev scores). Returns the config.
+pub fn export(
+    run: &Path,
+    dest: &Path,
+    command: &str,
+) -> Result<super::captioner::CaptionerConfig, TrainError> {
+    use super::captioner::{CONFIG_FILE, CaptionerConfig, DECODER_FILE, VOCAB_FILE};
+    let state_path = run.join("checkpoint.json");
+    let text = std::fs::read_to_string(&state_path).map_err(|e| run_err(&state_path, e))?;
+    let state: RunState = serde_json::from_str(&text).map_err(|e| run_err(&state_path, e))?;
+    let best = state
+        .best_epoch
+        .ok_or_else(|| run_err(&state_path, "no epoch has finished yet"))?;
+    let params = checkpoint::load(&run.join("best.safetensors"), &state.decoder)?.params;
+    std::fs::create_dir_all(dest).map_err(|e| run_err(dest, e))?;
+    checkpoint::save(&dest.join(DECODER_FILE), &params, Precision::F16, None)?;
+    let vocab = Vocab::load(&run.join("vocab.json"))?;
+    vocab.save(&dest.join(VOCAB_FILE))?;
+    let report = state.history.iter().find(|r| r.epoch == best);
+    let config = CaptionerConfig {
+        decoder: state.decoder.clone(),
+        max_words: state.options.max_words,
+        training: serde_json::json!({
+            "data": "Flickr8k train+restval (6091 photos, 30455 captions); dev = Flickr8k dev",
+            "command": command,
+            "seed": state.options.seed,
+            "options": state.options,
+            "epochs_run": state.epochs_done,
+            "best_epoch": best,
+            "train_seconds": state.train_seconds.round(),
+            "dev_greedy_first_photos": state.options.dev_photos,
+            "dev_greedy_at_best_epoch": report,
+            "dtype": "F16 (trained in F32)",
+            "parameters": params.num_params(),
+        }),
+    };
+    let cpath = dest.join(CONFIG_FILE);
+    let text = serde_json::to_string_pretty(&config).map_err(|e| run_err(&cpath, e))?;
+    crate::fsutil::write_atomic(&cpath, text.as_bytes()).map_err(|e| run_err(&cpath, e))?;
+    Ok(config)
+}

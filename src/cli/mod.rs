@@ -4,8 +4,10 @@
 //! 1 some inputs were bad, 2 usage error or a file that could not be opened).
 
 pub mod bench;
+pub mod caption;
 pub mod convert_sketch_rnn;
 pub mod draw;
+pub mod eval_caption;
 pub mod train_caption;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -30,6 +32,10 @@ pub enum Command {
     Draw(draw::DrawArgs),
     /// Convert sketch-rnn `.gen.json` generators into the shipped safetensors format.
     ConvertSketchRnn(convert_sketch_rnn::ConvertSketchRnnArgs),
+    /// Caption photos with the shipped captioner.
+    Caption(caption::CaptionArgs),
+    /// Score the shipped captioner on a Flickr8k split (BLEU-1..4, CIDEr-D).
+    EvalCaption(eval_caption::EvalCaptionArgs),
     /// Train the photo captioner's attention decoder on Flickr8k.
     TrainCaption(train_caption::TrainCaptionArgs),
 }
@@ -64,6 +70,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Draw(args) => draw::run(args),
         Command::ConvertSketchRnn(args) => convert_sketch_rnn::run(args),
         Command::TrainCaption(args) => train_caption::run(args),
+        Command::Caption(args) => caption::run(args),
+        Command::EvalCaption(args) => eval_caption::run(args),
     };
     match result {
         Ok(code) => code,

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
 use crate::caption::dataset::{Captions, build_feature_cache, cache_matches};
-use crate::caption::train::{TrainEvent, TrainOptions, train};
+use crate::caption::train::{TrainEvent, TrainOptions, export, train};
 
 #[derive(Debug, clap::Args)]
 pub struct TrainCaptionArgs {
@@ -26,6 +26,10 @@ pub struct TrainCaptionArgs {
     /// Only build the feature cache.
     #[arg(long)]
     pub cache_only: bool,
+    /// Write the run's best epoch as shipped weights into this folder
+    /// (e.g. weights/captioner) and stop, without training further.
+    #[arg(long)]
+    pub export: Option<PathBuf>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     #[arg(long, default_value_t = 12)]
@@ -63,6 +67,16 @@ pub struct TrainCaptionArgs {
 }
 
 pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
+    if let Some(dest) = &args.export {
+        let command = std::env::args().collect::<Vec<_>>().join(" ");
+        let cfg = export(&args.out, dest, &command)?;
+        eprintln!(
+            "wrote {} (vocabulary {} words)",
+            dest.display(),
+            cfg.decoder.vocab
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let captions = Captions::load(&args.data)?;
     let cache_dir = args.out.join("features");
     let files: Vec<String> = captions.images.iter().map(|e| e.file.clone()).collect();
