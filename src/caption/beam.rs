@@ -8,7 +8,9 @@
 //! keeps one fewer live hypothesis, so the search ends after K have finished.
 //! Finished hypotheses are ranked by their **length-normalised** score,
 //! log-probability ÷ tokens generated (words + `<end>`). `<start>` and
-//! `<unk>` are never generated. Greedy decoding is beam search with K = 1.
+//! `<unk>` are never generated, nor a word that would repeat a word trigram
+//! already in the caption (trigram blocking: it stops "a black shirt and a
+//! black shirt and …" loops). Greedy decoding is beam search with K = 1.
 
 use crate::nn::lstm::{Float, GateTap};
 
@@ -43,6 +45,20 @@ struct Live {
 /// Which words may never be generated.
 fn banned(w: usize) -> bool {
     w == START || w == UNK
+}
+
+/// The words that would repeat a trigram of `words` if appended.
+fn blocked(words: &[usize]) -> Vec<usize> {
+    let n = words.len();
+    if n < 2 {
+        return Vec::new();
+    }
+    let (a, b) = (words[n - 2], words[n - 1]);
+    words
+        .windows(3)
+        .filter(|t| t[0] == a && t[1] == b)
+        .map(|t| t[2])
+        .collect()
 }
 
 /// Beam search of width `beam` over one photo (`ctx` holds exactly one
@@ -88,7 +104,12 @@ pub fn beam_search(
         let mut cands: Vec<(f64, usize, usize)> = Vec::with_capacity(nr * dec.cfg.vocab);
         for r in 0..nr {
             let lp = s.log_probs(r);
-            for (w, &l) in lp.iter().enumerate().filter(|(w, _)| !banned(*w)) {
+            let block = blocked(&live[r].hyp.words);
+            for (w, &l) in lp
+                .iter()
+                .enumerate()
+                .filter(|(w, _)| !banned(*w) && !block.contains(w))
+            {
                 cands.push((live[r].hyp.logprob + l as f64, r, w));
             }
         }
@@ -153,8 +174,9 @@ pub fn greedy_batch<F: Float>(
         let (mut na, mut nh_, mut nc, mut ni) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (r, &p) in active.iter().enumerate() {
             let lp = s.log_probs(r);
+            let block = blocked(&out[p]);
             let w = (0..lp.len())
-                .filter(|&w| !banned(w))
+                .filter(|&w| !banned(w) && !block.contains(&w))
                 .fold(None, |best: Option<usize>, w| match best {
                     Some(b) if lp[b] >= lp[w] => Some(b),
                     _ => Some(w),
@@ -175,4 +197,17 @@ pub fn greedy_batch<F: Float>(
         c = nc;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trigram_blocking_names_the_repeating_word() {
+        // "a black shirt and a black" → "shirt" would repeat "a black shirt".
+        assert_eq!(blocked(&[3, 7, 9, 5, 3, 7]), vec![9]);
+        assert!(blocked(&[3, 7]).is_empty());
+        assert!(blocked(&[3, 7, 9]).is_empty());
+    }
 }

@@ -126,6 +126,24 @@ impl FeatureCache {
         }
     }
 
+    /// Writes the cache into `dir` (`features.f16`, then `features.json`).
+    pub fn save(&self, dir: &Path) -> Result<(), DatasetError> {
+        let io = |path: PathBuf| move |source| DatasetError::Io { path, source };
+        std::fs::create_dir_all(dir).map_err(io(dir.to_path_buf()))?;
+        let bytes: Vec<u8> = self.data.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let dpath = dir.join("features.f16");
+        crate::fsutil::write_atomic(&dpath, &bytes).map_err(io(dpath.clone()))?;
+        let index = CacheIndex {
+            files: self.files.clone(),
+            regions: REGIONS,
+            features: FEATURES,
+            dtype: "f16".into(),
+        };
+        let ipath = dir.join("features.json");
+        crate::fsutil::write_atomic(&ipath, serde_json::to_string(&index).unwrap().as_bytes())
+            .map_err(io(ipath.clone()))
+    }
+
     /// Reads the cache from `dir` (`features.json` + `features.f16`).
     pub fn load(dir: &Path) -> Result<Self, DatasetError> {
         let ipath = dir.join("features.json");

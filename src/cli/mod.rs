@@ -47,6 +47,8 @@ pub enum BenchWhich {
     Lstm,
     /// sketch-rnn: sampling one whole drawing (the bird model, default temperature).
     SketchRnn,
+    /// The photo captioner: load, encoder, beam-3 decoder, whole caption.
+    Caption,
 }
 
 #[derive(Debug, clap::Args)]
@@ -95,9 +97,35 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             let result = crate::sketch::sketch_rnn::bench_sample_one(&model, args.runs.max(5));
             vec![serde_json::to_value(result)?]
         }
+        BenchWhich::Caption => bench_caption(args.runs)?,
     };
     print_cases(&cases, args.json);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `bench caption`: one case, a whole photo → beam-3 caption, on the
+/// committed chelsea photo (a synthetic 640×480 picture if absent).
+fn bench_caption(runs: usize) -> anyhow::Result<Vec<serde_json::Value>> {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/encoder/chelsea.png");
+    let photo = match crate::caption::image_io::load_image(&fixture) {
+        Ok(p) => p.image,
+        Err(_) => image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+        }),
+    };
+    let root = caption::default_weights_root();
+    let b = crate::caption::bench::bench_captioner(&root, &photo, 3, runs)?;
+    Ok(vec![serde_json::json!({
+        "case": "photo_to_caption_beam3",
+        "median_ms": b.median_ms,
+        "encoder_ms": b.encoder_ms,
+        "decoder_ms": b.decoder_ms,
+        "load_ms": b.load_ms,
+        "runs": b.runs,
+        "threads": rayon::current_num_threads(),
+        "caption": b.caption,
+    })])
 }
 
 /// Prints benchmark cases as JSON lines, or aligned for people.
