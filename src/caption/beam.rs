@@ -102,15 +102,15 @@ pub fn beam_search(
         let s = dec.step(ctx, &vec![0; nr], &input, &h, &c, None);
         // Every (row, word) extension, best `width` by summed log-probability.
         let mut cands: Vec<(f64, usize, usize)> = Vec::with_capacity(nr * dec.cfg.vocab);
-        for r in 0..nr {
+        for (r, l_r) in live.iter().enumerate() {
             let lp = s.log_probs(r);
-            let block = blocked(&live[r].hyp.words);
+            let block = blocked(&l_r.hyp.words);
             for (w, &l) in lp
                 .iter()
                 .enumerate()
                 .filter(|(w, _)| !banned(*w) && !block.contains(w))
             {
-                cands.push((live[r].hyp.logprob + l as f64, r, w));
+                cands.push((l_r.hyp.logprob + l as f64, r, w));
             }
         }
         let take = width.min(cands.len());

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use half::f16;
-use safetensors::tensor::{Dtype, TensorView};
 use safetensors::SafeTensors;
+use safetensors::tensor::{Dtype, TensorView};
 
 use super::decoder::{DecoderConfig, DecoderParams, TENSOR_NAMES};
 
@@ -44,6 +44,11 @@ pub enum CheckpointError {
     NonFinite { path: PathBuf, name: String },
 }
 
+/// Adam's first and second moments, one vector per tensor.
+pub type Moments = (Vec<Vec<f32>>, Vec<Vec<f32>>);
+/// [`Moments`], borrowed.
+pub type MomentsRef<'a> = (&'a [Vec<f32>], &'a [Vec<f32>]);
+
 /// The stored precision of a weights file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
@@ -67,7 +72,7 @@ pub fn save(
     path: &Path,
     params: &DecoderParams<f32>,
     precision: Precision,
-    adam: Option<(&[Vec<f32>], &[Vec<f32>])>,
+    adam: Option<MomentsRef<'_>>,
 ) -> Result<(), CheckpointError> {
     let shapes = DecoderParams::<f32>::shapes(&params.cfg);
     let mut owned: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
@@ -81,8 +86,16 @@ pub fn save(
         if let Some((m, v)) = adam
             && !m.is_empty()
         {
-            owned.push((format!("adam.m.{name}"), shape.clone(), to_bytes(&m[k], Precision::F32)));
-            owned.push((format!("adam.v.{name}"), shape.clone(), to_bytes(&v[k], Precision::F32)));
+            owned.push((
+                format!("adam.m.{name}"),
+                shape.clone(),
+                to_bytes(&m[k], Precision::F32),
+            ));
+            owned.push((
+                format!("adam.v.{name}"),
+                shape.clone(),
+                to_bytes(&v[k], Precision::F32),
+            ));
         }
     }
     let format_err = |e: String| CheckpointError::Format {
@@ -96,7 +109,8 @@ pub fn save(
         } else {
             Dtype::F16
         };
-        let view = TensorView::new(dtype, shape.clone(), bytes).map_err(|e| format_err(e.to_string()))?;
+        let view =
+            TensorView::new(dtype, shape.clone(), bytes).map_err(|e| format_err(e.to_string()))?;
         views.push((name.clone(), view));
     }
     let bytes = safetensors::serialize(views, None).map_err(|e| format_err(e.to_string()))?;
@@ -151,7 +165,7 @@ fn read_tensor(
 /// is a checkpoint.
 pub struct Loaded {
     pub params: DecoderParams<f32>,
-    pub adam: Option<(Vec<Vec<f32>>, Vec<Vec<f32>>)>,
+    pub adam: Option<Moments>,
 }
 
 /// Reads a weights file or checkpoint of a decoder configured as `cfg`.
@@ -169,7 +183,11 @@ pub fn load(path: &Path, cfg: &DecoderConfig) -> Result<Loaded, CheckpointError>
     for ((name, dst), shape) in TENSOR_NAMES.iter().zip(params.tensors_mut()).zip(&shapes) {
         *dst = read_tensor(&st, path, name, shape)?;
     }
-    let names: HashMap<String, ()> = st.names().into_iter().map(|n| (n.to_string(), ())).collect();
+    let names: HashMap<String, ()> = st
+        .names()
+        .into_iter()
+        .map(|n| (n.to_string(), ()))
+        .collect();
     let adam = if names.contains_key(&format!("adam.m.{}", TENSOR_NAMES[0])) {
         let mut m = Vec::new();
         let mut v = Vec::new();

@@ -204,7 +204,10 @@ impl<F: Float> StepCache<F> {
     pub fn log_probs(&self, r: usize) -> Vec<F> {
         let nv = self.logits.len() / self.rows;
         let row = &self.logits[r * nv..(r + 1) * nv];
-        let max = row.iter().copied().fold(row[0], |a, b| if b > a { b } else { a });
+        let max = row
+            .iter()
+            .copied()
+            .fold(row[0], |a, b| if b > a { b } else { a });
         let sum: F = row.iter().map(|&z| (z - max).exp()).sum();
         let lse = max + F::from_f64(sum.to_f64().ln());
         row.iter().map(|&z| z - lse).collect()
@@ -572,7 +575,11 @@ impl<F: Float> DecoderParams<F> {
         // The LSTM: z = x·W_ihᵀ + h·W_hhᵀ + b, then the shared cell.
         let mut gates = vec![F::ZERO; nr * 4 * nh];
         for row in gates.chunks_exact_mut(4 * nh) {
-            for ((g, &bi), &bh) in row.iter_mut().zip(&self.lstm.bias_ih).zip(&self.lstm.bias_hh) {
+            for ((g, &bi), &bh) in row
+                .iter_mut()
+                .zip(&self.lstm.bias_ih)
+                .zip(&self.lstm.bias_hh)
+            {
                 *g = bi + bh;
             }
         }
@@ -668,7 +675,7 @@ impl<F: Float> DecoderParams<F> {
         let (nl, nh, nv) = (cfg.regions, cfg.hidden, cfg.vocab);
         let ctx = self.photo_context(grid, true);
         let mut caps = captions.to_vec();
-        caps.sort_by(|a, b| b.words.len().cmp(&a.words.len()));
+        caps.sort_by_key(|c| std::cmp::Reverse(c.words.len()));
         let nb = caps.len();
         let nt = caps.first().map_or(0, |c| c.words.len());
         let photo: Vec<usize> = caps.iter().map(|c| c.photo).collect();
@@ -794,11 +801,10 @@ impl<F: Float> DecoderParams<F> {
                 *d = *d * m * (F::ONE - o * o);
             }
             // Deep output: o = tanh(E·y + L_h·h + L_z·z + b_o).
-            let z_view: Vec<F> = s
-                .x
-                .chunks_exact(ni)
-                .flat_map(|row| row[ne..].iter().copied())
-                .collect();
+            let z_view: Vec<F> =
+                s.x.chunks_exact(ni)
+                    .flat_map(|row| row[ne..].iter().copied())
+                    .collect();
             linear_dw(&mut grads.out_h_w, &dpre, &s.h, nr, nh);
             linear_dw(&mut grads.out_z_w, &dpre, &z_view, nr, nc);
             bias_grad(&mut grads.out_b, &dpre);
@@ -1001,9 +1007,18 @@ mod tests {
         }
         let grid: Vec<f64> = (0..2 * 3 * 5).map(|i| ((i as f64) * 0.7).sin()).collect();
         let caps = vec![
-            TrainCaption { photo: 1, words: vec![3, 4, 1] },
-            TrainCaption { photo: 0, words: vec![5, 6, 3, 2, 1] },
-            TrainCaption { photo: 1, words: vec![1] },
+            TrainCaption {
+                photo: 1,
+                words: vec![3, 4, 1],
+            },
+            TrainCaption {
+                photo: 0,
+                words: vec![5, 6, 3, 2, 1],
+            },
+            TrainCaption {
+                photo: 1,
+                words: vec![1],
+            },
         ];
         let (_, cache) = loss(&p, &grid, &caps);
         let mut g = DecoderParams::<f64>::zeros(&cfg);

@@ -61,8 +61,8 @@ pub fn bleu(candidates: &[String], references: &[Vec<String>]) -> [f64; 4] {
             .copied()
             .min_by_key(|&l| ((l as i64 - len as i64).abs(), l))
             .unwrap_or(0);
-        for k in 0..N {
-            guess[k] += len.saturating_sub(k);
+        for (k, g) in guess.iter_mut().enumerate() {
+            *g += len.saturating_sub(k);
         }
         for (g, n) in counts {
             correct[g.len() - 1] += n.min(max_ref.get(&g).copied().unwrap_or(0));
@@ -140,7 +140,7 @@ pub fn cider_d(candidates: &[String], references: &[Vec<String>]) -> (f64, Vec<f
             for r in refs {
                 let r = tfidf(r, &df, log_refs);
                 let delta = h.length - r.length;
-                for n in 0..N {
+                for (n, tot) in total.iter_mut().enumerate() {
                     let mut val = 0.0;
                     for (g, &w) in &h.vec[n] {
                         let wr = r.vec[n].get(g).copied().unwrap_or(0.0);
@@ -149,7 +149,7 @@ pub fn cider_d(candidates: &[String], references: &[Vec<String>]) -> (f64, Vec<f
                     if h.norm[n] != 0.0 && r.norm[n] != 0.0 {
                         val /= h.norm[n] * r.norm[n];
                     }
-                    total[n] += val * (-(delta * delta) / (2.0 * SIGMA * SIGMA)).exp();
+                    *tot += val * (-(delta * delta) / (2.0 * SIGMA * SIGMA)).exp();
                 }
             }
             let mean = total.iter().sum::<f64>() / N as f64;

@@ -204,7 +204,10 @@ pub fn evaluate_greedy(
         .map(|w| vocab.decode(w).join(" "))
         .collect();
     let refs = references(captions, rows);
-    (metrics::bleu(&hyps, &refs), metrics::cider_d(&hyps, &refs).0)
+    (
+        metrics::bleu(&hyps, &refs),
+        metrics::cider_d(&hyps, &refs).0,
+    )
 }
 
 /// One batch: forward and backward on two halves in parallel; returns the
@@ -278,7 +281,10 @@ pub fn train(
     vocab.save(&out.join("vocab.json"))?;
     let cache = FeatureCache::load(&out.join("features"))?;
     if cache.len() != captions.images.len() {
-        return Err(run_err(&out.join("features"), "cache does not match captions.json"));
+        return Err(run_err(
+            &out.join("features"),
+            "cache does not match captions.json",
+        ));
     }
     let cfg = DecoderConfig {
         vocab: vocab.len(),
@@ -372,16 +378,25 @@ pub fn train(
         let nbatches = batches.len();
         let mut loss_sum = 0.0;
         for (k, batch) in batches.into_iter().enumerate() {
-            let seed = opts.seed.wrapping_mul(1_000_003).wrapping_add((epoch * 100_000 + k) as u64);
+            let seed = opts
+                .seed
+                .wrapping_mul(1_000_003)
+                .wrapping_add((epoch * 100_000 + k) as u64);
             let loss = train_batch(&dec, &cache, batch, seed, &mut grads, &mut scratch);
             {
-                let mut gs: Vec<&mut [f32]> =
-                    grads.tensors_mut().into_iter().map(|v| v.as_mut_slice()).collect();
+                let mut gs: Vec<&mut [f32]> = grads
+                    .tensors_mut()
+                    .into_iter()
+                    .map(|v| v.as_mut_slice())
+                    .collect();
                 clip_grad_norm(&mut gs, opts.clip);
             }
             let gs: Vec<&[f32]> = grads.tensors();
-            let mut ps: Vec<&mut [f32]> =
-                dec.tensors_mut().into_iter().map(|v| v.as_mut_slice()).collect();
+            let mut ps: Vec<&mut [f32]> = dec
+                .tensors_mut()
+                .into_iter()
+                .map(|v| v.as_mut_slice())
+                .collect();
             adam.step(&mut ps, &gs);
             loss_sum += loss;
             progress(TrainEvent::Batch {

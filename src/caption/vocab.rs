@@ -171,7 +171,16 @@ mod tests {
     fn tokenizer_drops_punctuation_and_lowercases() {
         assert_eq!(
             tokenize("A black dog, and a tri-colored dog's toy ."),
-            ["a", "black", "dog", "and", "a", "tri-colored", "dog's", "toy"]
+            [
+                "a",
+                "black",
+                "dog",
+                "and",
+                "a",
+                "tri-colored",
+                "dog's",
+                "toy"
+            ]
         );
         assert_eq!(tokenize(" -- 'quoted' "), ["quoted"]);
     }

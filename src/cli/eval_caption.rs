@@ -68,7 +68,12 @@ pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
         b.finish();
     }
     let step = (report.samples.len() / args.samples.max(1)).max(1);
-    let shown: Vec<_> = report.samples.iter().step_by(step).take(args.samples).collect();
+    let shown: Vec<_> = report
+        .samples
+        .iter()
+        .step_by(step)
+        .take(args.samples)
+        .collect();
     if args.json {
         println!(
             "{}",
@@ -93,7 +98,10 @@ pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
     }
     println!("CIDEr-D  {:.4}", report.cider);
     for s in shown {
-        println!("\n{}\n  model:     {}\n  reference: {}", s.file, s.caption, s.references[0]);
+        println!(
+            "\n{}\n  model:     {}\n  reference: {}",
+            s.file, s.caption, s.references[0]
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

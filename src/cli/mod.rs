@@ -106,8 +106,8 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
 /// `bench caption`: one case, a whole photo → beam-3 caption, on the
 /// committed chelsea photo (a synthetic 640×480 picture if absent).
 fn bench_caption(runs: usize) -> anyhow::Result<Vec<serde_json::Value>> {
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/encoder/chelsea.png");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encoder/chelsea.png");
     let photo = match crate::caption::image_io::load_image(&fixture) {
         Ok(p) => p.image,
         Err(_) => image::RgbImage::from_fn(640, 480, |x, y| {

@@ -122,7 +122,9 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
             batches,
             loss,
         } => {
-            let b = bar.get_or_insert_with(|| progress_bar(batches as u64, &format!("epoch {}", epoch + 1)));
+            let b = bar.get_or_insert_with(|| {
+                progress_bar(batches as u64, &format!("epoch {}", epoch + 1))
+            });
             b.tick_msg(batch, batches, &format!("loss {loss:.3}"));
             if batch == batches {
                 b.finish();
@@ -131,7 +133,15 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
         }
         TrainEvent::Epoch(r) => eprintln!(
             "epoch {} done: train loss {:.3}, dev BLEU-1..4 {:.3} {:.3} {:.3} {:.3}, CIDEr-D {:.3}, lr {:.2e}, {:.0} s (total {:.0} s)",
-            r.epoch, r.train_loss, r.bleu[0], r.bleu[1], r.bleu[2], r.bleu[3], r.cider, r.lr, r.seconds,
+            r.epoch,
+            r.train_loss,
+            r.bleu[0],
+            r.bleu[1],
+            r.bleu[2],
+            r.bleu[3],
+            r.cider,
+            r.lr,
+            r.seconds,
             start.elapsed().as_secs_f64()
         ),
         TrainEvent::Note(s) => eprintln!("{s}"),

@@ -424,7 +424,13 @@ pub fn activate_gates<F: Float>(z: &mut [F]) {
 /// C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t, h_t = o_t ⊙ tanh(C_t).
 /// `gates` is (4H) activated; the others are (H).
 #[inline(always)]
-pub fn cell_update<F: Float>(gates: &[F], c_prev: &[F], c: &mut [F], tanh_c: &mut [F], h: &mut [F]) {
+pub fn cell_update<F: Float>(
+    gates: &[F],
+    c_prev: &[F],
+    c: &mut [F],
+    tanh_c: &mut [F],
+    h: &mut [F],
+) {
     let nh = c.len();
     let (i_t, rest) = gates.split_at(nh);
     let (f_t, rest) = rest.split_at(nh);
