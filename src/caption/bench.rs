@@ -112,3 +112,55 @@ fn median(values: &[f64]) -> f64 {
         (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
+
+/// What [`bench_captioner`] measured, in milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaptionerBench {
+    /// Wall time of [`Captioner::load`] (encoder + decoder + vocabulary).
+    pub load_ms: f64,
+    /// Median of a whole caption (photo → encoder → beam search).
+    pub median_ms: f64,
+    /// Medians of the two halves.
+    pub encoder_ms: f64,
+    pub decoder_ms: f64,
+    pub beam: usize,
+    pub runs: usize,
+    /// The caption produced (a sanity check for the reader).
+    pub caption: String,
+}
+
+/// Loads the captioner from the weights root and times `runs` (at least 5)
+/// captions of `photo` with beam `beam`, after [`WARMUP`] untimed ones.
+pub fn bench_captioner(
+    weights_root: &Path,
+    photo: &RgbImage,
+    beam: usize,
+    runs: usize,
+) -> Result<CaptionerBench, super::captioner::CaptionError> {
+    let runs = runs.max(5);
+    let start = Instant::now();
+    let captioner = super::captioner::Captioner::load(weights_root)?;
+    let load_ms = start.elapsed().as_secs_f64() * 1e3;
+    for _ in 0..WARMUP {
+        captioner.caption(photo, beam, 1);
+    }
+    let (mut total, mut enc, mut dec) = (Vec::new(), Vec::new(), Vec::new());
+    let mut caption = String::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let r = captioner.caption(photo, beam, 1);
+        total.push(start.elapsed().as_secs_f64() * 1e3);
+        enc.push(r.encoder_ms);
+        dec.push(r.decoder_ms);
+        caption = r.nbest[0].text.clone();
+    }
+    Ok(CaptionerBench {
+        load_ms,
+        median_ms: median(&total),
+        encoder_ms: median(&enc),
+        decoder_ms: median(&dec),
+        beam,
+        runs,
+        caption,
+    })
+}

@@ -9,13 +9,32 @@
 //! - [`encoder`]: EfficientNet-Lite0 → `[49, 1280]` grid, `[1280]` pooled vector,
 //!   `[1000]` ImageNet logits.
 //! - [`convert`]: turns the published F32 weights into the (mostly F16) file in `weights/encoder/`.
-//! - [`bench`]: the encoder benchmark behind `rnn-studio bench caption`.
+//! - [`vocab`]: the tokenizer and the caption vocabulary (`<start>`, `<end>`, `<unk>`).
+//! - [`dataset`]: Flickr8k's `captions.json` and the encoder feature cache.
+//! - [`decoder`]: the attention LSTM decoder (Show, Attend and Tell), forward and
+//!   hand-written backward; [`checkpoint`]: its weights in safetensors.
+//! - [`beam`]: beam search (N-best, length-normalised) and batched greedy decoding.
+//! - [`metrics`]: corpus BLEU-1..4 and CIDEr-D as coco-caption computes them.
+//! - [`train`]: training on cached features (Adam, clipping, early stopping,
+//!   resumable checkpoints) and export to `weights/captioner/`; [`eval`]: scoring a split.
+//! - [`captioner`]: encoder + decoder + vocabulary as one value — the API the CLI
+//!   and the app call ([`captioner::Captioner::caption`]).
+//! - [`bench`]: the benchmarks behind `rnn-studio bench caption`.
 //!
 //! Nothing here knows about egui.
 
+pub mod beam;
 pub mod bench;
+pub mod captioner;
+pub mod checkpoint;
 pub mod conv;
 pub mod convert;
+pub mod dataset;
+pub mod decoder;
 pub mod encoder;
+pub mod eval;
 pub mod image_io;
+pub mod metrics;
 pub mod preprocess;
+pub mod train;
+pub mod vocab;

@@ -4,10 +4,13 @@
 //! 1 some inputs were bad, 2 usage error or a file that could not be opened).
 
 pub mod bench;
+pub mod caption;
 pub mod classify;
 pub mod convert_sketch_rnn;
 pub mod draw;
+pub mod eval_caption;
 pub mod eval_sketch;
+pub mod train_caption;
 pub mod train_sketch;
 
 use anyhow::Context;
@@ -39,6 +42,12 @@ pub enum Command {
     EvalSketch(eval_sketch::EvalSketchArgs),
     /// Train the doodle recognizer (resumable: rerun the same command).
     TrainSketch(train_sketch::TrainSketchArgs),
+    /// Caption photos with the shipped captioner.
+    Caption(caption::CaptionArgs),
+    /// Score the shipped captioner on a Flickr8k split (BLEU-1..4, CIDEr-D).
+    EvalCaption(eval_caption::EvalCaptionArgs),
+    /// Train the photo captioner's attention decoder on Flickr8k.
+    TrainCaption(train_caption::TrainCaptionArgs),
 }
 
 /// Which benchmark to run.
@@ -50,6 +59,8 @@ pub enum BenchWhich {
     SketchRnn,
     /// The doodle recognizer: live update and whole-drawing classify.
     Sketch,
+    /// The photo captioner: load, encoder, beam-3 decoder, whole caption.
+    Caption,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,6 +86,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::TrainSketch(args) => train_sketch::run(args),
         Command::Classify(args) => classify::run(args),
         Command::EvalSketch(args) => eval_sketch::run(args),
+        Command::TrainCaption(args) => train_caption::run(args),
+        Command::Caption(args) => caption::run(args),
+        Command::EvalCaption(args) => eval_caption::run(args),
     };
     match result {
         Ok(code) => code,
@@ -104,9 +118,35 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
                 .context("cannot load the recognizer")?;
             crate::sketch::bench::bench_sketch(&rec, args.runs.max(5))
         }
+        BenchWhich::Caption => bench_caption(args.runs)?,
     };
     print_cases(&cases, args.json);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `bench caption`: one case, a whole photo → beam-3 caption, on the
+/// committed chelsea photo (a synthetic 640×480 picture if absent).
+fn bench_caption(runs: usize) -> anyhow::Result<Vec<serde_json::Value>> {
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encoder/chelsea.png");
+    let photo = match crate::caption::image_io::load_image(&fixture) {
+        Ok(p) => p.image,
+        Err(_) => image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+        }),
+    };
+    let root = caption::default_weights_root();
+    let b = crate::caption::bench::bench_captioner(&root, &photo, 3, runs)?;
+    Ok(vec![serde_json::json!({
+        "case": "photo_to_caption_beam3",
+        "median_ms": b.median_ms,
+        "encoder_ms": b.encoder_ms,
+        "decoder_ms": b.decoder_ms,
+        "load_ms": b.load_ms,
+        "runs": b.runs,
+        "threads": rayon::current_num_threads(),
+        "caption": b.caption,
+    })])
 }
 
 /// Prints benchmark cases as JSON lines, or aligned for people.

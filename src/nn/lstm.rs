@@ -411,7 +411,7 @@ fn dot<F: Float>(a: &[F], b: &[F]) -> F {
 /// Turns one row of pre-activations (4H: i, f, g, o) into the gates in place:
 /// σ for i_t, f_t and o_t, tanh for C̃_t.
 #[inline(always)]
-fn activate_gates<F: Float>(z: &mut [F]) {
+pub fn activate_gates<F: Float>(z: &mut [F]) {
     let nh = z.len() / 4;
     let (i_f, g_o) = z.split_at_mut(2 * nh);
     let (g, o) = g_o.split_at_mut(nh);
@@ -424,7 +424,13 @@ fn activate_gates<F: Float>(z: &mut [F]) {
 /// C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t, h_t = o_t ⊙ tanh(C_t).
 /// `gates` is (4H) activated; the others are (H).
 #[inline(always)]
-fn cell_update<F: Float>(gates: &[F], c_prev: &[F], c: &mut [F], tanh_c: &mut [F], h: &mut [F]) {
+pub fn cell_update<F: Float>(
+    gates: &[F],
+    c_prev: &[F],
+    c: &mut [F],
+    tanh_c: &mut [F],
+    h: &mut [F],
+) {
     let nh = c.len();
     let (i_t, rest) = gates.split_at(nh);
     let (f_t, rest) = rest.split_at(nh);
@@ -964,7 +970,7 @@ fn transpose<F: Float>(m: &[F], rows: usize, cols: usize) -> Vec<F> {
 
 /// dst += src, elementwise.
 #[inline(always)]
-fn add_to<F: Float>(dst: &mut [F], src: &[F]) {
+pub fn add_to<F: Float>(dst: &mut [F], src: &[F]) {
     for (d, &s) in dst.iter_mut().zip(src) {
         *d += s;
     }
@@ -983,7 +989,7 @@ fn add_to<F: Float>(dst: &mut [F], src: &[F]) {
 ///
 /// `gates` and `dz` are (4H); the others (H).
 #[inline(always)]
-fn cell_backward<F: Float>(
+pub fn cell_backward<F: Float>(
     gates: &[F],
     c_prev: &[F],
     tanh_c: &[F],

@@ -110,14 +110,16 @@ impl Adam {
         self.t
     }
 
-    /// The moments (m, v), one per tensor in parameter order, for checkpoints.
-    pub fn moments(&self) -> (&[Vec<f32>], &[Vec<f32>]) {
-        (&self.m, &self.v)
+    /// The state a checkpoint needs: steps taken, first and second moments
+    /// (one per tensor, empty before the first step).
+    pub fn state(&self) -> (i32, &[Vec<f32>], &[Vec<f32>]) {
+        (self.t, &self.m, &self.v)
     }
 
-    /// Restores a checkpoint's step count and moments (from [`Adam::moments`]).
-    pub fn set_moments(&mut self, steps: i32, m: Vec<Vec<f32>>, v: Vec<Vec<f32>>) {
-        self.t = steps;
+    /// Restores a state saved from [`Adam::state`] (resuming training).
+    pub fn restore(&mut self, t: i32, m: Vec<Vec<f32>>, v: Vec<Vec<f32>>) {
+        assert_eq!(m.len(), v.len(), "adam: moments differ in count");
+        self.t = t;
         self.m = m;
         self.v = v;
     }

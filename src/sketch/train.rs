@@ -728,7 +728,7 @@ fn save_checkpoint(
     };
     // The model and Adam's moments in one file: model tensors, then
     // `adam.m.{i}` / `adam.v.{i}` in the order of the parameter list.
-    let (m, v) = adam.moments();
+    let (_, m, v) = adam.state();
     let mut extra = RecognizerModel {
         lstm: model.lstm.clone(),
         head_w: model.head_w.clone(),
@@ -825,7 +825,7 @@ fn load_checkpoint(paths: &RunPaths, nc: usize) -> Result<Loaded, TrainError> {
     }
     let mut adam = Adam::new(meta.config.lr);
     adam.weight_decay = meta.config.weight_decay;
-    adam.set_moments(meta.adam_steps, m, v);
+    adam.restore(meta.adam_steps, m, v);
     let best_bytes = std::fs::read(&paths.best).map_err(|e| err(&paths.best, e.to_string()))?;
     let best = RecognizerModel::from_bytes(&best_bytes, &paths.best)
         .map_err(|e| err(&paths.best, e.to_string()))?;

@@ -1,0 +1,209 @@
+//! The photo captioner as one value: encoder + decoder + vocabulary, loaded
+//! once, captioning photos with beam search. The CLI (`rnn-studio caption`),
+//! the benchmark and the app's worker all call [`Captioner::caption`].
+//!
+//! Terms: the **weights root** holds `encoder/` (EfficientNet-Lite0) and
+//! `captioner/` (`decoder.safetensors`, `vocab.json`, `config.json`); a
+//! **hypothesis** is one caption of the N-best list with its log-probability
+//! and one attention map over the 7×7 regions per generated token; a **gate
+//! tap** is the decoder LSTM's f, i, o and C at one generated token.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use image::RgbImage;
+use serde::{Deserialize, Serialize};
+
+use crate::nn::lstm::GateTap;
+
+use super::beam::beam_search;
+use super::checkpoint::{self, CheckpointError};
+use super::dataset::REGIONS;
+use super::decoder::{DecoderConfig, DecoderParams};
+use super::encoder::{Encoded, Encoder, EncoderError};
+use super::vocab::{Vocab, VocabError};
+
+/// The decoder weights file in `captioner/`.
+pub const DECODER_FILE: &str = "decoder.safetensors";
+/// The vocabulary file in `captioner/`.
+pub const VOCAB_FILE: &str = "vocab.json";
+/// The config file in `captioner/`.
+pub const CONFIG_FILE: &str = "config.json";
+/// The default beam width.
+pub const DEFAULT_BEAM: usize = 3;
+
+/// What went wrong loading the captioner.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaptionError {
+    #[error(transparent)]
+    Encoder(#[from] EncoderError),
+    #[error(transparent)]
+    Decoder(#[from] CheckpointError),
+    #[error(transparent)]
+    Vocab(#[from] VocabError),
+    /// `config.json` is missing or malformed.
+    #[error("{path}: {reason}")]
+    Config { path: PathBuf, reason: String },
+}
+
+/// `captioner/config.json`: the decoder's sizes, the decoding limits and how
+/// the weights were made (free-form `training`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaptionerConfig {
+    pub decoder: DecoderConfig,
+    /// Words generated at most per caption.
+    pub max_words: usize,
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+/// One caption of the N-best list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hypothesis {
+    pub words: Vec<String>,
+    /// The words joined by spaces.
+    pub text: String,
+    /// Σ log p over the words and the `<end>`.
+    pub logprob: f64,
+    /// `logprob` ÷ tokens: the ranking score (length-normalised).
+    pub score: f64,
+    /// One map over the 49 regions (row r = y·7 + x) per generated token,
+    /// the `<end>` included; each sums to 1.
+    pub attention: Vec<[f32; REGIONS]>,
+    /// For each token, the index of the beam row it grew from (the beam tree).
+    pub parents: Vec<usize>,
+}
+
+/// What [`Captioner::caption`] returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaptionResult {
+    /// Best first; never empty.
+    pub nbest: Vec<Hypothesis>,
+    /// The encoder's top-5 ImageNet labels with probabilities.
+    pub labels: Vec<(String, f32)>,
+    /// The decoder LSTM's gates at each token of the best hypothesis.
+    pub taps: Option<Vec<GateTap<f32>>>,
+    pub encoder_ms: f64,
+    pub decoder_ms: f64,
+}
+
+/// Encoder, decoder and vocabulary, ready to caption.
+pub struct Captioner {
+    pub encoder: Encoder,
+    pub decoder: DecoderParams<f32>,
+    pub vocab: Vocab,
+    pub config: CaptionerConfig,
+}
+
+impl Captioner {
+    /// Loads `ROOT/encoder/` and `ROOT/captioner/`.
+    pub fn load(weights_root: &Path) -> Result<Captioner, CaptionError> {
+        let encoder = Encoder::load(&weights_root.join("encoder"))?;
+        let (decoder, vocab, config) = load_decoder(&weights_root.join("captioner"))?;
+        Ok(Captioner {
+            encoder,
+            decoder,
+            vocab,
+            config,
+        })
+    }
+
+    /// Captions a decoded photo (any size: it is squashed to 224×224) with a
+    /// beam of width `beam` (1 = greedy), returning up to `nbest` captions.
+    pub fn caption(&self, img: &RgbImage, beam: usize, nbest: usize) -> CaptionResult {
+        let start = Instant::now();
+        let encoded = self.encoder.encode(img);
+        let encoder_ms = start.elapsed().as_secs_f64() * 1e3;
+        let mut result = self.caption_encoded(&encoded, beam, nbest);
+        result.encoder_ms = encoder_ms;
+        result
+    }
+
+    /// Like [`Captioner::caption`], from the encoder's output.
+    pub fn caption_encoded(&self, encoded: &Encoded, beam: usize, nbest: usize) -> CaptionResult {
+        let mut result = self.caption_grid(&encoded.grid, beam, nbest);
+        result.labels = encoded
+            .top_labels(5)
+            .into_iter()
+            .map(|(n, p)| (n.to_string(), p))
+            .collect();
+        result
+    }
+
+    /// Like [`Captioner::caption`], from the encoder's grid (49 × 1280) alone;
+    /// `labels` is left empty.
+    pub fn caption_grid(&self, grid: &[f32], beam: usize, nbest: usize) -> CaptionResult {
+        let start = Instant::now();
+        let ctx = self.decoder.photo_context(grid, false);
+        let hyps = beam_search(
+            &self.decoder,
+            &ctx,
+            beam,
+            nbest,
+            self.config.max_words,
+            true,
+        );
+        let decoder_ms = start.elapsed().as_secs_f64() * 1e3;
+        let taps = hyps.first().map(|h| h.taps.clone());
+        let nbest = hyps
+            .into_iter()
+            .map(|h| {
+                let words = self.vocab.decode(&h.words);
+                Hypothesis {
+                    text: words.join(" "),
+                    words,
+                    logprob: h.logprob,
+                    score: h.score,
+                    attention: h
+                        .attention
+                        .iter()
+                        .map(|a| {
+                            let mut row = [0.0; REGIONS];
+                            row.copy_from_slice(&a[..REGIONS]);
+                            row
+                        })
+                        .collect(),
+                    parents: h.parents,
+                }
+            })
+            .collect();
+        CaptionResult {
+            nbest,
+            labels: Vec::new(),
+            taps,
+            encoder_ms: 0.0,
+            decoder_ms,
+        }
+    }
+}
+
+/// Reads `config.json`, `vocab.json` and the decoder weights from a
+/// `captioner/` folder.
+pub fn load_decoder(
+    dir: &Path,
+) -> Result<(DecoderParams<f32>, Vocab, CaptionerConfig), CaptionError> {
+    let cpath = dir.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&cpath).map_err(|e| CaptionError::Config {
+        path: cpath.clone(),
+        reason: e.to_string(),
+    })?;
+    let config: CaptionerConfig =
+        serde_json::from_str(&text).map_err(|e| CaptionError::Config {
+            path: cpath.clone(),
+            reason: e.to_string(),
+        })?;
+    let vocab = Vocab::load(&dir.join(VOCAB_FILE))?;
+    if vocab.len() != config.decoder.vocab {
+        return Err(CaptionError::Config {
+            path: cpath,
+            reason: format!(
+                "the decoder expects {} words, vocab.json has {}",
+                config.decoder.vocab,
+                vocab.len()
+            ),
+        });
+    }
+    let decoder = checkpoint::load(&dir.join(DECODER_FILE), &config.decoder)?.params;
+    Ok((decoder, vocab, config))
+}

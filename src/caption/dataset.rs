@@ -1,0 +1,249 @@
+//! The Flickr8k captions and the encoder feature cache training reads.
+//!
+//! Terms: a **data dir** holds `captions.json`
+//! (`{"images":[{"file":…,"split":"train|dev","captions":[…]}]}`) and
+//! `images/`; the **feature cache** is every photo's encoder grid, computed
+//! once by [`build_feature_cache`]: `features.f16` (N × 49 × 1280 little-endian
+//! f16, photos in `captions.json` order) and `features.json` (the file names
+//! and shape). The cache lives under the run folder and is never committed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use half::f16;
+use serde::{Deserialize, Serialize};
+
+use super::encoder::{Encoder, EncoderError};
+use super::image_io::load_image;
+
+/// Regions in the encoder grid (7×7).
+pub const REGIONS: usize = 49;
+/// Channels of each region's feature vector.
+pub const FEATURES: usize = 1280;
+
+/// What went wrong reading the data or the cache.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DatasetError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A file has the wrong content.
+    #[error("{path}: {reason}")]
+    Format { path: PathBuf, reason: String },
+    /// A photo could not be decoded.
+    #[error("{0}")]
+    Image(#[from] super::image_io::ImageLoadError),
+    /// The encoder could not be loaded.
+    #[error(transparent)]
+    Encoder(#[from] EncoderError),
+}
+
+/// One photo and its reference captions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageEntry {
+    pub file: String,
+    /// `train` (restval included) or `dev`.
+    pub split: String,
+    /// The raw captions (five in Flickr8k).
+    pub captions: Vec<String>,
+}
+
+/// The whole `captions.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Captions {
+    pub images: Vec<ImageEntry>,
+}
+
+impl Captions {
+    /// Reads `DIR/captions.json`.
+    pub fn load(data_dir: &Path) -> Result<Self, DatasetError> {
+        let path = data_dir.join("captions.json");
+        let text = std::fs::read_to_string(&path).map_err(|source| DatasetError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|e| DatasetError::Format {
+            path,
+            reason: e.to_string(),
+        })
+    }
+
+    /// Indices of the photos of one split.
+    pub fn split(&self, name: &str) -> Vec<usize> {
+        (0..self.images.len())
+            .filter(|&i| self.images[i].split == name)
+            .collect()
+    }
+}
+
+/// The index half of the cache, `features.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct CacheIndex {
+    files: Vec<String>,
+    regions: usize,
+    features: usize,
+    dtype: String,
+}
+
+/// Every photo's encoder grid, f16, in memory.
+pub struct FeatureCache {
+    /// Photo file names, in row order.
+    pub files: Vec<String>,
+    /// (N, 49, 1280)
+    data: Vec<f16>,
+}
+
+impl FeatureCache {
+    /// Number of photos.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Returns true if and only if the cache holds no photo.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// A cache from f32 grids (tests and tiny fixtures).
+    pub fn from_grids(files: Vec<String>, grids: &[f32]) -> Self {
+        assert_eq!(grids.len(), files.len() * REGIONS * FEATURES);
+        Self {
+            files,
+            data: grids.iter().map(|&v| f16::from_f32(v)).collect(),
+        }
+    }
+
+    /// Photo `n`'s grid as f32 into `out` (49 × 1280).
+    pub fn grid_into(&self, n: usize, out: &mut [f32]) {
+        let g = REGIONS * FEATURES;
+        for (o, v) in out.iter_mut().zip(&self.data[n * g..(n + 1) * g]) {
+            *o = v.to_f32();
+        }
+    }
+
+    /// Writes the cache into `dir` (`features.f16`, then `features.json`).
+    pub fn save(&self, dir: &Path) -> Result<(), DatasetError> {
+        let io = |path: PathBuf| move |source| DatasetError::Io { path, source };
+        std::fs::create_dir_all(dir).map_err(io(dir.to_path_buf()))?;
+        let bytes: Vec<u8> = self.data.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let dpath = dir.join("features.f16");
+        crate::fsutil::write_atomic(&dpath, &bytes).map_err(io(dpath.clone()))?;
+        let index = CacheIndex {
+            files: self.files.clone(),
+            regions: REGIONS,
+            features: FEATURES,
+            dtype: "f16".into(),
+        };
+        let ipath = dir.join("features.json");
+        crate::fsutil::write_atomic(&ipath, serde_json::to_string(&index).unwrap().as_bytes())
+            .map_err(io(ipath.clone()))
+    }
+
+    /// Reads the cache from `dir` (`features.json` + `features.f16`).
+    pub fn load(dir: &Path) -> Result<Self, DatasetError> {
+        let ipath = dir.join("features.json");
+        let text = std::fs::read_to_string(&ipath).map_err(|source| DatasetError::Io {
+            path: ipath.clone(),
+            source,
+        })?;
+        let index: CacheIndex = serde_json::from_str(&text).map_err(|e| DatasetError::Format {
+            path: ipath.clone(),
+            reason: e.to_string(),
+        })?;
+        let dpath = dir.join("features.f16");
+        let bytes = std::fs::read(&dpath).map_err(|source| DatasetError::Io {
+            path: dpath.clone(),
+            source,
+        })?;
+        let want = index.files.len() * REGIONS * FEATURES * 2;
+        if bytes.len() != want || index.regions != REGIONS || index.features != FEATURES {
+            return Err(DatasetError::Format {
+                path: dpath,
+                reason: format!("{} bytes, expected {want}", bytes.len()),
+            });
+        }
+        let data = bytes
+            .chunks_exact(2)
+            .map(|b| f16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        Ok(Self {
+            files: index.files,
+            data,
+        })
+    }
+}
+
+/// Returns true if and only if `dir` holds a complete cache for exactly these files.
+pub fn cache_matches(dir: &Path, files: &[String]) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join("features.json")) else {
+        return false;
+    };
+    let Ok(index) = serde_json::from_str::<CacheIndex>(&text) else {
+        return false;
+    };
+    let size = std::fs::metadata(dir.join("features.f16")).map_or(0, |m| m.len() as usize);
+    index.files == files && size == files.len() * REGIONS * FEATURES * 2
+}
+
+/// Encodes every photo of `captions` with the encoder in `encoder_dir` and
+/// writes the cache into `out_dir` (the data file first, under a temporary
+/// name, then renamed; the index last). `progress(done, total)` is called
+/// after each chunk of photos.
+pub fn build_feature_cache(
+    data_dir: &Path,
+    captions: &Captions,
+    encoder_dir: &Path,
+    out_dir: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<f64, DatasetError> {
+    let start = Instant::now();
+    let encoder = Encoder::load(encoder_dir)?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| DatasetError::Io { path, source }
+    };
+    std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+    let dpath = out_dir.join("features.f16");
+    let tmp = out_dir.join(".features.f16.tmp");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io(&tmp))?);
+    let total = captions.images.len();
+    let chunk = 32;
+    for (k, entries) in captions.images.chunks(chunk).enumerate() {
+        let photos = entries
+            .iter()
+            .map(|e| load_image(&data_dir.join("images").join(&e.file)).map(|p| p.image))
+            .collect::<Result<Vec<_>, _>>()?;
+        for enc in encoder.encode_batch(&photos) {
+            let bytes: Vec<u8> = enc
+                .grid
+                .iter()
+                .flat_map(|&v| f16::from_f32(v).to_le_bytes())
+                .collect();
+            file.write_all(&bytes).map_err(io(&tmp))?;
+        }
+        progress((k * chunk + entries.len()).min(total), total);
+    }
+    file.into_inner()
+        .map_err(|e| DatasetError::Io {
+            path: tmp.clone(),
+            source: e.into_error(),
+        })?
+        .sync_all()
+        .map_err(io(&tmp))?;
+    std::fs::rename(&tmp, &dpath).map_err(io(&dpath))?;
+    let index = CacheIndex {
+        files: captions.images.iter().map(|e| e.file.clone()).collect(),
+        regions: REGIONS,
+        features: FEATURES,
+        dtype: "f16".into(),
+    };
+    let ipath = out_dir.join("features.json");
+    crate::fsutil::write_atomic(&ipath, serde_json::to_string(&index).unwrap().as_bytes())
+        .map_err(io(&ipath))?;
+    Ok(start.elapsed().as_secs_f64())
+}

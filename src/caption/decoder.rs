@@ -1,0 +1,1049 @@
+//! The attention LSTM decoder, in the spirit of Show, Attend and Tell (Xu et
+//! al., 2015, soft attention): forward, backward written by hand, one step
+//! shared by training and beam search.
+//!
+//! Shapes legend: **P** photos, **L** regions (49), **D** encoder channels
+//! (1280), **C** projected region size, **A** attention size, **E** word
+//! embedding size, **H** LSTM hidden size, **V** vocabulary size, **R** rows
+//! of one step (captions or beams), **T** steps.
+//!
+//! Per photo, once ([`DecoderParams::photo_context`]):
+//!
+//! ```text
+//! v_i  = W_v·a_i + b_v                  (L, C)  region features a_i ∈ ℝᴰ projected
+//! u_i  = W_a·v_i + b_a                  (L, A)  the regions' attention keys
+//! h_0  = tanh(W_h0·mean_i v_i + b_h0)   C_0 = tanh(W_c0·mean_i v_i + b_c0)
+//! ```
+//!
+//! Per generated word ([`DecoderParams::step`]), with y_{t-1} the previous word
+//! (`<start>` first):
+//!
+//! ```text
+//! k_ti = tanh(u_i + W_q·h_{t-1})         e_ti = w·k_ti        α_t = softmax_i(e_t)
+//! z_t  = Σ_i α_ti v_i                    the context: where the decoder looks
+//! x_t  = [E·y_{t-1}, z_t]                (h_t, C_t) = LSTM(x_t, h_{t-1}, C_{t-1})
+//! o_t  = tanh(E·y_{t-1} + L_h·h_t + L_z·z_t + b_o)     deep output
+//! p(y_t) = softmax(W_out·dropout(o_t) + b_out)
+//! ```
+//!
+//! The LSTM cell is [`crate::nn::lstm`]'s (`activate_gates`, `cell_update`,
+//! `cell_backward`): one LSTM in the project. The training loss is the mean
+//! cross-entropy per word plus the doubly stochastic attention penalty
+//! λ·mean_{b,i}(1 − Σ_t α_bti)², which asks every region to be looked at about
+//! once over a caption.
+//!
+//! Training batches are sorted by caption length, longest first, so step t
+//! runs on the first R_t rows only (those still speaking).
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::nn::lstm::{
+    Float, GateTap, LstmParams, activate_gates, add_to, cell_backward, cell_update,
+};
+use crate::nn::matmul::{Mat, Threads, matmul};
+
+use super::vocab::START;
+
+/// The decoder's sizes and regularisers, saved in `config.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecoderConfig {
+    /// V
+    pub vocab: usize,
+    /// L
+    pub regions: usize,
+    /// D
+    pub features: usize,
+    /// C
+    pub context: usize,
+    /// A
+    pub attention: usize,
+    /// E
+    pub embed: usize,
+    /// H
+    pub hidden: usize,
+    /// Dropout probability on o_t before the output layer (training only).
+    pub dropout: f32,
+    /// λ of the doubly stochastic attention penalty.
+    pub attention_penalty: f32,
+}
+
+/// Every weight of the decoder, row-major, `(out, in)` like PyTorch's Linear.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecoderParams<F: Float = f32> {
+    pub cfg: DecoderConfig,
+    /// W_v (C, D)
+    pub region_w: Vec<F>,
+    /// b_v (C)
+    pub region_b: Vec<F>,
+    /// W_a (A, C)
+    pub att_key_w: Vec<F>,
+    /// b_a (A)
+    pub att_key_b: Vec<F>,
+    /// W_q (A, H)
+    pub att_query_w: Vec<F>,
+    /// w (A)
+    pub att_score: Vec<F>,
+    /// W_h0 (H, C)
+    pub init_h_w: Vec<F>,
+    /// b_h0 (H)
+    pub init_h_b: Vec<F>,
+    /// W_c0 (H, C)
+    pub init_c_w: Vec<F>,
+    /// b_c0 (H)
+    pub init_c_b: Vec<F>,
+    /// E (V, E)
+    pub embed: Vec<F>,
+    /// The LSTM, input E + C, hidden H.
+    pub lstm: LstmParams<F>,
+    /// L_h (E, H)
+    pub out_h_w: Vec<F>,
+    /// L_z (E, C)
+    pub out_z_w: Vec<F>,
+    /// b_o (E)
+    pub out_b: Vec<F>,
+    /// W_out (V, E)
+    pub logit_w: Vec<F>,
+    /// b_out (V)
+    pub logit_b: Vec<F>,
+}
+
+/// Gradients mirror the parameters.
+pub type DecoderGrads<F = f32> = DecoderParams<F>;
+
+/// The tensor names in the safetensors file, in [`DecoderParams::tensors`] order.
+pub const TENSOR_NAMES: [&str; 20] = [
+    "region.weight",
+    "region.bias",
+    "att_key.weight",
+    "att_key.bias",
+    "att_query.weight",
+    "att_score.weight",
+    "init_h.weight",
+    "init_h.bias",
+    "init_c.weight",
+    "init_c.bias",
+    "embed.weight",
+    "lstm.weight_ih_l0",
+    "lstm.weight_hh_l0",
+    "lstm.bias_ih_l0",
+    "lstm.bias_hh_l0",
+    "out_h.weight",
+    "out_z.weight",
+    "out.bias",
+    "logit.weight",
+    "logit.bias",
+];
+
+/// One photo batch's per-photo values (see the module doc).
+#[derive(Debug, Clone)]
+pub struct PhotoContext<F: Float = f32> {
+    /// P
+    pub photos: usize,
+    /// a (P, L, D), kept for the gradient of W_v (empty at inference)
+    pub grid: Vec<F>,
+    /// v (P, L, C)
+    pub v: Vec<F>,
+    /// u (P, L, A)
+    pub keys: Vec<F>,
+    /// mean_i v_i (P, C)
+    pub mean: Vec<F>,
+    /// h_0 (P, H)
+    pub h0: Vec<F>,
+    /// C_0 (P, H)
+    pub c0: Vec<F>,
+}
+
+/// Everything one step computed for R rows; backward reads it, beam search
+/// takes α and the gates from it.
+#[derive(Debug, Clone)]
+pub struct StepCache<F: Float = f32> {
+    /// R
+    pub rows: usize,
+    /// (R) photo of each row
+    pub photo: Vec<usize>,
+    /// (R) word fed at this step
+    pub input: Vec<usize>,
+    /// (R, H) h_{t-1}, C_{t-1}
+    pub h_prev: Vec<F>,
+    pub c_prev: Vec<F>,
+    /// (R, L, A) k_ti
+    pub k: Vec<F>,
+    /// (R, L) α_t
+    pub alpha: Vec<F>,
+    /// (R, E + C) x_t = [E·y_{t-1}, z_t]
+    pub x: Vec<F>,
+    /// (R, 4H) activated gates i, f, g, o
+    pub gates: Vec<F>,
+    /// (R, H) C_t, tanh C_t, h_t
+    pub c: Vec<F>,
+    pub tanh_c: Vec<F>,
+    pub h: Vec<F>,
+    /// (R, E) o_t
+    pub o: Vec<F>,
+    /// (R, E) dropout multipliers (0 or 1/(1−p)); empty without dropout
+    pub mask: Vec<F>,
+    /// (R, V) the output scores before the softmax
+    pub logits: Vec<F>,
+}
+
+impl<F: Float> StepCache<F> {
+    /// The gate values of row r (for the inspector).
+    pub fn tap(&self, r: usize) -> GateTap<F> {
+        let nh = self.c.len() / self.rows;
+        let g = &self.gates[r * 4 * nh..(r + 1) * 4 * nh];
+        GateTap {
+            i: g[..nh].to_vec(),
+            f: g[nh..2 * nh].to_vec(),
+            o: g[3 * nh..].to_vec(),
+            c: self.c[r * nh..(r + 1) * nh].to_vec(),
+        }
+    }
+
+    /// Row r's log-probabilities over the vocabulary (V).
+    pub fn log_probs(&self, r: usize) -> Vec<F> {
+        let nv = self.logits.len() / self.rows;
+        let row = &self.logits[r * nv..(r + 1) * nv];
+        let max = row
+            .iter()
+            .copied()
+            .fold(row[0], |a, b| if b > a { b } else { a });
+        let sum: F = row.iter().map(|&z| (z - max).exp()).sum();
+        let lse = max + F::from_f64(sum.to_f64().ln());
+        row.iter().map(|&z| z - lse).collect()
+    }
+}
+
+/// One training caption: its photo (index into the batch's grids) and its
+/// word ids, ending with `<end>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainCaption {
+    pub photo: usize,
+    pub words: Vec<usize>,
+}
+
+/// What [`DecoderParams::forward_train`] keeps for backward.
+#[derive(Debug, Clone)]
+pub struct TrainCache<F: Float = f32> {
+    pub ctx: PhotoContext<F>,
+    /// The captions, longest first.
+    pub captions: Vec<TrainCaption>,
+    pub steps: Vec<StepCache<F>>,
+    /// (B, L) Σ_t α_bti over each caption's steps
+    pub alpha_sum: Vec<F>,
+    /// Words predicted (the cross-entropy's denominator).
+    pub tokens: usize,
+    /// Mean cross-entropy per word.
+    pub ce: f64,
+    /// λ·mean(1 − Σ_t α)².
+    pub penalty: f64,
+}
+
+/// `dst = x·Wᵀ (+ dst when accumulate)`, x (R, in), W (out, in), dst (R, out).
+fn linear<F: Float>(dst: &mut [F], x: &[F], w: &[F], rows: usize, n_in: usize, acc: bool) {
+    let n_out = w.len() / n_in;
+    matmul(
+        dst,
+        Mat::new(x, rows, n_in),
+        Mat::new(w, n_out, n_in).t(),
+        acc,
+        Threads::One,
+    );
+}
+
+/// dW += dyᵀ·x, dy (R, out), x (R, in), dW (out, in).
+fn linear_dw<F: Float>(dw: &mut [F], dy: &[F], x: &[F], rows: usize, n_in: usize) {
+    let n_out = dw.len() / n_in;
+    matmul(
+        dw,
+        Mat::new(dy, rows, n_out).t(),
+        Mat::new(x, rows, n_in),
+        true,
+        Threads::One,
+    );
+}
+
+/// dx (+)= dy·W, dy (R, out), W (out, in), dx (R, in).
+fn linear_dx<F: Float>(dx: &mut [F], dy: &[F], w: &[F], rows: usize, n_in: usize, acc: bool) {
+    let n_out = w.len() / n_in;
+    matmul(
+        dx,
+        Mat::new(dy, rows, n_out),
+        Mat::new(w, n_out, n_in),
+        acc,
+        Threads::One,
+    );
+}
+
+/// Adds each row of `y` (R, n) to `db` (n).
+fn bias_grad<F: Float>(db: &mut [F], y: &[F]) {
+    for row in y.chunks_exact(db.len()) {
+        add_to(db, row);
+    }
+}
+
+/// Adds `b` (n) to every row of `y` (R, n).
+fn add_bias<F: Float>(y: &mut [F], b: &[F]) {
+    for row in y.chunks_exact_mut(b.len()) {
+        add_to(row, b);
+    }
+}
+
+impl<F: Float> DecoderParams<F> {
+    /// All-zero parameters of the configured sizes.
+    pub fn zeros(cfg: &DecoderConfig) -> Self {
+        let z = |n: usize| vec![F::ZERO; n];
+        let (d, c, a, e, h, v) = (
+            cfg.features,
+            cfg.context,
+            cfg.attention,
+            cfg.embed,
+            cfg.hidden,
+            cfg.vocab,
+        );
+        Self {
+            cfg: cfg.clone(),
+            region_w: z(c * d),
+            region_b: z(c),
+            att_key_w: z(a * c),
+            att_key_b: z(a),
+            att_query_w: z(a * h),
+            att_score: z(a),
+            init_h_w: z(h * c),
+            init_h_b: z(h),
+            init_c_w: z(h * c),
+            init_c_b: z(h),
+            embed: z(v * e),
+            lstm: LstmParams::zeros(e + c, h),
+            out_h_w: z(e * h),
+            out_z_w: z(e * c),
+            out_b: z(e),
+            logit_w: z(v * e),
+            logit_b: z(v),
+        }
+    }
+
+    /// Seeded initialisation: Linear weights uniform ±1/√fan_in, biases 0,
+    /// embeddings ±0.1, the LSTM PyTorch's way with forget-gate bias 1.
+    pub fn random(cfg: &DecoderConfig, rng: &mut impl Rng) -> Self {
+        let mut p = Self::zeros(cfg);
+        let mut fill = |w: &mut Vec<F>, bound: f64| {
+            for v in w.iter_mut() {
+                *v = F::from_f64(rng.random_range(-bound..bound));
+            }
+        };
+        let inv = |n: usize| 1.0 / (n as f64).sqrt();
+        fill(&mut p.region_w, inv(cfg.features));
+        fill(&mut p.att_key_w, inv(cfg.context));
+        fill(&mut p.att_query_w, inv(cfg.hidden));
+        fill(&mut p.att_score, inv(cfg.attention));
+        fill(&mut p.init_h_w, inv(cfg.context));
+        fill(&mut p.init_c_w, inv(cfg.context));
+        fill(&mut p.embed, 0.1);
+        fill(&mut p.out_h_w, inv(cfg.hidden));
+        fill(&mut p.out_z_w, inv(cfg.context));
+        fill(&mut p.logit_w, inv(cfg.embed));
+        let lstm = LstmParams::random(cfg.embed + cfg.context, cfg.hidden, rng);
+        p.lstm = lstm;
+        let h = cfg.hidden;
+        for b in &mut p.lstm.bias_ih[h..2 * h] {
+            *b = F::from_f64(1.0);
+        }
+        for b in &mut p.lstm.bias_hh[h..2 * h] {
+            *b = F::ZERO;
+        }
+        p
+    }
+
+    /// The tensors in [`TENSOR_NAMES`] order.
+    pub fn tensors(&self) -> Vec<&[F]> {
+        let [wi, wh, bi, bh] = self.lstm.tensors();
+        vec![
+            &self.region_w,
+            &self.region_b,
+            &self.att_key_w,
+            &self.att_key_b,
+            &self.att_query_w,
+            &self.att_score,
+            &self.init_h_w,
+            &self.init_h_b,
+            &self.init_c_w,
+            &self.init_c_b,
+            &self.embed,
+            wi,
+            wh,
+            bi,
+            bh,
+            &self.out_h_w,
+            &self.out_z_w,
+            &self.out_b,
+            &self.logit_w,
+            &self.logit_b,
+        ]
+    }
+
+    /// The tensors, mutable, in [`TENSOR_NAMES`] order.
+    pub fn tensors_mut(&mut self) -> Vec<&mut Vec<F>> {
+        let [wi, wh, bi, bh] = self.lstm.tensors_mut();
+        vec![
+            &mut self.region_w,
+            &mut self.region_b,
+            &mut self.att_key_w,
+            &mut self.att_key_b,
+            &mut self.att_query_w,
+            &mut self.att_score,
+            &mut self.init_h_w,
+            &mut self.init_h_b,
+            &mut self.init_c_w,
+            &mut self.init_c_b,
+            &mut self.embed,
+            wi,
+            wh,
+            bi,
+            bh,
+            &mut self.out_h_w,
+            &mut self.out_z_w,
+            &mut self.out_b,
+            &mut self.logit_w,
+            &mut self.logit_b,
+        ]
+    }
+
+    /// The expected shape of each tensor, in [`TENSOR_NAMES`] order.
+    pub fn shapes(cfg: &DecoderConfig) -> Vec<Vec<usize>> {
+        let (d, c, a, e, h, v) = (
+            cfg.features,
+            cfg.context,
+            cfg.attention,
+            cfg.embed,
+            cfg.hidden,
+            cfg.vocab,
+        );
+        vec![
+            vec![c, d],
+            vec![c],
+            vec![a, c],
+            vec![a],
+            vec![a, h],
+            vec![a],
+            vec![h, c],
+            vec![h],
+            vec![h, c],
+            vec![h],
+            vec![v, e],
+            vec![4 * h, e + c],
+            vec![4 * h, h],
+            vec![4 * h],
+            vec![4 * h],
+            vec![e, h],
+            vec![e, c],
+            vec![e],
+            vec![v, e],
+            vec![v],
+        ]
+    }
+
+    /// Sets every value to zero (gradients start here).
+    pub fn fill_zero(&mut self) {
+        for t in self.tensors_mut() {
+            t.fill(F::ZERO);
+        }
+    }
+
+    /// The same parameters in another float type.
+    pub fn cast<G: Float>(&self) -> DecoderParams<G> {
+        let mut out = DecoderParams::<G>::zeros(&self.cfg);
+        for (dst, src) in out.tensors_mut().into_iter().zip(self.tensors()) {
+            for (d, s) in dst.iter_mut().zip(src) {
+                *d = G::from_f64(s.to_f64());
+            }
+        }
+        out
+    }
+
+    /// Number of scalar parameters.
+    pub fn num_params(&self) -> usize {
+        self.tensors().iter().map(|t| t.len()).sum()
+    }
+
+    /// The per-photo values for P photos; `grid` is (P, L, D). `keep_grid`
+    /// keeps a copy of the grid for training.
+    pub fn photo_context(&self, grid: &[F], keep_grid: bool) -> PhotoContext<F> {
+        let cfg = &self.cfg;
+        let (nl, nd, nc, na, nh) = (
+            cfg.regions,
+            cfg.features,
+            cfg.context,
+            cfg.attention,
+            cfg.hidden,
+        );
+        let np = grid.len() / (nl * nd);
+        assert_eq!(grid.len(), np * nl * nd, "decoder: grid is not (P, L, D)");
+        let mut v = vec![F::ZERO; np * nl * nc];
+        linear(&mut v, grid, &self.region_w, np * nl, nd, false);
+        add_bias(&mut v, &self.region_b);
+        let mut keys = vec![F::ZERO; np * nl * na];
+        linear(&mut keys, &v, &self.att_key_w, np * nl, nc, false);
+        add_bias(&mut keys, &self.att_key_b);
+        let mut mean = vec![F::ZERO; np * nc];
+        let inv_l = F::from_f64(1.0 / nl as f64);
+        for p in 0..np {
+            let m = &mut mean[p * nc..(p + 1) * nc];
+            for row in v[p * nl * nc..(p + 1) * nl * nc].chunks_exact(nc) {
+                add_to(m, row);
+            }
+            for x in m.iter_mut() {
+                *x *= inv_l;
+            }
+        }
+        let mut h0 = vec![F::ZERO; np * nh];
+        linear(&mut h0, &mean, &self.init_h_w, np, nc, false);
+        add_bias(&mut h0, &self.init_h_b);
+        F::tanh_in_place(&mut h0);
+        let mut c0 = vec![F::ZERO; np * nh];
+        linear(&mut c0, &mean, &self.init_c_w, np, nc, false);
+        add_bias(&mut c0, &self.init_c_b);
+        F::tanh_in_place(&mut c0);
+        PhotoContext {
+            photos: np,
+            grid: if keep_grid { grid.to_vec() } else { Vec::new() },
+            v,
+            keys,
+            mean,
+            h0,
+            c0,
+        }
+    }
+
+    /// One decoder step for R rows: row r looks at photo `photo[r]` of `ctx`,
+    /// was fed word `input[r]`, and starts from (`h_prev`, `c_prev`), (R, H)
+    /// each. With `dropout` (training) o_t is dropped with the configured
+    /// probability, masks drawn from the given generator.
+    pub fn step(
+        &self,
+        ctx: &PhotoContext<F>,
+        photo: &[usize],
+        input: &[usize],
+        h_prev: &[F],
+        c_prev: &[F],
+        dropout: Option<&mut dyn rand::RngCore>,
+    ) -> StepCache<F> {
+        let cfg = &self.cfg;
+        let (nl, nc, na, ne, nh, nv) = (
+            cfg.regions,
+            cfg.context,
+            cfg.attention,
+            cfg.embed,
+            cfg.hidden,
+            cfg.vocab,
+        );
+        let nr = input.len();
+        let ni = ne + nc;
+        // q = h_{t-1}·W_qᵀ, then k_ti = tanh(u_i + q), e_ti = w·k_ti, α = softmax.
+        let mut q = vec![F::ZERO; nr * na];
+        linear(&mut q, h_prev, &self.att_query_w, nr, nh, false);
+        let mut k = vec![F::ZERO; nr * nl * na];
+        let mut alpha = vec![F::ZERO; nr * nl];
+        let mut x = vec![F::ZERO; nr * ni];
+        for r in 0..nr {
+            let p = photo[r];
+            let kr = &mut k[r * nl * na..(r + 1) * nl * na];
+            let keys = &ctx.keys[p * nl * na..(p + 1) * nl * na];
+            let qr = &q[r * na..(r + 1) * na];
+            for (kc, uc) in kr.chunks_exact_mut(na).zip(keys.chunks_exact(na)) {
+                for ((kv, &u), &qa) in kc.iter_mut().zip(uc).zip(qr) {
+                    *kv = u + qa;
+                }
+            }
+            F::tanh_in_place(kr);
+            let ar = &mut alpha[r * nl..(r + 1) * nl];
+            for (i, a) in ar.iter_mut().enumerate() {
+                *a = dot(&kr[i * na..(i + 1) * na], &self.att_score);
+            }
+            softmax_in_place(ar);
+            // x_t = [E·y_{t-1}, z_t]
+            let xr = &mut x[r * ni..(r + 1) * ni];
+            xr[..ne].copy_from_slice(&self.embed[input[r] * ne..(input[r] + 1) * ne]);
+            let z = &mut xr[ne..];
+            let vp = &ctx.v[p * nl * nc..(p + 1) * nl * nc];
+            for (i, &a) in ar.iter().enumerate() {
+                for (zj, &vj) in z.iter_mut().zip(&vp[i * nc..(i + 1) * nc]) {
+                    *zj += a * vj;
+                }
+            }
+        }
+        // The LSTM: z = x·W_ihᵀ + h·W_hhᵀ + b, then the shared cell.
+        let mut gates = vec![F::ZERO; nr * 4 * nh];
+        for row in gates.chunks_exact_mut(4 * nh) {
+            for ((g, &bi), &bh) in row
+                .iter_mut()
+                .zip(&self.lstm.bias_ih)
+                .zip(&self.lstm.bias_hh)
+            {
+                *g = bi + bh;
+            }
+        }
+        linear(&mut gates, &x, &self.lstm.weight_ih, nr, ni, true);
+        linear(&mut gates, h_prev, &self.lstm.weight_hh, nr, nh, true);
+        let mut c = vec![F::ZERO; nr * nh];
+        let mut tanh_c = vec![F::ZERO; nr * nh];
+        let mut h = vec![F::ZERO; nr * nh];
+        for r in 0..nr {
+            let g = &mut gates[r * 4 * nh..(r + 1) * 4 * nh];
+            activate_gates(g);
+            let rows = r * nh..(r + 1) * nh;
+            cell_update(
+                g,
+                &c_prev[rows.clone()],
+                &mut c[rows.clone()],
+                &mut tanh_c[rows.clone()],
+                &mut h[rows],
+            );
+        }
+        // Deep output o_t = tanh(E·y + L_h·h + L_z·z + b_o).
+        let mut o = vec![F::ZERO; nr * ne];
+        for r in 0..nr {
+            let or = &mut o[r * ne..(r + 1) * ne];
+            or.copy_from_slice(&x[r * ni..r * ni + ne]);
+            add_to(or, &self.out_b);
+        }
+        linear(&mut o, &h, &self.out_h_w, nr, nh, true);
+        let z_view: Vec<F> = x
+            .chunks_exact(ni)
+            .flat_map(|row| row[ne..].iter().copied())
+            .collect();
+        linear(&mut o, &z_view, &self.out_z_w, nr, nc, true);
+        F::tanh_in_place(&mut o);
+        let mut mask = Vec::new();
+        let dropped;
+        let out_in: &[F] = match dropout {
+            Some(rng) if cfg.dropout > 0.0 => {
+                let keep = 1.0 - cfg.dropout as f64;
+                let scale = F::from_f64(1.0 / keep);
+                mask = (0..nr * ne)
+                    .map(|_| {
+                        if rng.random::<f64>() < keep {
+                            scale
+                        } else {
+                            F::ZERO
+                        }
+                    })
+                    .collect();
+                dropped = o
+                    .iter()
+                    .zip(&mask)
+                    .map(|(&a, &m)| a * m)
+                    .collect::<Vec<F>>();
+                &dropped
+            }
+            _ => &o,
+        };
+        let mut logits = vec![F::ZERO; nr * nv];
+        for row in logits.chunks_exact_mut(nv) {
+            row.copy_from_slice(&self.logit_b);
+        }
+        linear(&mut logits, out_in, &self.logit_w, nr, ne, true);
+        StepCache {
+            rows: nr,
+            photo: photo.to_vec(),
+            input: input.to_vec(),
+            h_prev: h_prev.to_vec(),
+            c_prev: c_prev.to_vec(),
+            k,
+            alpha,
+            x,
+            gates,
+            c,
+            tanh_c,
+            h,
+            o,
+            mask,
+            logits,
+        }
+    }
+
+    /// Teacher-forced forward over a batch: `grid` (P, L, D) holds the
+    /// batch's photos; each caption names its photo. Captions are sorted
+    /// longest first inside. `rng` draws the dropout masks (None: no dropout).
+    pub fn forward_train(
+        &self,
+        grid: &[F],
+        captions: &[TrainCaption],
+        mut rng: Option<&mut dyn rand::RngCore>,
+    ) -> TrainCache<F> {
+        let cfg = &self.cfg;
+        let (nl, nh, nv) = (cfg.regions, cfg.hidden, cfg.vocab);
+        let ctx = self.photo_context(grid, true);
+        let mut caps = captions.to_vec();
+        caps.sort_by_key(|c| std::cmp::Reverse(c.words.len()));
+        let nb = caps.len();
+        let nt = caps.first().map_or(0, |c| c.words.len());
+        let photo: Vec<usize> = caps.iter().map(|c| c.photo).collect();
+        let mut h: Vec<F> = photo
+            .iter()
+            .flat_map(|&p| ctx.h0[p * nh..(p + 1) * nh].iter().copied())
+            .collect();
+        let mut c: Vec<F> = photo
+            .iter()
+            .flat_map(|&p| ctx.c0[p * nh..(p + 1) * nh].iter().copied())
+            .collect();
+        let mut steps = Vec::with_capacity(nt);
+        let mut alpha_sum = vec![F::ZERO; nb * nl];
+        let (mut ce, mut tokens) = (0.0f64, 0usize);
+        for t in 0..nt {
+            let nr = caps.iter().take_while(|c| c.words.len() > t).count();
+            let input: Vec<usize> = caps[..nr]
+                .iter()
+                .map(|c| if t == 0 { START } else { c.words[t - 1] })
+                .collect();
+            let s = self.step(
+                &ctx,
+                &photo[..nr],
+                &input,
+                &h[..nr * nh],
+                &c[..nr * nh],
+                match rng.as_mut() {
+                    Some(g) => Some(&mut **g),
+                    None => None,
+                },
+            );
+            for r in 0..nr {
+                add_to(
+                    &mut alpha_sum[r * nl..(r + 1) * nl],
+                    &s.alpha[r * nl..(r + 1) * nl],
+                );
+                let lp = s.log_probs(r);
+                ce -= lp[caps[r].words[t]].to_f64();
+                tokens += 1;
+            }
+            debug_assert_eq!(s.logits.len(), nr * nv);
+            h[..nr * nh].copy_from_slice(&s.h);
+            c[..nr * nh].copy_from_slice(&s.c);
+            steps.push(s);
+        }
+        let penalty = cfg.attention_penalty as f64
+            * alpha_sum
+                .iter()
+                .map(|&s| (1.0 - s.to_f64()).powi(2))
+                .sum::<f64>()
+            / (nb * nl).max(1) as f64;
+        TrainCache {
+            ctx,
+            captions: caps,
+            steps,
+            alpha_sum,
+            tokens,
+            ce: ce / tokens.max(1) as f64,
+            penalty,
+        }
+    }
+
+    /// The loss [`DecoderParams::forward_train`] computed: mean cross-entropy
+    /// plus the attention penalty.
+    pub fn loss(cache: &TrainCache<F>) -> f64 {
+        cache.ce + cache.penalty
+    }
+
+    /// Backward of [`DecoderParams::forward_train`]'s loss: *adds* every
+    /// parameter's gradient into `grads`.
+    pub fn backward(&self, cache: &TrainCache<F>, grads: &mut DecoderGrads<F>) {
+        let cfg = &self.cfg;
+        let (nl, nd, nc, na, ne, nh, nv) = (
+            cfg.regions,
+            cfg.features,
+            cfg.context,
+            cfg.attention,
+            cfg.embed,
+            cfg.hidden,
+            cfg.vocab,
+        );
+        let ni = ne + nc;
+        let nb = cache.captions.len();
+        let ctx = &cache.ctx;
+        let np = ctx.photos;
+        let inv_tok = F::from_f64(1.0 / cache.tokens.max(1) as f64);
+        // ∂penalty/∂α_bti = −2λ(1 − Σ_t α_bti)/(B·L), the same at every step.
+        let pen_scale = -2.0 * cfg.attention_penalty as f64 / (nb * nl).max(1) as f64;
+        let dalpha_pen: Vec<F> = cache
+            .alpha_sum
+            .iter()
+            .map(|&s| F::from_f64(pen_scale * (1.0 - s.to_f64())))
+            .collect();
+        let mut dh = vec![F::ZERO; nb * nh];
+        let mut dc = vec![F::ZERO; nb * nh];
+        let mut dv = vec![F::ZERO; np * nl * nc];
+        let mut dkeys = vec![F::ZERO; np * nl * na];
+
+        for (t, s) in cache.steps.iter().enumerate().rev() {
+            let nr = s.rows;
+            // Cross-entropy: ∂/∂logits = (softmax − onehot)/tokens.
+            let mut dlogits = vec![F::ZERO; nr * nv];
+            for r in 0..nr {
+                let lp = s.log_probs(r);
+                let row = &mut dlogits[r * nv..(r + 1) * nv];
+                for (d, &l) in row.iter_mut().zip(&lp) {
+                    *d = l.exp() * inv_tok;
+                }
+                row[cache.captions[r].words[t]] -= inv_tok;
+            }
+            let dropped: Vec<F> = if s.mask.is_empty() {
+                s.o.clone()
+            } else {
+                s.o.iter().zip(&s.mask).map(|(&a, &m)| a * m).collect()
+            };
+            linear_dw(&mut grads.logit_w, &dlogits, &dropped, nr, ne);
+            bias_grad(&mut grads.logit_b, &dlogits);
+            let mut dpre = vec![F::ZERO; nr * ne];
+            linear_dx(&mut dpre, &dlogits, &self.logit_w, nr, ne, false);
+            for (j, d) in dpre.iter_mut().enumerate() {
+                let m = if s.mask.is_empty() { F::ONE } else { s.mask[j] };
+                let o = s.o[j];
+                *d = *d * m * (F::ONE - o * o);
+            }
+            // Deep output: o = tanh(E·y + L_h·h + L_z·z + b_o).
+            let z_view: Vec<F> =
+                s.x.chunks_exact(ni)
+                    .flat_map(|row| row[ne..].iter().copied())
+                    .collect();
+            linear_dw(&mut grads.out_h_w, &dpre, &s.h, nr, nh);
+            linear_dw(&mut grads.out_z_w, &dpre, &z_view, nr, nc);
+            bias_grad(&mut grads.out_b, &dpre);
+            linear_dx(&mut dh[..nr * nh], &dpre, &self.out_h_w, nr, nh, true);
+            let mut dx = vec![F::ZERO; nr * ni];
+            // dx = [dE from the deep output, dz from L_z], plus the LSTM's below.
+            for r in 0..nr {
+                dx[r * ni..r * ni + ne].copy_from_slice(&dpre[r * ne..(r + 1) * ne]);
+            }
+            let mut dz_out = vec![F::ZERO; nr * nc];
+            linear_dx(&mut dz_out, &dpre, &self.out_z_w, nr, nc, false);
+            for r in 0..nr {
+                add_to(
+                    &mut dx[r * ni + ne..(r + 1) * ni],
+                    &dz_out[r * nc..(r + 1) * nc],
+                );
+            }
+            // The LSTM cell, then its weights.
+            let mut dgates = vec![F::ZERO; nr * 4 * nh];
+            let mut dc_prev = vec![F::ZERO; nr * nh];
+            for r in 0..nr {
+                let rows = r * nh..(r + 1) * nh;
+                cell_backward(
+                    &s.gates[r * 4 * nh..(r + 1) * 4 * nh],
+                    &s.c_prev[rows.clone()],
+                    &s.tanh_c[rows.clone()],
+                    &dh[rows.clone()],
+                    &dc[rows.clone()],
+                    &mut dgates[r * 4 * nh..(r + 1) * 4 * nh],
+                    &mut dc_prev[rows],
+                );
+            }
+            linear_dw(&mut grads.lstm.weight_ih, &dgates, &s.x, nr, ni);
+            linear_dw(&mut grads.lstm.weight_hh, &dgates, &s.h_prev, nr, nh);
+            bias_grad(&mut grads.lstm.bias_ih, &dgates);
+            bias_grad(&mut grads.lstm.bias_hh, &dgates);
+            linear_dx(&mut dx, &dgates, &self.lstm.weight_ih, nr, ni, true);
+            let mut dh_prev = vec![F::ZERO; nr * nh];
+            linear_dx(&mut dh_prev, &dgates, &self.lstm.weight_hh, nr, nh, false);
+            // The word embedding of the input.
+            for r in 0..nr {
+                let w = s.input[r];
+                add_to(
+                    &mut grads.embed[w * ne..(w + 1) * ne],
+                    &dx[r * ni..r * ni + ne],
+                );
+            }
+            // Attention: z = Σ α_i v_i, α = softmax(e), e_i = w·tanh(u_i + q).
+            let mut dq = vec![F::ZERO; nr * na];
+            let mut dk = vec![F::ZERO; nl * na];
+            for r in 0..nr {
+                let p = s.photo[r];
+                let dz = &dx[r * ni + ne..(r + 1) * ni];
+                let ar = &s.alpha[r * nl..(r + 1) * nl];
+                let vp = &ctx.v[p * nl * nc..(p + 1) * nl * nc];
+                let mut da = vec![F::ZERO; nl];
+                for i in 0..nl {
+                    da[i] = dot(dz, &vp[i * nc..(i + 1) * nc]) + dalpha_pen[r * nl + i];
+                    let dvi = &mut dv[(p * nl + i) * nc..(p * nl + i + 1) * nc];
+                    for (d, &g) in dvi.iter_mut().zip(dz) {
+                        *d += ar[i] * g;
+                    }
+                }
+                let mean: F = ar.iter().zip(&da).map(|(&a, &d)| a * d).sum();
+                let kr = &s.k[r * nl * na..(r + 1) * nl * na];
+                for i in 0..nl {
+                    let de = ar[i] * (da[i] - mean);
+                    let ki = &kr[i * na..(i + 1) * na];
+                    let dki = &mut dk[i * na..(i + 1) * na];
+                    for a in 0..na {
+                        grads.att_score[a] += de * ki[a];
+                        dki[a] = de * self.att_score[a] * (F::ONE - ki[a] * ki[a]);
+                    }
+                }
+                add_to(&mut dkeys[p * nl * na..(p + 1) * nl * na], &dk);
+                let dqr = &mut dq[r * na..(r + 1) * na];
+                for row in dk.chunks_exact(na) {
+                    add_to(dqr, row);
+                }
+            }
+            linear_dw(&mut grads.att_query_w, &dq, &s.h_prev, nr, nh);
+            linear_dx(&mut dh_prev, &dq, &self.att_query_w, nr, nh, true);
+            dh[..nr * nh].copy_from_slice(&dh_prev);
+            dc[..nr * nh].copy_from_slice(&dc_prev);
+        }
+        // h_0 = tanh(W_h0·mean + b), C_0 likewise, per caption from its photo.
+        let mut dmean = vec![F::ZERO; np * nc];
+        for (which, d_state) in [(0, &dh), (1, &dc)] {
+            let (w, state0) = if which == 0 {
+                (&self.init_h_w, &ctx.h0)
+            } else {
+                (&self.init_c_w, &ctx.c0)
+            };
+            let mut dpre = vec![F::ZERO; np * nh];
+            for (b, cap) in cache.captions.iter().enumerate() {
+                let p = cap.photo;
+                for j in 0..nh {
+                    let s0 = state0[p * nh + j];
+                    dpre[p * nh + j] += d_state[b * nh + j] * (F::ONE - s0 * s0);
+                }
+            }
+            let (gw, gb) = if which == 0 {
+                (&mut grads.init_h_w, &mut grads.init_h_b)
+            } else {
+                (&mut grads.init_c_w, &mut grads.init_c_b)
+            };
+            linear_dw(gw, &dpre, &ctx.mean, np, nc);
+            bias_grad(gb, &dpre);
+            linear_dx(&mut dmean, &dpre, w, np, nc, true);
+        }
+        let inv_l = F::from_f64(1.0 / nl as f64);
+        for p in 0..np {
+            for i in 0..nl {
+                let dvi = &mut dv[(p * nl + i) * nc..(p * nl + i + 1) * nc];
+                for (d, &m) in dvi.iter_mut().zip(&dmean[p * nc..(p + 1) * nc]) {
+                    *d += m * inv_l;
+                }
+            }
+        }
+        // Keys u = W_a·v + b_a, then v = W_v·a + b_v.
+        linear_dw(&mut grads.att_key_w, &dkeys, &ctx.v, np * nl, nc);
+        bias_grad(&mut grads.att_key_b, &dkeys);
+        linear_dx(&mut dv, &dkeys, &self.att_key_w, np * nl, nc, true);
+        linear_dw(&mut grads.region_w, &dv, &ctx.grid, np * nl, nd);
+        bias_grad(&mut grads.region_b, &dv);
+    }
+}
+
+/// Σ a_j·b_j.
+#[inline]
+fn dot<F: Float>(a: &[F], b: &[F]) -> F {
+    let mut acc = [F::ZERO; 8];
+    let (ac, ar) = a.split_at(a.len() / 8 * 8);
+    let (bc, br) = b.split_at(ac.len());
+    for (ca, cb) in ac.chunks_exact(8).zip(bc.chunks_exact(8)) {
+        for j in 0..8 {
+            acc[j] += ca[j] * cb[j];
+        }
+    }
+    let mut s = ar.iter().zip(br).map(|(&x, &y)| x * y).sum::<F>();
+    for v in acc {
+        s += v;
+    }
+    s
+}
+
+/// Softmax of a row, in place.
+fn softmax_in_place<F: Float>(row: &mut [F]) {
+    let max = row
+        .iter()
+        .copied()
+        .fold(row[0], |a, b| if b > a { b } else { a });
+    let mut sum = F::ZERO;
+    for v in row.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    let inv = F::ONE / sum;
+    for v in row.iter_mut() {
+        *v *= inv;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    pub(crate) fn tiny_config() -> DecoderConfig {
+        DecoderConfig {
+            vocab: 7,
+            regions: 3,
+            features: 5,
+            context: 4,
+            attention: 3,
+            embed: 4,
+            hidden: 5,
+            dropout: 0.3,
+            attention_penalty: 1.0,
+        }
+    }
+
+    fn loss(p: &DecoderParams<f64>, grid: &[f64], caps: &[TrainCaption]) -> (f64, TrainCache<f64>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let cache = p.forward_train(grid, caps, Some(&mut rng));
+        (DecoderParams::loss(&cache), cache)
+    }
+
+    /// Every parameter's gradient against central differences in f64
+    /// (dropout on, with the same masks each run; the penalty on).
+    #[test]
+    fn backward_matches_finite_differences() {
+        let cfg = tiny_config();
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut p = DecoderParams::<f64>::random(&cfg, &mut rng);
+        // Larger attention weights so the softmax is far from uniform.
+        for v in &mut p.att_score {
+            *v *= 3.0;
+        }
+        let grid: Vec<f64> = (0..2 * 3 * 5).map(|i| ((i as f64) * 0.7).sin()).collect();
+        let caps = vec![
+            TrainCaption {
+                photo: 1,
+                words: vec![3, 4, 1],
+            },
+            TrainCaption {
+                photo: 0,
+                words: vec![5, 6, 3, 2, 1],
+            },
+            TrainCaption {
+                photo: 1,
+                words: vec![1],
+            },
+        ];
+        let (_, cache) = loss(&p, &grid, &caps);
+        let mut g = DecoderParams::<f64>::zeros(&cfg);
+        p.backward(&cache, &mut g);
+        let eps = 1e-6;
+        let mut worst = 0.0f64;
+        for (k, name) in TENSOR_NAMES.iter().enumerate() {
+            let n = p.tensors()[k].len();
+            for j in 0..n {
+                let orig = p.tensors()[k][j];
+                p.tensors_mut()[k][j] = orig + eps;
+                let (lp, _) = loss(&p, &grid, &caps);
+                p.tensors_mut()[k][j] = orig - eps;
+                let (lm, _) = loss(&p, &grid, &caps);
+                p.tensors_mut()[k][j] = orig;
+                let fd = (lp - lm) / (2.0 * eps);
+                let an = g.tensors()[k][j];
+                let err = (fd - an).abs() / (1e-6 + fd.abs().max(an.abs()));
+                worst = worst.max((fd - an).abs());
+                assert!(
+                    err < 1e-5 || (fd - an).abs() < 1e-9,
+                    "{name}[{j}]: analytic {an:e}, finite difference {fd:e}"
+                );
+            }
+        }
+        println!("decoder gradients: max abs diff {worst:e}");
+    }
+}

@@ -1,0 +1,482 @@
+//! Training the attention decoder on cached encoder features.
+//!
+//! Terms: a **batch** is `photos_per_batch` training photos with all their
+//! captions (teacher forcing: the reference word is fed at each step); an
+//! **epoch** visits every training photo once, in a seeded order. The batch is
+//! split in two halves that run forward and backward on the two cores; the
+//! gradient is the mean of the halves'. Then global-norm clipping and Adam,
+//! with the learning rate decayed by `lr_decay` after each epoch. After each
+//! epoch the model captions the first `dev_photos` dev photos greedily and is
+//! scored with BLEU-4 (and CIDEr-D); the best epoch is kept
+//! (`best.safetensors`), and training stops after `patience` epochs without
+//! improvement. A **checkpoint** (`checkpoint.safetensors` + `checkpoint.json`)
+//! is written after every epoch; running the same command again resumes from
+//! it. Epoch e shuffles and draws dropout from seed + e, so a resumed run
+//! equals an uninterrupted one.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::nn::optim::{Adam, clip_grad_norm};
+
+use super::beam::greedy_batch;
+use super::checkpoint::{self, CheckpointError, Precision};
+use super::dataset::{Captions, DatasetError, FEATURES, FeatureCache, REGIONS};
+use super::decoder::{DecoderConfig, DecoderParams, TrainCaption};
+use super::metrics;
+use super::vocab::{Vocab, VocabError, tokenize};
+
+/// What went wrong while training.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrainError {
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+    #[error(transparent)]
+    Vocab(#[from] VocabError),
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// A run-folder file could not be read or written.
+    #[error("{path}: {reason}")]
+    Run { path: PathBuf, reason: String },
+}
+
+/// Everything that defines a training run (saved in `checkpoint.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainOptions {
+    pub seed: u64,
+    pub epochs: usize,
+    pub photos_per_batch: usize,
+    pub lr: f32,
+    pub lr_decay: f32,
+    pub clip: f32,
+    /// Words kept per caption (longer ones are truncated).
+    pub max_words: usize,
+    pub min_count: usize,
+    /// Dev photos captioned after each epoch for BLEU-4.
+    pub dev_photos: usize,
+    /// Epochs without a better dev BLEU-4 before stopping.
+    pub patience: usize,
+    /// Stop each epoch after this many batches (timing runs, tests).
+    pub max_batches: Option<usize>,
+    pub embed: usize,
+    pub hidden: usize,
+    pub context: usize,
+    pub attention: usize,
+    pub dropout: f32,
+    pub attention_penalty: f32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            epochs: 12,
+            photos_per_batch: 12,
+            lr: 4e-4,
+            lr_decay: 0.9,
+            clip: 5.0,
+            max_words: 20,
+            min_count: 5,
+            dev_photos: 500,
+            patience: 3,
+            max_batches: None,
+            embed: 256,
+            hidden: 512,
+            context: 512,
+            attention: 256,
+            dropout: 0.5,
+            attention_penalty: 1.0,
+        }
+    }
+}
+
+/// Dev scores of one epoch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochReport {
+    pub epoch: usize,
+    pub train_loss: f64,
+    pub bleu: [f64; 4],
+    pub cider: f64,
+    pub lr: f32,
+    pub seconds: f64,
+}
+
+/// `checkpoint.json`: where a run stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    pub options: TrainOptions,
+    pub decoder: DecoderConfig,
+    pub epochs_done: usize,
+    pub adam_steps: i32,
+    pub best_epoch: Option<usize>,
+    pub best_bleu4: f64,
+    pub history: Vec<EpochReport>,
+    /// Training wall time so far (all sessions), seconds.
+    pub train_seconds: f64,
+}
+
+/// Progress reported to the caller (a bar, a log, the app).
+#[derive(Debug, Clone)]
+pub enum TrainEvent {
+    /// After each batch.
+    Batch {
+        epoch: usize,
+        batch: usize,
+        batches: usize,
+        loss: f64,
+    },
+    /// After each epoch's dev evaluation.
+    Epoch(EpochReport),
+    /// A line worth logging.
+    Note(String),
+}
+
+/// One training photo: its cache row and its encoded captions.
+struct Sample {
+    row: usize,
+    captions: Vec<Vec<usize>>,
+}
+
+/// The captions of one split as word ids.
+fn samples(captions: &Captions, idx: &[usize], vocab: &Vocab, max_words: usize) -> Vec<Sample> {
+    idx.iter()
+        .map(|&i| Sample {
+            row: i,
+            captions: captions.images[i]
+                .captions
+                .iter()
+                .map(|c| vocab.encode(c, max_words))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The references of photos as tokenized strings.
+pub fn references(captions: &Captions, idx: &[usize]) -> Vec<Vec<String>> {
+    idx.iter()
+        .map(|&i| {
+            captions.images[i]
+                .captions
+                .iter()
+                .map(|c| tokenize(c).join(" "))
+                .collect()
+        })
+        .collect()
+}
+
+/// Captions `rows` of the cache greedily, in chunks; returns the word lists.
+pub fn greedy_captions(
+    dec: &DecoderParams<f32>,
+    cache: &FeatureCache,
+    rows: &[usize],
+    max_len: usize,
+) -> Vec<Vec<usize>> {
+    let g = REGIONS * FEATURES;
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(50) {
+        let mut grid = vec![0.0f32; chunk.len() * g];
+        for (k, &r) in chunk.iter().enumerate() {
+            cache.grid_into(r, &mut grid[k * g..(k + 1) * g]);
+        }
+        let ctx = dec.photo_context(&grid, false);
+        out.extend(greedy_batch(dec, &ctx, max_len));
+    }
+    out
+}
+
+/// BLEU-1..4 and CIDEr-D of greedy captions of the dev photos `rows`.
+pub fn evaluate_greedy(
+    dec: &DecoderParams<f32>,
+    vocab: &Vocab,
+    cache: &FeatureCache,
+    captions: &Captions,
+    rows: &[usize],
+    max_len: usize,
+) -> ([f64; 4], f64) {
+    let hyps: Vec<String> = greedy_captions(dec, cache, rows, max_len)
+        .iter()
+        .map(|w| vocab.decode(w).join(" "))
+        .collect();
+    let refs = references(captions, rows);
+    (
+        metrics::bleu(&hyps, &refs),
+        metrics::cider_d(&hyps, &refs).0,
+    )
+}
+
+/// One batch: forward and backward on two halves in parallel; returns the
+/// mean loss and leaves the mean gradient in `grads`.
+fn train_batch(
+    dec: &DecoderParams<f32>,
+    cache: &FeatureCache,
+    batch: &[&Sample],
+    rng_seed: u64,
+    grads: &mut DecoderParams<f32>,
+    scratch: &mut DecoderParams<f32>,
+) -> f64 {
+    let g = REGIONS * FEATURES;
+    let half = batch.len().div_ceil(2);
+    let run = |part: &[&Sample], seed: u64, out: &mut DecoderParams<f32>| -> f64 {
+        let mut grid = vec![0.0f32; part.len() * g];
+        let mut caps = Vec::new();
+        for (k, s) in part.iter().enumerate() {
+            cache.grid_into(s.row, &mut grid[k * g..(k + 1) * g]);
+            caps.extend(s.captions.iter().map(|w| TrainCaption {
+                photo: k,
+                words: w.clone(),
+            }));
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let fc = dec.forward_train(&grid, &caps, Some(&mut rng));
+        out.fill_zero();
+        dec.backward(&fc, out);
+        DecoderParams::loss(&fc)
+    };
+    let (a, b) = batch.split_at(half);
+    if b.is_empty() {
+        return run(a, rng_seed, grads);
+    }
+    let (la, lb) = rayon::join(
+        || run(a, rng_seed, grads),
+        || run(b, rng_seed ^ 0x9e37_79b9_7f4a_7c15, scratch),
+    );
+    for (ga, gb) in grads.tensors_mut().into_iter().zip(scratch.tensors()) {
+        for (x, &y) in ga.iter_mut().zip(gb) {
+            *x = 0.5 * (*x + y);
+        }
+    }
+    0.5 * (la + lb)
+}
+
+fn run_err(path: &Path, reason: impl ToString) -> TrainError {
+    TrainError::Run {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Trains (or resumes) a run in `out` from the cached features in
+/// `out/features`, reporting through `progress`. Returns the final state.
+pub fn train(
+    data_dir: &Path,
+    out: &Path,
+    opts: &TrainOptions,
+    progress: &mut dyn FnMut(TrainEvent),
+) -> Result<RunState, TrainError> {
+    let captions = Captions::load(data_dir)?;
+    let train_idx = captions.split("train");
+    let dev_idx = captions.split("dev");
+    let vocab = Vocab::build(
+        train_idx
+            .iter()
+            .flat_map(|&i| captions.images[i].captions.iter().map(String::as_str)),
+        opts.min_count,
+    );
+    vocab.save(&out.join("vocab.json"))?;
+    let cache = FeatureCache::load(&out.join("features"))?;
+    if cache.len() != captions.images.len() {
+        return Err(run_err(
+            &out.join("features"),
+            "cache does not match captions.json",
+        ));
+    }
+    let cfg = DecoderConfig {
+        vocab: vocab.len(),
+        regions: REGIONS,
+        features: FEATURES,
+        context: opts.context,
+        attention: opts.attention,
+        embed: opts.embed,
+        hidden: opts.hidden,
+        dropout: opts.dropout,
+        attention_penalty: opts.attention_penalty,
+    };
+    let train_set = samples(&captions, &train_idx, &vocab, opts.max_words);
+    let dev_rows: Vec<usize> = dev_idx.iter().copied().take(opts.dev_photos).collect();
+    progress(TrainEvent::Note(format!(
+        "vocabulary {} words (min count {}); {} train photos, {} dev photos scored",
+        vocab.len(),
+        opts.min_count,
+        train_set.len(),
+        dev_rows.len()
+    )));
+
+    // Resume or start.
+    let state_path = out.join("checkpoint.json");
+    let ckpt_path = out.join("checkpoint.safetensors");
+    let mut adam = Adam::new(opts.lr);
+    let (mut dec, mut state) = match std::fs::read_to_string(&state_path) {
+        Ok(text) => {
+            let state: RunState =
+                serde_json::from_str(&text).map_err(|e| run_err(&state_path, e))?;
+            if state.options.seed != opts.seed || state.decoder != cfg {
+                return Err(run_err(
+                    &state_path,
+                    "the run folder holds a run with other options; use another --out",
+                ));
+            }
+            let loaded = checkpoint::load(&ckpt_path, &cfg)?;
+            if let Some((m, v)) = loaded.adam {
+                adam.restore(state.adam_steps, m, v);
+            }
+            progress(TrainEvent::Note(format!(
+                "resuming after epoch {}",
+                state.epochs_done
+            )));
+            (loaded.params, state)
+        }
+        Err(_) => {
+            let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+            let dec = DecoderParams::<f32>::random(&cfg, &mut rng);
+            progress(TrainEvent::Note(format!(
+                "new decoder: {} parameters",
+                dec.num_params()
+            )));
+            let state = RunState {
+                options: opts.clone(),
+                decoder: cfg.clone(),
+                epochs_done: 0,
+                adam_steps: 0,
+                best_epoch: None,
+                best_bleu4: 0.0,
+                history: Vec::new(),
+                train_seconds: 0.0,
+            };
+            (dec, state)
+        }
+    };
+    state.options.epochs = opts.epochs;
+    let mut grads = DecoderParams::<f32>::zeros(&cfg);
+    let mut scratch = DecoderParams::<f32>::zeros(&cfg);
+
+    while state.epochs_done < opts.epochs {
+        let since_best = state
+            .best_epoch
+            .map_or(state.epochs_done, |b| state.epochs_done - b);
+        if state.best_epoch.is_some() && since_best >= opts.patience {
+            progress(TrainEvent::Note(format!(
+                "early stop: no better dev BLEU-4 for {since_best} epochs"
+            )));
+            break;
+        }
+        let epoch = state.epochs_done;
+        let start = Instant::now();
+        adam.lr = opts.lr * opts.lr_decay.powi(epoch as i32);
+        let mut rng = ChaCha8Rng::seed_from_u64(opts.seed.wrapping_add(1 + epoch as u64));
+        let mut order: Vec<&Sample> = train_set.iter().collect();
+        order.shuffle(&mut rng);
+        let mut batches: Vec<&[&Sample]> = order.chunks(opts.photos_per_batch).collect();
+        if let Some(m) = opts.max_batches {
+            batches.truncate(m);
+        }
+        let nbatches = batches.len();
+        let mut loss_sum = 0.0;
+        for (k, batch) in batches.into_iter().enumerate() {
+            let seed = opts
+                .seed
+                .wrapping_mul(1_000_003)
+                .wrapping_add((epoch * 100_000 + k) as u64);
+            let loss = train_batch(&dec, &cache, batch, seed, &mut grads, &mut scratch);
+            {
+                let mut gs: Vec<&mut [f32]> = grads
+                    .tensors_mut()
+                    .into_iter()
+                    .map(|v| v.as_mut_slice())
+                    .collect();
+                clip_grad_norm(&mut gs, opts.clip);
+            }
+            let gs: Vec<&[f32]> = grads.tensors();
+            let mut ps: Vec<&mut [f32]> = dec
+                .tensors_mut()
+                .into_iter()
+                .map(|v| v.as_mut_slice())
+                .collect();
+            adam.step(&mut ps, &gs);
+            loss_sum += loss;
+            progress(TrainEvent::Batch {
+                epoch,
+                batch: k + 1,
+                batches: nbatches,
+                loss: loss_sum / (k + 1) as f64,
+            });
+        }
+        let (bleu, cider) =
+            evaluate_greedy(&dec, &vocab, &cache, &captions, &dev_rows, opts.max_words);
+        let seconds = start.elapsed().as_secs_f64();
+        let report = EpochReport {
+            epoch: epoch + 1,
+            train_loss: loss_sum / nbatches.max(1) as f64,
+            bleu,
+            cider,
+            lr: adam.lr,
+            seconds,
+        };
+        state.epochs_done = epoch + 1;
+        state.train_seconds += seconds;
+        state.adam_steps = adam.steps();
+        state.history.push(report.clone());
+        if bleu[3] > state.best_bleu4 {
+            state.best_bleu4 = bleu[3];
+            state.best_epoch = Some(epoch + 1);
+            checkpoint::save(&out.join("best.safetensors"), &dec, Precision::F32, None)?;
+        }
+        let (_, m, v) = adam.state();
+        checkpoint::save(&ckpt_path, &dec, Precision::F32, Some((m, v)))?;
+        let text = serde_json::to_string_pretty(&state).map_err(|e| run_err(&state_path, e))?;
+        crate::fsutil::write_atomic(&state_path, text.as_bytes())
+            .map_err(|e| run_err(&state_path, e))?;
+        progress(TrainEvent::Epoch(report));
+    }
+    Ok(state)
+}
+
+/// Writes the best epoch of the run in `run` to `dest` as shipped weights:
+/// `decoder.safetensors` (F16), `vocab.json` and `config.json` (sizes, the
+/// decoding limit, and how the weights were made: `command`, seed, epochs,
+/// training time, the best epoch's dev scores). Returns the config.
+pub fn export(
+    run: &Path,
+    dest: &Path,
+    command: &str,
+) -> Result<super::captioner::CaptionerConfig, TrainError> {
+    use super::captioner::{CONFIG_FILE, CaptionerConfig, DECODER_FILE, VOCAB_FILE};
+    let state_path = run.join("checkpoint.json");
+    let text = std::fs::read_to_string(&state_path).map_err(|e| run_err(&state_path, e))?;
+    let state: RunState = serde_json::from_str(&text).map_err(|e| run_err(&state_path, e))?;
+    let best = state
+        .best_epoch
+        .ok_or_else(|| run_err(&state_path, "no epoch has finished yet"))?;
+    let params = checkpoint::load(&run.join("best.safetensors"), &state.decoder)?.params;
+    std::fs::create_dir_all(dest).map_err(|e| run_err(dest, e))?;
+    checkpoint::save(&dest.join(DECODER_FILE), &params, Precision::F16, None)?;
+    let vocab = Vocab::load(&run.join("vocab.json"))?;
+    vocab.save(&dest.join(VOCAB_FILE))?;
+    let report = state.history.iter().find(|r| r.epoch == best);
+    let config = CaptionerConfig {
+        decoder: state.decoder.clone(),
+        max_words: state.options.max_words,
+        training: serde_json::json!({
+            "data": "Flickr8k train+restval (6091 photos, 30455 captions); dev = Flickr8k dev",
+            "command": command,
+            "seed": state.options.seed,
+            "options": state.options,
+            "epochs_run": state.epochs_done,
+            "best_epoch": best,
+            "train_seconds": state.train_seconds.round(),
+            "dev_greedy_first_photos": state.options.dev_photos,
+            "dev_greedy_at_best_epoch": report,
+            "dtype": "F16 (trained in F32)",
+            "parameters": params.num_params(),
+        }),
+    };
+    let cpath = dest.join(CONFIG_FILE);
+    let text = serde_json::to_string_pretty(&config).map_err(|e| run_err(&cpath, e))?;
+    crate::fsutil::write_atomic(&cpath, text.as_bytes()).map_err(|e| run_err(&cpath, e))?;
+    Ok(config)
+}

@@ -1,0 +1,107 @@
+//! `rnn-studio eval-caption`: BLEU-1..4 and CIDEr-D of the shipped captioner
+//! on a Flickr8k split, and a few sample captions.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use serde_json::json;
+
+use super::caption::default_weights_root;
+use super::train_caption::progress_bar;
+use crate::caption::captioner::{Captioner, DEFAULT_BEAM};
+use crate::caption::dataset::FeatureCache;
+use crate::caption::eval::evaluate;
+
+#[derive(Debug, clap::Args)]
+pub struct EvalCaptionArgs {
+    /// Flickr8k folder (captions.json, images/).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Split to score: dev (test is held out).
+    #[arg(long, default_value = "dev")]
+    pub split: String,
+    /// Beam width (1 = greedy).
+    #[arg(long, default_value_t = DEFAULT_BEAM)]
+    pub beam: usize,
+    /// Score only the first N photos of the split.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// A feature cache from train-caption (RUN/features) to skip the encoder.
+    #[arg(long)]
+    pub cache: Option<PathBuf>,
+    /// Weights root holding encoder/ and captioner/.
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
+    /// Sample captions shown.
+    #[arg(long, default_value_t = 5)]
+    pub samples: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
+    let root = args.weights.clone().unwrap_or_else(default_weights_root);
+    let captioner = Captioner::load(&root)
+        .with_context(|| format!("cannot load the captioner from {}", root.display()))?;
+    let cache = match &args.cache {
+        Some(dir) => Some(FeatureCache::load(dir)?),
+        None => None,
+    };
+    let bar = progress_bar(0, &format!("captioning {}", args.split));
+    let bar = std::sync::Mutex::new(bar);
+    let report = evaluate(
+        &captioner,
+        &args.data,
+        &args.split,
+        args.beam.max(1),
+        args.limit,
+        cache.as_ref(),
+        &|done, total| {
+            if let Ok(b) = bar.lock() {
+                b.tick_to(done, total);
+            }
+        },
+    )?;
+    if let Ok(b) = bar.lock() {
+        b.finish();
+    }
+    let step = (report.samples.len() / args.samples.max(1)).max(1);
+    let shown: Vec<_> = report
+        .samples
+        .iter()
+        .step_by(step)
+        .take(args.samples)
+        .collect();
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "split": report.split, "photos": report.samples.len(), "beam": report.beam,
+                "bleu1": report.bleu[0], "bleu2": report.bleu[1], "bleu3": report.bleu[2], "bleu4": report.bleu[3],
+                "cider_d": report.cider, "seconds": report.seconds,
+                "samples": shown.iter().map(|s| json!({"file": s.file, "caption": s.caption, "reference": s.references[0]})).collect::<Vec<_>>(),
+            })
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} photos of {}, beam {}, {:.0} s",
+        report.samples.len(),
+        report.split,
+        report.beam,
+        report.seconds
+    );
+    for (k, b) in report.bleu.iter().enumerate() {
+        println!("BLEU-{}   {b:.4}", k + 1);
+    }
+    println!("CIDEr-D  {:.4}", report.cider);
+    for s in shown {
+        println!(
+            "\n{}\n  model:     {}\n  reference: {}",
+            s.file, s.caption, s.references[0]
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

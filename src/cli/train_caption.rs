@@ -1,0 +1,224 @@
+//! `rnn-studio train-caption`: builds the encoder feature cache (once), then
+//! trains the attention decoder on Flickr8k, resuming from the run folder's
+//! checkpoint when there is one.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+
+use crate::caption::dataset::{Captions, build_feature_cache, cache_matches};
+use crate::caption::train::{TrainEvent, TrainOptions, export, train};
+
+#[derive(Debug, clap::Args)]
+pub struct TrainCaptionArgs {
+    /// Flickr8k folder (captions.json, images/).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Run folder: feature cache, checkpoints, log.
+    #[arg(long, default_value = "runs/caption")]
+    pub out: PathBuf,
+    /// Encoder weights folder.
+    #[arg(long, default_value = "weights/encoder")]
+    pub encoder: PathBuf,
+    /// Only build the feature cache.
+    #[arg(long)]
+    pub cache_only: bool,
+    /// Write the run's best epoch as shipped weights into this folder
+    /// (e.g. weights/captioner) and stop, without training further.
+    #[arg(long)]
+    pub export: Option<PathBuf>,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// Photos per batch (each brings its five captions).
+    #[arg(long, default_value_t = 12)]
+    pub photos_per_batch: usize,
+    #[arg(long, default_value_t = 4e-4)]
+    pub lr: f32,
+    /// Learning rate factor per epoch.
+    #[arg(long, default_value_t = 0.9)]
+    pub lr_decay: f32,
+    /// Global gradient norm limit.
+    #[arg(long, default_value_t = 5.0)]
+    pub clip: f32,
+    /// Dev photos captioned after each epoch for BLEU-4.
+    #[arg(long, default_value_t = 500)]
+    pub dev_photos: usize,
+    /// Epochs without a better dev BLEU-4 before stopping.
+    #[arg(long, default_value_t = 3)]
+    pub patience: usize,
+    /// Stop each epoch after this many batches (timing).
+    #[arg(long)]
+    pub max_batches: Option<usize>,
+    #[arg(long, default_value_t = 256)]
+    pub embed: usize,
+    #[arg(long, default_value_t = 512)]
+    pub hidden: usize,
+    #[arg(long, default_value_t = 512)]
+    pub context: usize,
+    #[arg(long, default_value_t = 256)]
+    pub attention: usize,
+    #[arg(long, default_value_t = 0.5)]
+    pub dropout: f32,
+}
+
+pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
+    if let Some(dest) = &args.export {
+        let command = std::env::args().collect::<Vec<_>>().join(" ");
+        let cfg = export(&args.out, dest, &command)?;
+        eprintln!(
+            "wrote {} (vocabulary {} words)",
+            dest.display(),
+            cfg.decoder.vocab
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let captions = Captions::load(&args.data)?;
+    let cache_dir = args.out.join("features");
+    let files: Vec<String> = captions.images.iter().map(|e| e.file.clone()).collect();
+    if !cache_matches(&cache_dir, &files) {
+        let bar = progress_bar(files.len() as u64, "encoding photos");
+        let secs = build_feature_cache(
+            &args.data,
+            &captions,
+            &args.encoder,
+            &cache_dir,
+            &mut |done, total| bar.tick_to(done, total),
+        )
+        .context("building the feature cache")?;
+        bar.finish();
+        eprintln!("feature cache: {} photos in {secs:.0} s", files.len());
+    }
+    if args.cache_only {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let opts = TrainOptions {
+        seed: args.seed,
+        epochs: args.epochs,
+        photos_per_batch: args.photos_per_batch,
+        lr: args.lr,
+        lr_decay: args.lr_decay,
+        clip: args.clip,
+        dev_photos: args.dev_photos,
+        patience: args.patience,
+        max_batches: args.max_batches,
+        embed: args.embed,
+        hidden: args.hidden,
+        context: args.context,
+        attention: args.attention,
+        dropout: args.dropout,
+        ..TrainOptions::default()
+    };
+    let start = std::time::Instant::now();
+    let mut bar: Option<Progress> = None;
+    let mut on_event = |ev: TrainEvent| match ev {
+        TrainEvent::Batch {
+            epoch,
+            batch,
+            batches,
+            loss,
+        } => {
+            let b = bar.get_or_insert_with(|| {
+                progress_bar(batches as u64, &format!("epoch {}", epoch + 1))
+            });
+            b.tick_msg(batch, batches, &format!("loss {loss:.3}"));
+            if batch == batches {
+                b.finish();
+                bar = None;
+            }
+        }
+        TrainEvent::Epoch(r) => eprintln!(
+            "epoch {} done: train loss {:.3}, dev BLEU-1..4 {:.3} {:.3} {:.3} {:.3}, CIDEr-D {:.3}, lr {:.2e}, {:.0} s (total {:.0} s)",
+            r.epoch,
+            r.train_loss,
+            r.bleu[0],
+            r.bleu[1],
+            r.bleu[2],
+            r.bleu[3],
+            r.cider,
+            r.lr,
+            r.seconds,
+            start.elapsed().as_secs_f64()
+        ),
+        TrainEvent::Note(s) => eprintln!("{s}"),
+    };
+    let state = train(&args.data, &args.out, &opts, &mut on_event)?;
+    eprintln!(
+        "done: {} epochs, best dev BLEU-4 {:.4} at epoch {:?}, training time {:.0} s",
+        state.epochs_done, state.best_bleu4, state.best_epoch, state.train_seconds
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress reporter: an indicatif bar on a terminal, plain lines otherwise.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    label: String,
+    last_line: std::cell::Cell<std::time::Instant>,
+    start: std::time::Instant,
+}
+
+/// A progress reporter over `total` units.
+pub fn progress_bar(total: u64, label: &str) -> Progress {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}<{eta}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(label.to_owned());
+        bar
+    });
+    Progress {
+        bar,
+        label: label.to_owned(),
+        last_line: std::cell::Cell::new(std::time::Instant::now()),
+        start: std::time::Instant::now(),
+    }
+}
+
+impl Progress {
+    /// Reports `done` of `total`.
+    pub fn tick_to(&self, done: usize, total: usize) {
+        self.tick_msg(done, total, "");
+    }
+
+    /// Reports `done` of `total` with a message (loss, …).
+    pub fn tick_msg(&self, done: usize, total: usize, msg: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            if !msg.is_empty() {
+                bar.set_message(format!("{} {msg}", self.label));
+            }
+            return;
+        }
+        let now = std::time::Instant::now();
+        // Plain lines at most every 10 s, and at the end.
+        if done < total && now.duration_since(self.last_line.get()).as_secs_f64() < 10.0 {
+            return;
+        }
+        let el = self.start.elapsed().as_secs_f64();
+        let eta = if done > 0 {
+            el * (total - done) as f64 / done as f64
+        } else {
+            0.0
+        };
+        eprintln!(
+            "{} {done}/{total} {msg} elapsed {el:.0}s eta {eta:.0}s",
+            self.label
+        );
+        self.last_line.set(now);
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish();
+        }
+    }
+}
