@@ -20,6 +20,7 @@ fn app() -> StudioApp {
 fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
     Harness::builder()
         .with_size([1000.0, 700.0])
+        .with_max_steps(30)
         .build_ui_state(|ui, app: &mut StudioApp| app.show(ui), app)
 }
 
@@ -69,7 +70,10 @@ fn wait_until(h: &mut Harness<'_, StudioApp>, what: &str, done: impl Fn(&StudioA
 }
 
 fn wait_for_photo(h: &mut Harness<'_, StudioApp>) {
-    wait_until(h, "photo answer", |a| a.caption.loading.is_none());
+    // A new photo is captioned next; wait for that too (the spinner repaints).
+    wait_until(h, "photo and caption", |a| {
+        a.caption.loading.is_none() && a.caption.captioning.is_none()
+    });
 }
 
 fn wait_for_status(h: &mut Harness<'_, StudioApp>, needle: &str) {
@@ -201,7 +205,9 @@ fn snapshots_of_each_tab() {
     );
     h.state_mut().open_drawing(std::path::Path::new(cat));
     h.remove_cursor();
-    h.run();
+    wait_until(&mut h, "a guess", |a| a.sketch.guess.is_some());
+    let guess = h.state().sketch.guess.clone().unwrap();
+    assert_eq!(guess.top.len(), 44, "every known class is ranked");
     h.snapshot("sketch_tab");
 
     h.state_mut().tab = Tab::Caption;
@@ -216,6 +222,9 @@ fn snapshots_of_each_tab() {
         .request(rnn_studio::app::worker::PhotoSource::File(good.into()));
     h.state_mut().run_command(c);
     wait_for_photo(&mut h);
+    wait_until(&mut h, "caption", |a| a.caption.captioning.is_none());
+    let caption = h.state().caption.caption.clone().expect("a caption");
+    assert!(!caption.nbest.is_empty() && !caption.nbest[0].words.is_empty());
     h.snapshot("caption_tab");
 
     h.state_mut().tab = Tab::About;

@@ -4,6 +4,8 @@
 use super::Command;
 use super::worker::{LoadedPhoto, PhotoSource};
 use crate::app::files::Purpose;
+use crate::caption::captioner::CaptionResult;
+use std::sync::Arc;
 
 /// The photo on show.
 pub struct Shown {
@@ -11,10 +13,11 @@ pub struct Shown {
     /// Original size in pixels.
     pub size: [u32; 2],
     pub texture: egui::TextureHandle,
+    /// The decoded photo, for captioning again (another beam width).
+    pub image: Arc<image::RgbImage>,
 }
 
 /// View state of the Caption tab.
-#[derive(Default)]
 pub struct CaptionTab {
     pub shown: Option<Shown>,
     /// The generation of the photo being loaded, if any.
@@ -23,7 +26,33 @@ pub struct CaptionTab {
     pub error: Option<String>,
     /// Text of the "open from path" field.
     pub path_field: String,
+    /// The caption of the photo on show.
+    pub caption: Option<CaptionResult>,
+    /// The generation of the caption being computed, if any.
+    pub captioning: Option<u64>,
+    pub caption_error: Option<String>,
+    /// Beam width (1 = greedy).
+    pub beam: usize,
+    /// The word of the best caption whose attention map is shown.
+    pub focus_word: Option<usize>,
     next_generation: u64,
+}
+
+impl Default for CaptionTab {
+    fn default() -> Self {
+        Self {
+            shown: None,
+            loading: None,
+            error: None,
+            path_field: String::new(),
+            caption: None,
+            captioning: None,
+            caption_error: None,
+            beam: 3,
+            focus_word: None,
+            next_generation: 0,
+        }
+    }
 }
 
 impl CaptionTab {
@@ -37,15 +66,45 @@ impl CaptionTab {
         }
     }
 
+    /// Asks for the caption of the photo on show.
+    pub fn request_caption(&mut self) -> Option<Command> {
+        let image = self.shown.as_ref()?.image.clone();
+        self.next_generation += 1;
+        self.captioning = Some(self.next_generation);
+        Some(Command::Caption {
+            generation: self.next_generation,
+            image,
+            beam: self.beam,
+        })
+    }
+
+    /// Takes the worker's caption; one for an older photo is dropped.
+    pub fn receive_caption(&mut self, generation: u64, result: Result<Box<CaptionResult>, String>) {
+        if self.captioning != Some(generation) {
+            return;
+        }
+        self.captioning = None;
+        self.focus_word = None;
+        match result {
+            Ok(c) => {
+                self.caption = Some(*c);
+                self.caption_error = None;
+            }
+            Err(e) => self.caption_error = Some(e),
+        }
+    }
+
     /// Takes a worker's answer; stale answers (an older request) are dropped.
+    /// A new photo asks for its caption.
+    #[must_use]
     pub fn receive(
         &mut self,
         ctx: &egui::Context,
         generation: u64,
         result: Result<Box<LoadedPhoto>, String>,
-    ) {
+    ) -> Option<Command> {
         if self.loading != Some(generation) {
-            return;
+            return None;
         }
         self.loading = None;
         match result {
@@ -59,11 +118,18 @@ impl CaptionTab {
                     name: loaded.photo.name.clone(),
                     size: [loaded.photo.width(), loaded.photo.height()],
                     texture: ctx.load_texture("photo", color, egui::TextureOptions::LINEAR),
+                    image: Arc::new(loaded.photo.image),
                 });
                 self.error = None;
+                self.caption = None;
+                self.caption_error = None;
+                self.request_caption()
             }
             // The previous photo stays; the message says what went wrong.
-            Err(e) => self.error = Some(e),
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
         }
     }
 
@@ -114,10 +180,12 @@ impl CaptionTab {
                     "{} — {}×{} px",
                     shown.name, shown.size[0], shown.size[1]
                 ));
+                let (texture, size) = (shown.texture.id(), shown.texture.size_vec2());
+                self.caption_ui(ui, &mut commands);
                 let avail = ui.available_size();
-                let tex = shown.texture.size_vec2();
-                let scale = (avail.x / tex.x).min(avail.y / tex.y).min(4.0);
-                ui.add(egui::Image::new((shown.texture.id(), tex * scale)));
+                let scale = (avail.x / size.x).min(avail.y / size.y).min(4.0);
+                let r = ui.add(egui::Image::new((texture, size * scale)));
+                self.paint_attention(ui, r.rect);
             }
             None => {
                 ui.centered_and_justified(|ui| {
@@ -129,6 +197,98 @@ impl CaptionTab {
             }
         }
         commands
+    }
+}
+
+impl CaptionTab {
+    /// The caption (words hoverable for their attention map), beam control,
+    /// N-best list and the encoder's labels.
+    fn caption_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("beam");
+            let beam = ui
+                .add(egui::Slider::new(&mut self.beam, 1..=5))
+                .on_hover_text("Beam width: 1 is greedy decoding");
+            if beam.drag_stopped() || (beam.changed() && !beam.dragged()) {
+                commands.extend(self.request_caption());
+            }
+            if self.captioning.is_some() {
+                ui.spinner();
+                ui.label("captioning…");
+            }
+        });
+        if let Some(e) = &self.caption_error {
+            ui.colored_label(ui.visuals().warn_fg_color, format!("No caption: {e}"));
+        }
+        let Some(c) = &self.caption else { return };
+        let Some(best) = c.nbest.first() else { return };
+        let mut hovered = None;
+        ui.horizontal_wrapped(|ui| {
+            for (i, w) in best.words.iter().enumerate() {
+                let text = egui::RichText::new(w).size(20.0);
+                let text = if self.focus_word == Some(i) {
+                    text.underline().strong()
+                } else {
+                    text
+                };
+                let r = ui
+                    .add(egui::Label::new(text).sense(egui::Sense::click()))
+                    .on_hover_text("where the decoder looked for this word");
+                if r.hovered() || r.clicked() {
+                    hovered = Some(i);
+                }
+            }
+            if ui
+                .button("Copy")
+                .on_hover_text("Copy the caption")
+                .clicked()
+            {
+                ui.ctx().copy_text(best.text.clone());
+            }
+        });
+        if hovered.is_some() {
+            self.focus_word = hovered;
+        }
+        ui.small(format!("log p {:.2}", best.logprob))
+            .on_hover_text(format!(
+                "encoder {:.0} ms, decoder {:.0} ms",
+                c.encoder_ms, c.decoder_ms
+            ));
+        egui::CollapsingHeader::new("Other captions (N-best)").show(ui, |ui| {
+            for h in &c.nbest {
+                ui.label(format!("{:>7.2}  {}", h.logprob, h.text));
+            }
+        });
+        egui::CollapsingHeader::new("What the encoder sees (ImageNet labels)").show(ui, |ui| {
+            for (label, p) in &c.labels {
+                ui.label(format!("{:>5.1}%  {label}", p * 100.0));
+            }
+        });
+    }
+
+    /// Darkens the photo where the decoder did not look for the focused
+    /// word (the 7×7 attention grid, as in Show, Attend and Tell).
+    fn paint_attention(&self, ui: &egui::Ui, rect: egui::Rect) {
+        let Some(word) = self.focus_word else { return };
+        let Some(map) = self
+            .caption
+            .as_ref()
+            .and_then(|c| c.nbest.first())
+            .and_then(|h| h.attention.get(word))
+        else {
+            return;
+        };
+        let max = map.iter().copied().fold(1e-6f32, f32::max);
+        let side = 7;
+        let (w, h) = (rect.width() / side as f32, rect.height() / side as f32);
+        let painter = ui.painter_at(rect);
+        for (r, &a) in map.iter().enumerate() {
+            let (x, y) = ((r % side) as f32, (r / side) as f32);
+            let cell =
+                egui::Rect::from_min_size(rect.min + egui::vec2(x * w, y * h), egui::vec2(w, h));
+            let dark = ((1.0 - a / max) * 200.0) as u8;
+            painter.rect_filled(cell, 0.0, egui::Color32::from_black_alpha(dark));
+        }
     }
 }
 

@@ -60,6 +60,15 @@ pub enum Command {
         source: PhotoSource,
     },
     Sketch(worker::SketchJob),
+    Guess {
+        generation: u64,
+        drawing: crate::sketch::Drawing,
+    },
+    Caption {
+        generation: u64,
+        image: Arc<image::RgbImage>,
+        beam: usize,
+    },
 }
 
 /// How the app is set up: the real one or a test's.
@@ -303,6 +312,22 @@ impl StudioApp {
                 );
             }
             Command::Sketch(job) => self.worker.send(Job::Sketch(job)),
+            Command::Caption {
+                generation,
+                image,
+                beam,
+            } => self.worker.send(Job::Caption {
+                generation,
+                image,
+                beam,
+            }),
+            Command::Guess {
+                generation,
+                drawing,
+            } => self.worker.send(Job::Guess {
+                generation,
+                drawing,
+            }),
             Command::LoadPhoto { generation, source } => {
                 self.worker.send(Job::LoadPhoto { generation, source })
             }
@@ -317,7 +342,15 @@ impl StudioApp {
                     if let Err(e) = &result {
                         self.status = e.clone();
                     }
-                    self.caption.receive(ctx, generation, result);
+                    if let Some(c) = self.caption.receive(ctx, generation, result) {
+                        self.run_command(c);
+                    }
+                }
+                Reply::Guessed { generation, result } => {
+                    self.sketch.receive_guess(generation, result)
+                }
+                Reply::Captioned { generation, result } => {
+                    self.caption.receive_caption(generation, result)
                 }
                 Reply::Sketched { generation, result } => {
                     let now = ctx.input(|i| i.time);

@@ -5,12 +5,25 @@ use super::Command;
 use super::canvas::Canvas;
 use super::sketch_rnn_panel::SketchRnnPanel;
 use crate::app::files::Purpose;
+use crate::sketch::recognizer::Guess;
+
+/// How many guesses the panel shows.
+const TOP: usize = 5;
 
 /// View state of the Sketch tab.
 #[derive(Default)]
 pub struct SketchTab {
     pub canvas: Canvas,
     pub draw: SketchRnnPanel,
+    /// The recognizer's latest guess, for the drawing at `guessed_revision`.
+    pub guess: Option<Guess>,
+    /// Why there is no recognizer, once the worker has said so.
+    pub guess_error: Option<String>,
+    /// The canvas revision the last guess request was for.
+    guessed_revision: u64,
+    /// A guess request is with the worker; the next waits for its answer so
+    /// requests never pile up while the pen moves.
+    guess_in_flight: bool,
 }
 
 impl SketchTab {
@@ -22,6 +35,7 @@ impl SketchTab {
             self.undo();
         }
         self.draw.animate(&mut self.canvas, ui.ctx());
+        commands.extend(self.request_guess());
         self.toolbar(ui, &mut commands);
         egui::Panel::right("guesses")
             .resizable(false)
@@ -40,6 +54,38 @@ impl SketchTab {
             }
         });
         commands
+    }
+
+    /// Asks for a new guess when the drawing changed and no request is out.
+    fn request_guess(&mut self) -> Option<Command> {
+        let revision = self.canvas.revision();
+        if revision == self.guessed_revision || self.guess_in_flight || self.guess_error.is_some() {
+            return None;
+        }
+        self.guessed_revision = revision;
+        if self.canvas.drawing().is_empty() {
+            self.guess = None;
+            return None;
+        }
+        self.guess_in_flight = true;
+        Some(Command::Guess {
+            generation: revision,
+            drawing: self.canvas.drawing().clone(),
+        })
+    }
+
+    /// Takes the worker's guess.
+    pub fn receive_guess(&mut self, generation: u64, result: Result<Guess, String>) {
+        self.guess_in_flight = false;
+        match result {
+            // A guess for an older drawing is still shown until the next one
+            // arrives, unless the canvas was emptied meanwhile.
+            Ok(g) if !self.canvas.drawing().is_empty() || generation == self.canvas.revision() => {
+                self.guess = Some(g)
+            }
+            Ok(_) => {}
+            Err(e) => self.guess_error = Some(e),
+        }
     }
 
     fn undo(&mut self) {
@@ -98,18 +144,49 @@ impl SketchTab {
     fn guesses(&mut self, ui: &mut egui::Ui) {
         ui.heading("Guesses");
         ui.add_space(4.0);
+        if let Some(e) = &self.guess_error {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("The doodle recognizer is not available: {e}"),
+            );
+            return;
+        }
+        match &self.guess {
+            None => {
+                ui.label("Draw something: the LSTM guesses while you draw.");
+            }
+            Some(g) => {
+                if g.unsure {
+                    ui.label(egui::RichText::new("I'm not sure - is it one of these?").strong());
+                } else {
+                    ui.label(
+                        egui::RichText::new(format!("It's a {}!", g.top[0].0.replace('_', " ")))
+                            .strong(),
+                    );
+                }
+                ui.add_space(4.0);
+                for (class, p) in g.top.iter().take(TOP) {
+                    ui.add(
+                        egui::ProgressBar::new(*p)
+                            .text(format!("{} {:.0}%", class.replace('_', " "), p * 100.0))
+                            .desired_width(ui.available_width()),
+                    );
+                }
+            }
+        }
         let d = self.canvas.drawing();
-        ui.label(format!(
+        ui.add_space(4.0);
+        ui.small(format!(
             "{} strokes, {} points",
             d.strokes.len(),
             d.num_points()
         ));
-        ui.add_space(8.0);
-        ui.label(
-            egui::RichText::new(
-                "The doodle recognizer is not installed yet, so there are no guesses.",
-            )
-            .italics(),
-        );
+        if let Some(g) = &self.guess {
+            ui.collapsing("Try drawing...", |ui| {
+                let mut classes: Vec<&str> = g.top.iter().map(|(c, _)| c.as_str()).collect();
+                classes.sort_unstable();
+                ui.label(classes.join(", ").replace('_', " "));
+            });
+        }
     }
 }

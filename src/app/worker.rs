@@ -7,7 +7,9 @@
 //! **generation** number; the UI drops replies whose generation is no longer
 //! the current one (the user opened another photo meanwhile).
 
+use crate::caption::captioner::{CaptionResult, Captioner};
 use crate::caption::image_io::{self, Photo};
+use crate::sketch::recognizer::{Guess, Recognizer, Session};
 use crate::sketch::sketch_rnn::{SampleOptions, SketchRnn};
 use crate::sketch::{Drawing, Stroke};
 use std::collections::HashMap;
@@ -41,6 +43,15 @@ pub enum Job {
     /// Let sketch-rnn draw `class`: a whole new drawing, or the rest of
     /// `continue_from` (the user's drawing, canvas units).
     Sketch(SketchJob),
+    /// The recognizer's guess for the drawing so far (the live session keeps
+    /// its state, so only the new points are stepped).
+    Guess { generation: u64, drawing: Drawing },
+    /// Caption a photo with a beam of `beam`.
+    Caption {
+        generation: u64,
+        image: std::sync::Arc<image::RgbImage>,
+        beam: usize,
+    },
 }
 
 /// What sketch-rnn should draw.
@@ -83,6 +94,14 @@ pub enum Reply {
     Sketched {
         generation: u64,
         result: Result<Sketched, String>,
+    },
+    Guessed {
+        generation: u64,
+        result: Result<Guess, String>,
+    },
+    Captioned {
+        generation: u64,
+        result: Result<Box<CaptionResult>, String>,
     },
 }
 
@@ -134,6 +153,9 @@ impl Worker {
 #[derive(Default)]
 struct Models {
     sketch_rnn: HashMap<String, SketchRnn>,
+    /// The recognizer's live session, or why it could not load.
+    recognizer: Option<Result<Session, String>>,
+    captioner: Option<Result<Captioner, String>>,
 }
 
 impl Models {
@@ -142,6 +164,21 @@ impl Models {
             Job::Sketch(job) => Reply::Sketched {
                 generation: job.generation,
                 result: self.sketch(&job),
+            },
+            Job::Guess {
+                generation,
+                drawing,
+            } => Reply::Guessed {
+                generation,
+                result: self.guess(&drawing),
+            },
+            Job::Caption {
+                generation,
+                image,
+                beam,
+            } => Reply::Captioned {
+                generation,
+                result: self.caption(&image, beam).map(Box::new),
             },
             Job::LoadPhoto { generation, source } => Reply::Photo {
                 generation,
@@ -153,6 +190,31 @@ impl Models {
                     .map(|()| path.clone())
                     .map_err(|e| format!("{}: {e}", path.display())),
             },
+        }
+    }
+
+    fn guess(&mut self, drawing: &Drawing) -> Result<Guess, String> {
+        let session = self.recognizer.get_or_insert_with(|| {
+            let dir = crate::weights::model_dir("recognizer").map_err(|e| e.to_string())?;
+            Recognizer::load(&dir)
+                .map(|r| r.session())
+                .map_err(|e| e.to_string())
+        });
+        match session {
+            Ok(s) => Ok(s.update(drawing)),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    fn caption(&mut self, image: &image::RgbImage, beam: usize) -> Result<CaptionResult, String> {
+        let captioner = self.captioner.get_or_insert_with(|| {
+            let dir = crate::weights::model_dir("captioner").map_err(|e| e.to_string())?;
+            let root = dir.parent().unwrap_or(&dir);
+            Captioner::load(root).map_err(|e| e.to_string())
+        });
+        match captioner {
+            Ok(c) => Ok(c.caption(image, beam.max(1), 5)),
+            Err(e) => Err(e.clone()),
         }
     }
 
