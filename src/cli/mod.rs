@@ -10,6 +10,7 @@ pub mod convert_sketch_rnn;
 pub mod draw;
 pub mod eval_caption;
 pub mod eval_sketch;
+pub mod inspect;
 pub mod train_caption;
 pub mod train_sketch;
 
@@ -40,6 +41,8 @@ pub enum Command {
     Classify(classify::ClassifyArgs),
     /// Score the doodle recognizer on real validation drawings and unknown classes.
     EvalSketch(eval_sketch::EvalSketchArgs),
+    /// Render the recognizer's gates and guesses over time for a drawing.
+    Inspect(inspect::InspectArgs),
     /// Train the doodle recognizer (resumable: rerun the same command).
     TrainSketch(train_sketch::TrainSketchArgs),
     /// Caption photos with the shipped captioner.
@@ -85,6 +88,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::ConvertSketchRnn(args) => convert_sketch_rnn::run(args),
         Command::TrainSketch(args) => train_sketch::run(args),
         Command::Classify(args) => classify::run(args),
+        Command::Inspect(args) => inspect::run(args),
         Command::EvalSketch(args) => eval_sketch::run(args),
         Command::TrainCaption(args) => train_caption::run(args),
         Command::Caption(args) => caption::run(args),

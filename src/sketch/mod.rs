@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod drawing;
 pub mod eval;
 pub mod features;
+pub mod inspect;
 pub mod ndjson;
 pub mod recognizer;
 pub mod render;
