@@ -4,7 +4,9 @@
 //! - **top-k** of a class: the share of its validation drawings whose class is
 //!   among the k best guesses; **macro** averages the classes (each counts
 //!   once, however many drawings it has).
-//! - **known-ness score** s = max known p (see [`recognizer`](super::recognizer)).
+//! - **known-ness score** s: max known p, 1 − p(other) or the energy of the
+//!   known logits, whichever separates best on the calibration classes
+//!   ([`UnsureScore`]).
 //! - **AUROC**: the probability that a random known (validation) drawing has
 //!   a higher s than a random drawing of an unknown class (ties count half).
 //! - **Unsure threshold**: the s that maximises TPR(known) − FPR(unknown)
@@ -17,22 +19,16 @@ use super::dataset::Dataset;
 use super::drawing::Drawing;
 use super::features;
 use super::recognizer::{
-    FORMAT, Normalisation, OTHER, Recognizer, RecognizerConfig, RecognizerModel, softmax,
+    FORMAT, Normalisation, OTHER, Recognizer, RecognizerConfig, RecognizerModel, UnsureScore,
 };
 use super::train::{CheckpointMeta, predict_last};
 use image::{Rgb, RgbImage};
 use serde::Serialize;
 
-/// Known-ness scores s of `items` (last step), batched.
-pub fn scores(model: &RecognizerModel, k: usize, drawings: &[Drawing], threads: usize) -> Vec<f32> {
+/// Last-step logits (C) of `drawings`, batched.
+pub fn last_logits(model: &RecognizerModel, drawings: &[Drawing], threads: usize) -> Vec<Vec<f32>> {
     let items: Vec<(Drawing, usize)> = drawings.iter().map(|d| (d.clone(), 0)).collect();
     predict_last(model, &items, threads)
-        .into_iter()
-        .map(|mut z| {
-            softmax(&mut z);
-            z[..k].iter().copied().fold(0.0, f32::max)
-        })
-        .collect()
 }
 
 /// AUROC of `pos` (should score high) against `neg`.
@@ -94,8 +90,25 @@ pub fn export(
         .flat_map(|c| c.val.iter().cloned())
         .collect();
     let calib: Vec<Drawing> = ds.unknown[1].iter().map(|(_, d)| d.clone()).collect();
-    let pos = scores(model, k, &val, threads);
-    let neg = scores(model, k, &calib, threads);
+    let pos_z = last_logits(model, &val, threads);
+    let neg_z = last_logits(model, &calib, threads);
+    // The score that separates known from the calibration unknowns best
+    // (energy and 1 − p(other) need logits / an other output).
+    let mut best = (UnsureScore::MaxP, f32::NEG_INFINITY, Vec::new(), Vec::new());
+    let mut per_method = serde_json::Map::new();
+    for method in UnsureScore::ALL {
+        if method == UnsureScore::NotOther && !meta.other_output {
+            continue;
+        }
+        let pos: Vec<f32> = pos_z.iter().map(|z| method.of(z, k)).collect();
+        let neg: Vec<f32> = neg_z.iter().map(|z| method.of(z, k)).collect();
+        let a = auroc(&pos, &neg);
+        per_method.insert(format!("{method:?}"), a.into());
+        if a > best.1 {
+            best = (method, a, pos, neg);
+        }
+    }
+    let (method, calib_auroc, pos, neg) = best;
     let threshold = if neg.is_empty() {
         0.0
     } else {
@@ -109,10 +122,12 @@ pub fn export(
         hidden_size: model.lstm.hidden_size,
         num_layers: model.lstm.layers.len(),
         normalisation: Normalisation::default(),
+        unsure_score: method,
         unsure_threshold: threshold,
         training,
         scores: serde_json::json!({
-            "calibration_auroc": auroc(&pos, &neg),
+            "calibration_auroc": calib_auroc,
+            "calibration_auroc_per_score": per_method,
             "other_label": OTHER,
         }),
     };

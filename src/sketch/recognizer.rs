@@ -14,9 +14,10 @@
 //! ```
 //!
 //! The guess after point t is the K known classes ranked by p_t. **Unsure**
-//! ("I'm not sure — is it one of these?"): the known-ness score
-//! s = max_k p_t[k] over known classes (the other output takes mass away from
-//! all of them) is below the calibrated `unsure_threshold` of the config.
+//! ("I'm not sure — is it one of these?"): the known-ness score s (max known
+//! p, 1 − p(other), or the energy of the known logits — [`UnsureScore`], the
+//! one that separated best at calibration) is below the calibrated
+//! `unsure_threshold` of the config.
 //!
 //! **Live input** ([`Session`]). Normalisation (bounding box → 255) and RDP
 //! both depend on the whole drawing, so a new point can change earlier model
@@ -122,7 +123,10 @@ pub struct RecognizerConfig {
     /// L
     pub num_layers: usize,
     pub normalisation: Normalisation,
-    /// s = max known p below this means "I'm not sure".
+    /// How the known-ness score s is computed (chosen at calibration).
+    #[serde(default)]
+    pub unsure_score: UnsureScore,
+    /// s below this means "I'm not sure".
     pub unsure_threshold: f32,
     /// How the weights were made: command, seed, time, data.
     #[serde(default)]
@@ -136,6 +140,48 @@ impl RecognizerConfig {
     /// C, the number of outputs.
     pub fn num_outputs(&self) -> usize {
         self.classes.len() + usize::from(self.other_output)
+    }
+}
+
+/// The known-ness score s of a guess (higher = more likely a known class).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnsureScore {
+    /// max over known classes of the softmax p (the other output takes mass away)
+    #[default]
+    MaxP,
+    /// 1 − p(other)
+    NotOther,
+    /// log Σ_known exp(z_k), the negative free energy of the known logits
+    Energy,
+}
+
+impl UnsureScore {
+    /// Every method, for calibration.
+    pub const ALL: [UnsureScore; 3] = [
+        UnsureScore::MaxP,
+        UnsureScore::NotOther,
+        UnsureScore::Energy,
+    ];
+
+    /// s for logits `z` (C) whose first `k` entries are the known classes.
+    pub fn of(self, z: &[f32], k: usize) -> f32 {
+        match self {
+            UnsureScore::MaxP => {
+                let mut p = z.to_vec();
+                softmax(&mut p);
+                p[..k].iter().copied().fold(0.0, f32::max)
+            }
+            UnsureScore::NotOther => {
+                let mut p = z.to_vec();
+                softmax(&mut p);
+                1.0 - p[k..].iter().sum::<f32>()
+            }
+            UnsureScore::Energy => {
+                let max = z[..k].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                max + z[..k].iter().map(|v| (v - max).exp()).sum::<f32>().ln()
+            }
+        }
     }
 }
 
@@ -287,7 +333,8 @@ pub struct Guess {
     pub top: Vec<(String, f32)>,
     /// s < threshold: "I'm not sure — is it one of these?"
     pub unsure: bool,
-    /// s = max known p, the known-ness score (higher = more likely a known class).
+    /// s, the known-ness score (higher = more likely a known class; see
+    /// [`UnsureScore`]); unsure is s < the config's threshold.
     pub score: f32,
     /// p of the other output (0 without one).
     pub p_other: f32,
@@ -429,7 +476,7 @@ impl Recognizer {
             .zip(p[..k].iter().copied())
             .collect();
         top.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let score = top.first().map_or(0.0, |t| t.1);
+        let score = cfg.unsure_score.of(z, k);
         Guess {
             unsure: score < cfg.unsure_threshold,
             score,
