@@ -430,8 +430,6 @@ fn at_k_40_the_lstm_learns_recall_the_elman_net_stays_near_chance_and_its_gradie
         re < rl * 1e-3,
         "the Elman profile should fade far faster: {re} vs {rl}"
     );
-    // And it fades faster all along: from d = 15 on, the Elman ratio is
-    // at least ten times below the LSTM's.
     let (pl, pe) = (&lstm[0].dj_dh_by_distance, &elman[0].dj_dh_by_distance);
     for d in [0, 5, 10, 20, 30, 40] {
         println!(
@@ -442,14 +440,12 @@ fn at_k_40_the_lstm_learns_recall_the_elman_net_stays_near_chance_and_its_gradie
             pe[d] / pe[0]
         );
     }
-    for d in 15..=40 {
-        assert!(
-            pe[d] / pe[0] < 0.1 * pl[d] / pl[0],
-            "d = {d}: Elman {} vs LSTM {}",
-            pe[d] / pe[0],
-            pl[d] / pl[0]
-        );
-    }
+    // The LSTM's near steps fade through its output gate, but from there on
+    // its memory tube keeps the gradient; the Elman gradient keeps shrinking
+    // geometrically. Over d = 10 … 40 it loses at least 1000 times more.
+    let (fade_l, fade_e) = (pl[40] / pl[10], pe[40] / pe[10]);
+    println!("  fade from d = 10 to 40: LSTM {fade_l:.1e}, Elman {fade_e:.1e}");
+    assert!(fade_e < 1e-3 * fade_l, "Elman {fade_e} vs LSTM {fade_l}");
 }
 
 #[test]
