@@ -20,7 +20,7 @@ pub fn ui(ui: &mut egui::Ui) {
                 ("Ctrl+O", "open a drawing (Sketch) or a photo (Caption)"),
                 ("Ctrl+S", "save the drawing as ndjson (Sketch)"),
                 ("Ctrl+V", "paste a photo from the clipboard (Caption)"),
-                ("Ctrl+1 / 2 / 3", "switch to Sketch / Caption / About"),
+                ("Ctrl+1 / 2 / 3 / 4", "switch to Sketch / Caption / About / Lab"),
                 ("Tab, Enter", "move between controls and press them"),
             ] {
                 ui.monospace(keys);

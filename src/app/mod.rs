@@ -8,6 +8,7 @@ pub mod about_tab;
 pub mod canvas;
 pub mod caption_tab;
 pub mod files;
+pub mod lab_tab;
 pub mod sketch_rnn_panel;
 pub mod sketch_tab;
 pub mod worker;
@@ -37,15 +38,17 @@ pub enum Tab {
     Sketch,
     Caption,
     About,
+    Lab,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Sketch, Tab::Caption, Tab::About];
+    pub const ALL: [Tab; 4] = [Tab::Sketch, Tab::Caption, Tab::About, Tab::Lab];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Sketch => "Sketch",
             Tab::Caption => "Caption",
             Tab::About => "About",
+            Tab::Lab => "Lab",
         }
     }
 }
@@ -107,6 +110,7 @@ pub struct StudioApp {
     pub tab: Tab,
     pub sketch: sketch_tab::SketchTab,
     pub caption: caption_tab::CaptionTab,
+    pub lab: lab_tab::LabTab,
     /// The last message for the status bar.
     pub status: String,
     worker: Worker,
@@ -137,6 +141,7 @@ impl StudioApp {
             tab: Tab::Sketch,
             sketch: Default::default(),
             caption: Default::default(),
+            lab: Default::default(),
             status: String::new(),
             worker,
             picker: options.picker,
@@ -216,6 +221,10 @@ impl StudioApp {
                     about_tab::ui(ui);
                     Vec::new()
                 }
+                Tab::Lab => {
+                    self.lab.ui(ui);
+                    Vec::new()
+                }
             })
             .inner;
         for c in commands {
@@ -253,11 +262,12 @@ impl StudioApp {
     }
 
     fn global_shortcuts(&mut self, ui: &mut egui::Ui) {
-        let (one, two, three) = ui.input_mut(|i| {
+        let (one, two, three, four) = ui.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::Num1),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::Num2),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::Num3),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::Num4),
             )
         });
         if one {
@@ -266,6 +276,8 @@ impl StudioApp {
             self.tab = Tab::Caption;
         } else if three {
             self.tab = Tab::About;
+        } else if four {
+            self.tab = Tab::Lab;
         }
         if ui.input_mut(|i| i.consume_shortcut(&OPEN)) {
             let purpose = if self.tab == Tab::Caption {

@@ -13,6 +13,7 @@ pub mod eval_sketch;
 pub mod inspect;
 pub mod train_caption;
 pub mod train_sketch;
+pub mod lab;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -51,6 +52,9 @@ pub enum Command {
     EvalCaption(eval_caption::EvalCaptionArgs),
     /// Train the photo captioner's attention decoder on Flickr8k.
     TrainCaption(train_caption::TrainCaptionArgs),
+    /// The gradient lab: train an Elman RNN, a Jordan RNN or an LSTM on recall or a
+    /// character model and print loss, accuracy and the gradient-norm profile per epoch.
+    Lab(lab::LabArgs),
 }
 
 /// Which benchmark to run.
@@ -93,6 +97,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::TrainCaption(args) => train_caption::run(args),
         Command::Caption(args) => caption::run(args),
         Command::EvalCaption(args) => eval_caption::run(args),
+        Command::Lab(args) => lab::run(args),
     };
     match result {
         Ok(code) => code,

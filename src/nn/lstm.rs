@@ -710,6 +710,10 @@ pub struct LstmInputGrads<F: Float = f32> {
     pub dh0: Vec<F>,
     /// (B, H) ∂L/∂C_0
     pub dc0: Vec<F>,
+    /// (T, B, 4H) ∂L/∂z_t, the gates' pre-activations in step order, all
+    /// truncation streams summed; ∂L/∂h_{t-1} through the recurrence is
+    /// dz_t·W_hh (the gradient lab's profile)
+    pub dz: Vec<F>,
 }
 
 /// Backpropagation through time for one direction of one layer: the exact
@@ -830,7 +834,12 @@ pub fn lstm_backward<F: Float>(
         false,
         Threads::One,
     );
-    LstmInputGrads { dx, dh0, dc0 }
+    LstmInputGrads {
+        dx,
+        dh0,
+        dc0,
+        dz: dz_all,
+    }
 }
 
 /// The elementwise half of one backward step, for every stream and batch

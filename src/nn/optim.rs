@@ -6,6 +6,7 @@
 //! - **Clipping** to τ: g ← g·τ/‖g‖ when ‖g‖ > τ, else g unchanged, so one
 //!   exploding step cannot throw the weights away. [`clip_grad_norm`] returns
 //!   the norm *before* clipping, which is what a training log wants to show.
+//! - **SGD**: θ ← θ − lr·g ([`sgd_step`]), the lecture's plain update.
 //! - **Adam** (Kingma & Ba) with bias correction, and optional decoupled
 //!   weight decay (AdamW): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
 //!   θ ← θ − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε) − lr·λ·θ.
@@ -67,6 +68,28 @@ pub fn clip_grad_store(
         }
     }
     Ok(norm)
+}
+
+/// One plain stochastic-gradient-descent step, θ ← θ − lr·g, for every
+/// tensor in `params` from the matching `grads`.
+pub fn sgd_step(params: &mut [&mut [f32]], grads: &[&[f32]], lr: f32) {
+    assert_eq!(
+        params.len(),
+        grads.len(),
+        "sgd: {} tensors but {} gradients",
+        params.len(),
+        grads.len()
+    );
+    for (p, g) in params.iter_mut().zip(grads) {
+        assert_eq!(
+            p.len(),
+            g.len(),
+            "sgd: a gradient's size differs from its tensor's"
+        );
+        for (v, &d) in p.iter_mut().zip(g.iter()) {
+            *v -= lr * d;
+        }
+    }
 }
 
 /// Adam with bias correction and optional decoupled weight decay.

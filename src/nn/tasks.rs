@@ -9,6 +9,13 @@
 //! scores chance, 1/S. With truncated BPTT of k ≤ lag steps the loss's
 //! gradient never reaches the step that holds the answer — the "vanishing
 //! gradient" slide, made exact.
+//!
+//! **Character language model**: windows of T characters cut from a text
+//! (read as a ring, so any text of two or more characters works); at every
+//! step the network must predict the next character. The vocabulary is the
+//! text's distinct characters, one-hot encoded. [`LECTURE_TEXT`] is the
+//! default: the lecture's four-letter alphabet {C, E, F, T}, arranged so the
+//! character after "EF" depends on the one three steps back (CEF→T, TEF→C).
 
 use rand::Rng;
 
@@ -78,6 +85,90 @@ impl RecallTask {
     }
 }
 
+/// The default text of the character-level language model: the lecture's
+/// alphabet {C, E, F, T}. After "CEF" comes T, after "TEF" comes C, so a
+/// model that only looks one or two characters back gets stuck at "EF".
+pub const LECTURE_TEXT: &str = "CEFTTEFC";
+
+/// The character-level language-model task: windows of `steps` characters
+/// from a text (read as a ring), each step's target the next character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharTask {
+    /// the distinct characters of the text, sorted: id → character (V)
+    pub vocab: Vec<char>,
+    /// the text as vocabulary ids
+    pub ids: Vec<usize>,
+    /// T, the window length (steps unrolled)
+    pub steps: usize,
+}
+
+/// A batch of character windows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CharBatch {
+    /// B
+    pub batch: usize,
+    /// T
+    pub steps: usize,
+    /// (T, B, V) one-hot inputs, time-major
+    pub x: Vec<f32>,
+    /// (T, B) the next character's id at every step
+    pub targets: Vec<usize>,
+}
+
+impl CharTask {
+    /// The task on `text` with windows of `steps` characters. Returns `None`
+    /// when the text has fewer than two distinct characters (nothing to
+    /// predict) or `steps` is zero.
+    pub fn new(text: &str, steps: usize) -> Option<Self> {
+        let mut vocab: Vec<char> = text.chars().collect();
+        vocab.sort_unstable();
+        vocab.dedup();
+        if vocab.len() < 2 || steps == 0 {
+            return None;
+        }
+        let ids = text
+            .chars()
+            .map(|c| {
+                vocab
+                    .binary_search(&c)
+                    .expect("every character is in the vocabulary")
+            })
+            .collect();
+        Some(Self { vocab, ids, steps })
+    }
+
+    /// V, the vocabulary size (also the input size and the number of classes).
+    pub fn vocab_size(&self) -> usize {
+        self.vocab.len()
+    }
+
+    /// The id of character `c`, if the text has it.
+    pub fn id(&self, c: char) -> Option<usize> {
+        self.vocab.binary_search(&c).ok()
+    }
+
+    /// A batch of B windows starting at random places in the text.
+    pub fn sample(&self, batch: usize, rng: &mut impl Rng) -> CharBatch {
+        let (v, t, n) = (self.vocab_size(), self.steps, self.ids.len());
+        let starts: Vec<usize> = (0..batch).map(|_| rng.random_range(0..n)).collect();
+        let mut x = vec![0.0; t * batch * v];
+        let mut targets = vec![0; t * batch];
+        for s in 0..t {
+            for (b, &start) in starts.iter().enumerate() {
+                let row = s * batch + b;
+                x[row * v + self.ids[(start + s) % n]] = 1.0;
+                targets[row] = self.ids[(start + s + 1) % n];
+            }
+        }
+        CharBatch {
+            batch,
+            steps: t,
+            x,
+            targets,
+        }
+    }
+}
+
 /// How to train a recall model: an LSTM with a linear read-out on its last
 /// output, softmax cross-entropy, global-norm clipping and Adam.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -113,68 +204,91 @@ pub struct RecallReport {
 }
 
 /// Trains a one-layer LSTM on `task` and measures its accuracy on 1000
-/// fresh sequences.
+/// fresh sequences. A thin shell over the gradient lab's trainer
+/// ([`crate::nn::lab::LabSession`]), which also trains the Elman and Jordan
+/// networks; kept for the LSTM's long-range test.
 pub fn train_recall(task: &RecallTask, cfg: &RecallConfig) -> RecallReport {
-    use super::lstm::Lstm;
-    use super::optim::{Adam, clip_grad_norm};
-    use rand::SeedableRng;
+    use super::lab::{LabConfig, LabSession, ModelKind, Optimizer, TaskKind};
 
-    let (s, nh, nb) = (task.symbols, cfg.hidden_size, cfg.batch);
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(cfg.seed);
-    let mut lstm = Lstm::<f32>::random(task.input_size(), nh, 1, false, cfg.seed);
-    let layer = &mut lstm.layers[0].forward;
-    layer.bias_ih[nh..2 * nh].fill(cfg.forget_bias);
-    // Inputs start disconnected (W_ih = 0), so nothing about the answer is
-    // stored by accident: random input weights would imprint each answer
-    // symbol on C, and a truncated learner could learn to keep and read that
-    // imprint without ever learning to store. Here the answer columns of
-    // W_ih can only grow from a gradient that reaches step 0.
-    layer.weight_ih.fill(0.0);
-    let mut head = Head::new(s, nh, &mut rng);
-    let mut grads = lstm.zeros_like();
-    let mut head_grads = Head::zeros(s, nh);
-    let mut adam = Adam::new(cfg.lr);
+    let lab = LabConfig {
+        model: ModelKind::Lstm,
+        task: TaskKind::Recall,
+        k: task.lag,
+        symbols: task.symbols,
+        distractors: task.distractors,
+        forget_bias: cfg.forget_bias,
+        hidden: cfg.hidden_size,
+        batch: cfg.batch,
+        truncate: cfg.truncate,
+        clip: Some(cfg.clip),
+        optimizer: Optimizer::Adam,
+        lr: cfg.lr,
+        seed: cfg.seed,
+        ..LabConfig::default()
+    };
+    let mut session = LabSession::new(&lab).expect("a recall configuration is always valid");
     let mut report = RecallReport {
         accuracy: 0.0,
         losses: Vec::with_capacity(cfg.updates),
         grad_norms: Vec::with_capacity(cfg.updates),
     };
     for _ in 0..cfg.updates {
-        let data = task.sample(nb, &mut rng);
-        let cache = lstm.forward(&data.x, nb, &vec![data.steps; nb]);
-        let last = &cache.output()[(data.steps - 1) * nb * nh..];
-        grads.fill_zero();
-        head_grads.fill_zero();
-        let (loss, _, d_last) = head.loss_and_grads(last, &data.targets, &mut head_grads);
-        let mut dy = vec![0.0; data.steps * nb * nh];
-        dy[(data.steps - 1) * nb * nh..].copy_from_slice(&d_last);
-        lstm.backward(&cache, &dy, cfg.truncate, &mut grads);
-        let mut all_grads = grads.tensors_mut();
-        all_grads.extend([head_grads.w.as_mut_slice(), head_grads.b.as_mut_slice()]);
-        let norm = clip_grad_norm(&mut all_grads, cfg.clip);
-        let views: Vec<&[f32]> = all_grads.iter().map(|g| &**g).collect();
-        let mut params = lstm.tensors_mut();
-        params.extend([head.w.as_mut_slice(), head.b.as_mut_slice()]);
-        adam.step(&mut params, &views);
-        report.losses.push(loss);
-        report.grad_norms.push(norm);
+        let u = session.update();
+        report.losses.push(u.loss);
+        report.grad_norms.push(u.grad_norm_before_clip);
     }
-    let test = task.sample(1000, &mut rng);
-    let cache = lstm.forward(&test.x, 1000, &vec![test.steps; 1000]);
-    let last = &cache.output()[(test.steps - 1) * 1000 * nh..];
-    let (_, correct, _) = head.loss_and_grads(last, &test.targets, &mut Head::zeros(s, nh));
-    report.accuracy = correct as f32 / 1000.0;
+    report.accuracy = session.accuracy_on_fresh(1000);
     report
 }
 
-/// The linear read-out: logits = W·h + b, W (S, H).
-struct Head {
-    w: Vec<f32>,
-    b: Vec<f32>,
+/// Mean softmax cross-entropy of the rows of `logits` (N, C) against
+/// `targets` (N). Returns (loss, number of rows whose arg-max is the target,
+/// ∂L/∂logits (N, C)).
+pub fn softmax_cross_entropy(logits: &[f32], targets: &[usize]) -> (f32, usize, Vec<f32>) {
+    let n = targets.len();
+    assert!(n > 0, "cross-entropy of no rows");
+    let classes = logits.len() / n;
+    assert_eq!(
+        logits.len(),
+        n * classes,
+        "cross-entropy: logits are not (N, C)"
+    );
+    let mut dlogits = vec![0.0; n * classes];
+    let (mut loss, mut correct) = (0.0f32, 0);
+    for ((row, d_row), &target) in logits
+        .chunks_exact(classes)
+        .zip(dlogits.chunks_exact_mut(classes))
+        .zip(targets)
+    {
+        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let exps: Vec<f32> = row.iter().map(|&z| (z - max).exp()).collect();
+        let total: f32 = exps.iter().sum();
+        loss -= (exps[target] / total).ln() / n as f32;
+        let best = (0..classes)
+            .max_by(|&a, &c| row[a].total_cmp(&row[c]))
+            .unwrap_or(0);
+        correct += usize::from(best == target);
+        for (c, (&e_c, d)) in exps.iter().zip(d_row.iter_mut()).enumerate() {
+            // ∂L/∂logit_c = (softmax_c − [c = target]) / N
+            *d = (e_c / total - f32::from(u8::from(c == target))) / n as f32;
+        }
+    }
+    (loss, correct, dlogits)
+}
+
+/// The linear read-out on a hidden state: logits = W·h + b, W (C, H), b (C).
+/// Its gradients are a `Head` of the same shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    /// W, (C, H)
+    pub w: Vec<f32>,
+    /// b, (C)
+    pub b: Vec<f32>,
 }
 
 impl Head {
-    fn new(classes: usize, nh: usize, rng: &mut impl Rng) -> Self {
+    /// W uniform in ±1/√H (PyTorch's `nn.Linear`), b = 0, seeded.
+    pub fn new(classes: usize, nh: usize, rng: &mut impl Rng) -> Self {
         let bound = 1.0 / (nh as f32).sqrt();
         Self {
             w: (0..classes * nh)
@@ -184,36 +298,32 @@ impl Head {
         }
     }
 
-    fn zeros(classes: usize, nh: usize) -> Self {
+    /// All zeros (the shape of its gradients).
+    pub fn zeros(classes: usize, nh: usize) -> Self {
         Self {
             w: vec![0.0; classes * nh],
             b: vec![0.0; classes],
         }
     }
 
-    fn fill_zero(&mut self) {
+    /// Sets every value to zero.
+    pub fn fill_zero(&mut self) {
         self.w.fill(0.0);
         self.b.fill(0.0);
     }
 
-    /// Mean softmax cross-entropy of the rows of `h` (B, H) against
-    /// `targets`; adds ∂L/∂(W, b) into `grads` and returns (loss, number
-    /// correct, ∂L/∂h (B, H)).
-    fn loss_and_grads(
-        &self,
-        h: &[f32],
-        targets: &[usize],
-        grads: &mut Head,
-    ) -> (f32, usize, Vec<f32>) {
-        let classes = self.b.len();
+    /// C, the number of classes.
+    pub fn classes(&self) -> usize {
+        self.b.len()
+    }
+
+    /// The logits of every row of `h` (N, H), (N, C).
+    pub fn logits(&self, h: &[f32]) -> Vec<f32> {
+        let classes = self.classes();
         let nh = self.w.len() / classes;
-        let nb = targets.len();
-        let mut dh = vec![0.0; nb * nh];
-        let (mut loss, mut correct) = (0.0f32, 0);
-        for (b, &target) in targets.iter().enumerate() {
-            let hb = &h[b * nh..(b + 1) * nh];
-            let logits: Vec<f32> = (0..classes)
-                .map(|c| {
+        h.chunks_exact(nh)
+            .flat_map(|hb| {
+                (0..classes).map(move |c| {
                     self.b[c]
                         + self.w[c * nh..(c + 1) * nh]
                             .iter()
@@ -221,25 +331,42 @@ impl Head {
                             .map(|(w, x)| w * x)
                             .sum::<f32>()
                 })
-                .collect();
-            let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let exps: Vec<f32> = logits.iter().map(|&z| (z - max).exp()).collect();
-            let total: f32 = exps.iter().sum();
-            loss -= (exps[target] / total).ln() / nb as f32;
-            let best = (0..classes)
-                .max_by(|&a, &c| logits[a].total_cmp(&logits[c]))
-                .unwrap_or(0);
-            correct += usize::from(best == target);
-            for (c, &e_c) in exps.iter().enumerate() {
-                // ∂L/∂logit_c = (softmax_c − [c = target]) / B
-                let d = (e_c / total - f32::from(u8::from(c == target))) / nb as f32;
+            })
+            .collect()
+    }
+
+    /// Backward of [`Head::logits`]: adds ∂L/∂(W, b) into `grads` and
+    /// returns ∂L/∂h (N, H), given `h` (N, H) and ∂L/∂logits (N, C).
+    pub fn backward(&self, h: &[f32], dlogits: &[f32], grads: &mut Head) -> Vec<f32> {
+        let classes = self.classes();
+        let nh = self.w.len() / classes;
+        let mut dh = vec![0.0; h.len()];
+        for ((hb, d_row), dh_b) in h
+            .chunks_exact(nh)
+            .zip(dlogits.chunks_exact(classes))
+            .zip(dh.chunks_exact_mut(nh))
+        {
+            for (c, &d) in d_row.iter().enumerate() {
                 grads.b[c] += d;
                 for k in 0..nh {
                     grads.w[c * nh + k] += d * hb[k];
-                    dh[b * nh + k] += d * self.w[c * nh + k];
+                    dh_b[k] += d * self.w[c * nh + k];
                 }
             }
         }
-        (loss, correct, dh)
+        dh
+    }
+
+    /// Mean softmax cross-entropy of the rows of `h` (N, H) against
+    /// `targets`; adds ∂L/∂(W, b) into `grads` and returns (loss, number
+    /// correct, ∂L/∂h (N, H)).
+    pub fn loss_and_grads(
+        &self,
+        h: &[f32],
+        targets: &[usize],
+        grads: &mut Head,
+    ) -> (f32, usize, Vec<f32>) {
+        let (loss, correct, dlogits) = softmax_cross_entropy(&self.logits(h), targets);
+        (loss, correct, self.backward(h, &dlogits, grads))
     }
 }
