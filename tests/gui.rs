@@ -383,3 +383,47 @@ fn finish_my_doodle_draws_in_the_overlay_and_undo_removes_it() {
         "and only the continuation"
     );
 }
+
+/// A file dropped on the window, as the integration hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_photo_opens_it_in_the_caption_tab_and_a_drawing_in_the_sketch_tab() {
+    let mut h = harness(app());
+    h.run();
+    let photo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/photos/chelsea_small.jpg"
+    );
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(photo.into())));
+    h.step();
+    assert_eq!(h.state().tab, Tab::Caption);
+    wait_for_photo(&mut h);
+    assert_eq!(
+        h.state().caption.shown.as_ref().map(|s| s.name.as_str()),
+        Some("chelsea_small.jpg")
+    );
+
+    let drawing = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/quickdraw/sample.ndjson"
+    );
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(drawing.into())));
+    h.step();
+    assert_eq!(h.state().tab, Tab::Sketch);
+    assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 15);
+}

@@ -11,9 +11,9 @@ pub mod draw;
 pub mod eval_caption;
 pub mod eval_sketch;
 pub mod inspect;
+pub mod lab;
 pub mod train_caption;
 pub mod train_sketch;
-pub mod lab;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
