@@ -271,7 +271,11 @@ fn shipped_model_captions_a_photo_fluently() {
         "cat", "kitten", "dog", "dogs", "puppy", "boy", "girl", "child", "children", "man",
         "woman", "people", "person",
     ];
-    assert!(best.words.len() >= 4 && best.words[0] == "a", "caption: {}", best.text);
+    assert!(
+        best.words.len() >= 4 && best.words[0] == "a",
+        "caption: {}",
+        best.text
+    );
     assert!(
         best.words.iter().any(|w| subjects.contains(&w.as_str())),
         "caption: {}",

@@ -39,6 +39,9 @@ xdotool mouseup 1
 sleep 0.5
 [ "$(field strokes)" = "2" ] || { echo "FAIL: expected 2 strokes, status: $(status)"; exit 1; }
 echo "ok: drew 2 strokes ($(field points) points)"
+for _ in $(seq 50); do [ "$(field guess)" != "None" ] && break; sleep 0.1; done
+[ "$(field guess)" != "None" ] || { echo "FAIL: no guess, status: $(status)"; exit 1; }
+echo "ok: the recognizer guessed $(field guess) (unsure: $(field unsure))"
 
 # Caption tab (Ctrl+2), type the photo's path, press Enter.
 xdotool mousemove --window "$WID" 109 20 click 1; sleep 0.3; xdotool windowfocus --sync "$WID" 2>/dev/null || true
@@ -47,6 +50,9 @@ xdotool type --delay 5 "$PHOTO"; xdotool key Return
 for _ in $(seq 50); do [ "$(field photo)" = "chelsea_small.jpg" ] && break; sleep 0.1; done
 [ "$(field photo)" = "chelsea_small.jpg" ] || { echo "FAIL: photo not shown, status: $(status)"; exit 1; }
 echo "ok: photo shown ($(field photo_size))"
+for _ in $(seq 100); do [ "$(field caption)" != "None" ] && break; sleep 0.1; done
+[ "$(field caption)" != "None" ] || { echo "FAIL: no caption, status: $(status)"; exit 1; }
+echo "ok: caption: $(field caption)"
 sleep 0.3
 import -window root "$SHOT"
 echo "ok: screenshot $SHOT"

@@ -245,6 +245,9 @@ impl StudioApp {
             "photo": self.caption.shown.as_ref().map(|s| s.name.clone()),
             "photo_size": self.caption.shown.as_ref().map(|s| s.size),
             "photo_error": self.caption.error,
+            "guess": self.sketch.guess.as_ref().and_then(|g| g.top.first()).map(|(c, _)| c.clone()),
+            "unsure": self.sketch.guess.as_ref().map(|g| g.unsure),
+            "caption": self.caption.caption.as_ref().and_then(|c| c.nbest.first()).map(|h| h.text.clone()),
             "status": self.status,
         })
         .to_string()
