@@ -29,22 +29,17 @@ pub struct CaptionArgs {
     /// Also write the captions in COCO results format (`[{"image_id":…,"caption":…}]`).
     #[arg(long)]
     pub results_json: Option<PathBuf>,
-    /// Weights root holding encoder/ and captioner/ (default: $RNN_STUDIO_WEIGHTS, else the source tree's weights/).
+    /// Weights root holding encoder/ and captioner/ (default: found as described in `rnn_studio::weights`).
     #[arg(long)]
     pub weights: Option<PathBuf>,
 }
 
-/// `$RNN_STUDIO_WEIGHTS` if set, else the source tree's `weights/` if it
-/// exists, else `./weights`.
+/// The weights folder holding `captioner/` (and `encoder/`), see [`crate::weights`].
 pub fn default_weights_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("RNN_STUDIO_WEIGHTS") {
-        return PathBuf::from(dir);
+    match crate::weights::model_dir("captioner") {
+        Ok(dir) => dir.parent().map_or(dir.clone(), Path::to_path_buf),
+        Err(e) => e.looked[0].clone(),
     }
-    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights");
-    if built.join("captioner").is_dir() {
-        return built;
-    }
-    PathBuf::from("weights")
 }
 
 /// The COCO image id of a file: its stem (Flickr8k names like `1000268201_693b08cb0e`).

@@ -18,7 +18,7 @@ use crate::sketch::ndjson;
 use crate::sketch::recognizer::{Guess, Recognizer};
 use anyhow::Context;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `rnn-studio classify`.
@@ -37,17 +37,9 @@ pub struct ClassifyArgs {
     pub weights: Option<PathBuf>,
 }
 
-/// The default recognizer folder: `$RNN_STUDIO_WEIGHTS/recognizer` if set,
-/// else the source tree's `weights/recognizer`, else `./weights/recognizer`.
+/// The folder of the shipped recognizer (see [`crate::weights`]).
 pub fn default_weights_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("RNN_STUDIO_WEIGHTS") {
-        return PathBuf::from(dir).join("recognizer");
-    }
-    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights/recognizer");
-    if built.is_dir() {
-        return built;
-    }
-    PathBuf::from("weights/recognizer")
+    crate::weights::model_dir("recognizer").unwrap_or_else(|e| e.looked[0].join("recognizer"))
 }
 
 /// How a run went, for the exit code.
