@@ -5,7 +5,8 @@
 //! - [`caption`]: photos — decoding with limits, and the captioner.
 //! - [`app`]: the desktop app (egui); [`cli`]: the command line. Both are
 //!   shells over the library above.
-//! - [`fsutil`]: crash-safe file writing; [`weights`]: finding the shipped models.
+//! - [`fsutil`]: crash-safe file writing; [`weights`]: finding the shipped models;
+//!   [`startup`]: the process's age, for start-up timing.
 
 pub mod app;
 pub mod caption;
@@ -13,4 +14,5 @@ pub mod cli;
 pub mod fsutil;
 pub mod nn;
 pub mod sketch;
+pub mod startup;
 pub mod weights;

@@ -427,3 +427,149 @@ fn dropping_a_photo_opens_it_in_the_caption_tab_and_a_drawing_in_the_sketch_tab(
     assert_eq!(h.state().tab, Tab::Sketch);
     assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 15);
 }
+
+#[test]
+fn inspect_view_links_heat_map_columns_and_canvas_points() {
+    let mut h = harness(app());
+    h.run();
+    // Drawn first, then the view opened: opening it resizes the canvas, and
+    // a drag across that change would make the snapshot depend on timing.
+    draw_stroke(&mut h, (0.2, 0.2), (0.7, 0.4));
+    wait_until(&mut h, "a guess", |a| a.sketch.guess.is_some());
+    draw_stroke(&mut h, (0.3, 0.5), (0.6, 0.7));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    assert!(
+        h.state().sketch.inspect.open,
+        "Ctrl+I opens the Inspect view"
+    );
+    let steps = rnn_studio::sketch::features::model_input(h.state().sketch.canvas.drawing()).len();
+    wait_until(&mut h, "the inspection of the whole drawing", |a| {
+        a.sketch
+            .inspect
+            .inspection
+            .as_ref()
+            .is_some_and(|i| i.points.len() == steps)
+    });
+    let ins = h.state().sketch.inspect.inspection.clone().unwrap();
+    assert_eq!(ins.layers[0].steps, steps, "a column per point read");
+    let rects = h.state().sketch.inspect.map_rects().to_vec();
+    assert_eq!(rects.len(), 4, "f, i, o and C");
+
+    // Hovering a column of a heat map marks that step's point on the canvas.
+    for (t, map) in [(1, 0), (steps / 2, 2), (steps - 1, 3)] {
+        let r = rects[map];
+        let x = r.left() + (t as f32 + 0.5) * r.width() / steps as f32;
+        h.hover_at(Pos2::new(x, r.center().y));
+        h.run();
+        assert_eq!(h.state().sketch.inspect.marked_step(), Some(t));
+        let mark = h
+            .state()
+            .sketch
+            .canvas
+            .highlight
+            .expect("a point is marked");
+        assert!(
+            (mark.x - ins.points[t].x).abs() < 1e-3 && (mark.y - ins.points[t].y).abs() < 1e-3,
+            "step {t}: marked {mark:?}, point {:?}",
+            ins.points[t]
+        );
+    }
+    h.snapshot("sketch_inspect");
+
+    // Hovering the drawing marks the column of the point under the pointer.
+    let canvas = h.state().sketch.canvas.rect;
+    let scale = canvas.width() / rnn_studio::app::canvas::CANVAS_UNITS;
+    let t = steps * 3 / 4;
+    let p = ins.points[t];
+    h.hover_at(canvas.min + egui::vec2(p.x, p.y) * scale);
+    h.run();
+    let expected = ins.step_near(p.x, p.y, 1e-3);
+    assert!(expected.is_some());
+    assert_eq!(h.state().sketch.inspect.canvas_step, expected);
+    assert_eq!(h.state().sketch.inspect.marked_step(), expected);
+
+    // Away from the drawing and the maps nothing is marked.
+    h.hover_at(canvas.min + egui::vec2(2.0, 2.0));
+    h.run();
+    assert_eq!(h.state().sketch.inspect.marked_step(), None);
+    assert_eq!(h.state().sketch.canvas.highlight, None);
+
+    // Undo: the view follows the remaining stroke.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let left = rnn_studio::sketch::features::model_input(h.state().sketch.canvas.drawing()).len();
+    wait_until(&mut h, "the inspection after undo", |a| {
+        a.sketch
+            .inspect
+            .inspection
+            .as_ref()
+            .is_some_and(|i| i.points.len() == left)
+    });
+
+    // Drawing with the view open: the columns follow the new points.
+    draw_stroke(&mut h, (0.5, 0.1), (0.9, 0.3));
+    let more = rnn_studio::sketch::features::model_input(h.state().sketch.canvas.drawing()).len();
+    assert!(more > left);
+    wait_until(&mut h, "the inspection of the new stroke", |a| {
+        a.sketch
+            .inspect
+            .inspection
+            .as_ref()
+            .is_some_and(|i| i.points.len() == more && i.layers[0].steps == more)
+    });
+}
+
+#[test]
+fn the_decoder_gates_follow_the_caption_words() {
+    let mut h = harness(app());
+    h.state_mut().tab = Tab::Caption;
+    h.run();
+    let good = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/photos/chelsea_small.jpg"
+    );
+    let c = h
+        .state_mut()
+        .caption
+        .request(rnn_studio::app::worker::PhotoSource::File(good.into()));
+    h.state_mut().run_command(c);
+    wait_for_photo(&mut h);
+    let caption = h.state().caption.caption.clone().expect("a caption");
+    let words = caption.nbest[0].words.len();
+    let gates = h
+        .state()
+        .caption
+        .decoder_gates
+        .clone()
+        .expect("decoder gates");
+    assert_eq!(
+        gates.steps,
+        caption.nbest[0].attention.len(),
+        "a column per decoding step"
+    );
+    assert!(gates.steps == words || gates.steps == words + 1);
+    h.get_by_label("Inside the decoder (gates per word)")
+        .click();
+    h.run();
+    h.get_by_label("Other captions (N-best, as the beam's tree)")
+        .click();
+    h.run();
+    h.remove_cursor();
+    h.run();
+    // Hovering the column of a word shows that word's attention.
+    let r = *h
+        .state()
+        .caption
+        .decoder_map_rects()
+        .first()
+        .expect("the maps were painted");
+    let t = words - 1;
+    h.hover_at(Pos2::new(
+        r.left() + (t as f32 + 0.5) * r.width() / gates.steps as f32,
+        r.center().y,
+    ));
+    h.run();
+    assert_eq!(h.state().caption.focus_word, Some(t));
+    h.snapshot("caption_inside");
+}

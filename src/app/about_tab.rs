@@ -19,6 +19,7 @@ pub fn ui(ui: &mut egui::Ui) {
                 ("Ctrl+Z", "undo the last stroke (Sketch)"),
                 ("Ctrl+O", "open a drawing (Sketch) or a photo (Caption)"),
                 ("Ctrl+S", "save the drawing as ndjson (Sketch)"),
+                ("Ctrl+I", "show or hide the LSTM's gates while you draw (Sketch)"),
                 ("Ctrl+V", "paste a photo from the clipboard (Caption)"),
                 ("Ctrl+1 / 2 / 3 / 4", "switch to Sketch / Caption / About / Lab"),
                 ("Tab, Enter", "move between controls and press them"),

@@ -88,6 +88,13 @@ impl Canvas {
     pub fn ui(&mut self, ui: &mut egui::Ui) -> egui::Response {
         let side = ui.available_width().min(ui.available_height()).max(64.0);
         let (response, painter) = ui.allocate_painter(Vec2::splat(side), Sense::click_and_drag());
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Canvas,
+                true,
+                "Drawing canvas: press and drag to draw a stroke",
+            )
+        });
         let rect = response.rect;
         self.rect = rect;
         let to_screen = RectTransform::from_to(

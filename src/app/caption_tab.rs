@@ -2,9 +2,11 @@
 //! panel. The captioner plugs in here.
 
 use super::Command;
+use super::inspect_panel::GateMaps;
 use super::worker::{LoadedPhoto, PhotoSource};
 use crate::app::files::Purpose;
-use crate::caption::captioner::CaptionResult;
+use crate::caption::captioner::{CaptionResult, Hypothesis};
+use crate::nn::inspect::Heatmaps;
 use std::sync::Arc;
 
 /// The photo on show.
@@ -35,6 +37,10 @@ pub struct CaptionTab {
     pub beam: usize,
     /// The word of the best caption whose attention map is shown.
     pub focus_word: Option<usize>,
+    /// The decoder LSTM's gates while it wrote the best caption, a column
+    /// per word (and one for the end).
+    pub decoder_gates: Option<Heatmaps>,
+    decoder_maps: GateMaps,
     next_generation: u64,
 }
 
@@ -50,6 +56,8 @@ impl Default for CaptionTab {
             caption_error: None,
             beam: 3,
             focus_word: None,
+            decoder_gates: None,
+            decoder_maps: GateMaps::new("decoder"),
             next_generation: 0,
         }
     }
@@ -78,6 +86,11 @@ impl CaptionTab {
         })
     }
 
+    /// Where the decoder's gate maps were last painted (tests aim at them).
+    pub fn decoder_map_rects(&self) -> &[egui::Rect] {
+        &self.decoder_maps.rects
+    }
+
     /// Takes the worker's caption; one for an older photo is dropped.
     pub fn receive_caption(&mut self, generation: u64, result: Result<Box<CaptionResult>, String>) {
         if self.captioning != Some(generation) {
@@ -87,6 +100,11 @@ impl CaptionTab {
         self.focus_word = None;
         match result {
             Ok(c) => {
+                self.decoder_gates = c
+                    .taps
+                    .as_ref()
+                    .map(|taps| Heatmaps::from_taps(&taps.iter().collect::<Vec<_>>()));
+                self.decoder_maps.stale = true;
                 self.caption = Some(*c);
                 self.caption_error = None;
             }
@@ -254,11 +272,37 @@ impl CaptionTab {
                 "encoder {:.0} ms, decoder {:.0} ms",
                 c.encoder_ms, c.decoder_ms
             ));
-        egui::CollapsingHeader::new("Other captions (N-best)").show(ui, |ui| {
-            for h in &c.nbest {
-                ui.label(format!("{:>7.2}  {}", h.logprob, h.text));
-            }
+        egui::CollapsingHeader::new("Other captions (N-best, as the beam's tree)").show(ui, |ui| {
+            ui.small(
+                "Captions that share their first words share a branch; each ends with its \
+                 log-probability (and per word, what ranks them).",
+            );
+            egui::ScrollArea::horizontal()
+                .id_salt("beam_tree")
+                .show(ui, |ui| beam_tree(ui, &c.nbest));
         });
+        if let Some(maps) = &self.decoder_gates {
+            let words = best.words.clone();
+            let marked = self.focus_word;
+            let header = egui::CollapsingHeader::new("Inside the decoder (gates per word)")
+                .id_salt("decoder_gates")
+                .show(ui, |ui| {
+                    ui.small(
+                        "The decoder LSTM while it wrote the caption: a row per unit (most \
+                         active first), a column per word. Gates 0 (dark) to 1 (yellow); \
+                         memory C blue (−) to red (+). Hover a column for the word's \
+                         attention.",
+                    );
+                    let hovered = self.decoder_maps.ui(ui, maps, true, marked, [96.0, 40.0]);
+                    word_labels(ui, &self.decoder_maps, &words, maps.steps);
+                    hovered
+                });
+            if let Some(Some(t)) = header.body_returned
+                && t < words.len()
+            {
+                self.focus_word = Some(t);
+            }
+        }
         egui::CollapsingHeader::new("What the encoder sees (ImageNet labels)").show(ui, |ui| {
             for (label, p) in &c.labels {
                 ui.label(format!("{:>5.1}%  {label}", p * 100.0));
@@ -289,6 +333,113 @@ impl CaptionTab {
             let dark = ((1.0 - a / max) * 200.0) as u8;
             painter.rect_filled(cell, 0.0, egui::Color32::from_black_alpha(dark));
         }
+    }
+}
+
+/// The words under the decoder's gate maps, centred on their columns (the
+/// last column is the end of the caption).
+fn word_labels(ui: &mut egui::Ui, maps: &GateMaps, words: &[String], steps: usize) {
+    let Some(last) = maps.rects.last() else {
+        return;
+    };
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), 16.0), egui::Sense::hover());
+    let col = last.width() / steps.max(1) as f32;
+    let painter = ui.painter_at(rect);
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let colour = ui.visuals().text_color();
+    for t in 0..steps {
+        let word = words.get(t).map_or("(end)", String::as_str);
+        painter.text(
+            egui::pos2(last.left() + (t as f32 + 0.5) * col, rect.center().y),
+            egui::Align2::CENTER_CENTER,
+            word,
+            font.clone(),
+            colour,
+        );
+    }
+}
+
+/// The N-best captions as the tree the beam grew: a row per caption, a
+/// shared first part drawn once, each caption's log-probability at its end.
+fn beam_tree(ui: &mut egui::Ui, nbest: &[Hypothesis]) {
+    const ROW: f32 = 22.0;
+    const GAP: f32 = 14.0;
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let strong = ui.visuals().strong_text_color();
+    let weak = ui.visuals().weak_text_color();
+    let line = ui.visuals().widgets.noninteractive.fg_stroke;
+    // A word's node belongs to the first (best) caption with the same prefix.
+    let owner = |k: usize, d: usize| {
+        (0..=k)
+            .find(|&j| nbest[j].words.len() > d && nbest[j].words[..=d] == nbest[k].words[..=d])
+            .unwrap_or(k)
+    };
+    let painter = ui.painter().clone();
+    let galleys: Vec<Vec<_>> = nbest
+        .iter()
+        .enumerate()
+        .map(|(k, h)| {
+            h.words
+                .iter()
+                .map(|w| {
+                    painter.layout_no_wrap(
+                        w.clone(),
+                        font.clone(),
+                        if k == 0 { strong } else { weak },
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<f32> = galleys
+        .iter()
+        .map(|g| g.iter().map(|x| x.size().x + GAP).sum::<f32>() + 60.0)
+        .collect();
+    let width = widths.iter().copied().fold(0.0, f32::max);
+    let (rect, response) = ui.allocate_exact_size(
+        egui::vec2(width, ROW * nbest.len() as f32),
+        egui::Sense::hover(),
+    );
+    let spoken: Vec<String> = nbest
+        .iter()
+        .map(|h| format!("{} ({:.2})", h.text, h.logprob))
+        .collect();
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::Role::Figure,
+            true,
+            format!("Beam tree: {}", spoken.join("; ")),
+        )
+    });
+    for (k, h) in nbest.iter().enumerate() {
+        let y = rect.top() + ROW * (k as f32 + 0.5);
+        let mut x = rect.left() + 2.0;
+        let mut prev_end: Option<egui::Pos2> = None;
+        for (d, g) in galleys[k].iter().enumerate() {
+            let o = owner(k, d);
+            let node_y = rect.top() + ROW * (o as f32 + 0.5);
+            if o == k {
+                if let Some(p) = prev_end {
+                    // Branching off a better caption: a connector from its word.
+                    if (p.y - y).abs() > 1.0 {
+                        painter.line_segment([p, egui::pos2(p.x + GAP / 2.0, y)], line);
+                        painter
+                            .line_segment([egui::pos2(p.x + GAP / 2.0, y), egui::pos2(x, y)], line);
+                    }
+                }
+                painter.galley(egui::pos2(x, node_y - g.size().y / 2.0), g.clone(), strong);
+            }
+            prev_end = Some(egui::pos2(x + g.size().x + 1.0, node_y));
+            x += g.size().x + GAP;
+        }
+        painter.text(
+            egui::pos2(x, y),
+            egui::Align2::LEFT_CENTER,
+            format!("{:.2}  ({:.2}/word)", h.logprob, h.score),
+            egui::TextStyle::Small.resolve(ui.style()),
+            weak,
+        );
     }
 }
 

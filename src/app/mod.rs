@@ -8,6 +8,7 @@ pub mod about_tab;
 pub mod canvas;
 pub mod caption_tab;
 pub mod files;
+pub mod inspect_panel;
 pub mod lab_tab;
 pub mod sketch_rnn_panel;
 pub mod sketch_tab;
@@ -66,6 +67,7 @@ pub enum Command {
     Guess {
         generation: u64,
         drawing: crate::sketch::Drawing,
+        inspect: bool,
     },
     Caption {
         generation: u64,
@@ -126,6 +128,13 @@ pub struct StudioApp {
     /// the app shows, whenever it changes (end-to-end tests read it).
     status_file: Option<PathBuf>,
     last_status_json: String,
+    /// Frames shown so far (counts to 2).
+    frames: u8,
+    /// Process start → first frame presented, ms (see [`crate::startup`]).
+    pub first_frame_ms: Option<f64>,
+    /// `RNN_STUDIO_EXIT_AFTER_FIRST_FRAME`: close once the first frame is
+    /// shown (`bench startup` starts the app this way).
+    exit_after_first_frame: bool,
 }
 
 impl StudioApp {
@@ -153,6 +162,9 @@ impl StudioApp {
             autosaved_revision: 0,
             status_file: std::env::var_os("RNN_STUDIO_STATUS_FILE").map(PathBuf::from),
             last_status_json: String::new(),
+            frames: 0,
+            first_frame_ms: None,
+            exit_after_first_frame: std::env::var_os("RNN_STUDIO_EXIT_AFTER_FIRST_FRAME").is_some(),
         };
         app.restore_canvas();
         app
@@ -195,6 +207,7 @@ impl StudioApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         let _ = self.ctx.set(ctx.clone());
+        self.count_frames(&ctx);
         self.poll(&ctx);
         self.global_shortcuts(ui);
         self.take_dropped_files(&ctx);
@@ -235,6 +248,22 @@ impl StudioApp {
         self.write_status_file();
     }
 
+    /// The second frame begins once the first was presented: that is when
+    /// the window first showed something.
+    fn count_frames(&mut self, ctx: &egui::Context) {
+        match self.frames {
+            0 => ctx.request_repaint(),
+            1 => {
+                self.first_frame_ms = crate::startup::process_age_ms();
+                if self.exit_after_first_frame {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+            _ => return,
+        }
+        self.frames += 1;
+    }
+
     /// What the app shows, as one JSON object (for end-to-end tests).
     pub fn status_json(&self) -> String {
         let d = self.sketch.canvas.drawing();
@@ -249,6 +278,7 @@ impl StudioApp {
             "unsure": self.sketch.guess.as_ref().map(|g| g.unsure),
             "caption": self.caption.caption.as_ref().and_then(|c| c.nbest.first()).map(|h| h.text.clone()),
             "status": self.status,
+            "first_frame_ms": self.first_frame_ms,
         })
         .to_string()
     }
@@ -339,9 +369,11 @@ impl StudioApp {
             Command::Guess {
                 generation,
                 drawing,
+                inspect,
             } => self.worker.send(Job::Guess {
                 generation,
                 drawing,
+                inspect,
             }),
             Command::LoadPhoto { generation, source } => {
                 self.worker.send(Job::LoadPhoto { generation, source })
@@ -361,9 +393,11 @@ impl StudioApp {
                         self.run_command(c);
                     }
                 }
-                Reply::Guessed { generation, result } => {
-                    self.sketch.receive_guess(generation, result)
-                }
+                Reply::Guessed {
+                    generation,
+                    result,
+                    inspection,
+                } => self.sketch.receive_guess(generation, result, inspection),
                 Reply::Captioned { generation, result } => {
                     self.caption.receive_caption(generation, result)
                 }

@@ -2,19 +2,26 @@
 //! recognizer's guesses go.
 
 use super::Command;
-use super::canvas::Canvas;
+use super::canvas::{CANVAS_UNITS, Canvas};
+use super::inspect_panel::InspectPanel;
 use super::sketch_rnn_panel::SketchRnnPanel;
 use crate::app::files::Purpose;
+use crate::sketch::inspect::Inspection;
 use crate::sketch::recognizer::Guess;
+
+/// Shows or hides the Inspect view.
+pub const INSPECT: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::I);
 
 /// How many guesses the panel shows.
 const TOP: usize = 5;
 
 /// View state of the Sketch tab.
-#[derive(Default)]
 pub struct SketchTab {
     pub canvas: Canvas,
     pub draw: SketchRnnPanel,
+    /// The Inspect view (the recognizer's gates), under the canvas.
+    pub inspect: InspectPanel,
     /// The recognizer's latest guess, for the drawing at `guessed_revision`.
     pub guess: Option<Guess>,
     /// Why there is no recognizer, once the worker has said so.
@@ -26,6 +33,20 @@ pub struct SketchTab {
     guess_in_flight: bool,
 }
 
+impl Default for SketchTab {
+    fn default() -> Self {
+        Self {
+            canvas: Canvas::default(),
+            draw: SketchRnnPanel::default(),
+            inspect: InspectPanel::new(),
+            guess: None,
+            guess_error: None,
+            guessed_revision: 0,
+            guess_in_flight: false,
+        }
+    }
+}
+
 impl SketchTab {
     /// Draws the tab; file actions come back as commands for the app to run.
     #[must_use]
@@ -33,6 +54,9 @@ impl SketchTab {
         let mut commands = Vec::new();
         if ui.input_mut(|i| i.consume_shortcut(&super::UNDO)) {
             self.undo();
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&INSPECT)) {
+            self.toggle_inspect();
         }
         self.draw.animate(&mut self.canvas, ui.ctx());
         commands.extend(self.request_guess());
@@ -47,10 +71,30 @@ impl SketchTab {
                 let user = self.canvas.drawing().clone();
                 commands.extend(self.draw.ui(ui, &user));
             });
+        if self.inspect.open {
+            egui::Panel::bottom("inspect")
+                .resizable(true)
+                .default_size(360.0)
+                .min_size(200.0)
+                .show(ui, |ui| self.inspect.ui(ui));
+            self.canvas.highlight = self.inspect.marked_point();
+        }
         egui::CentralPanel::default().show(ui, |ui| {
-            self.canvas.ui(ui);
+            let response = self.canvas.ui(ui);
             if self.canvas.recorder.is_pen_down() {
                 self.draw.stop(); // the user took the pen back
+            }
+            if self.inspect.open {
+                let rect = self.canvas.rect;
+                let at = response
+                    .hover_pos()
+                    .filter(|_| !self.canvas.recorder.is_pen_down())
+                    .map(|p| ((p - rect.min) * (CANVAS_UNITS / rect.width())).to_pos2());
+                let before = self.inspect.canvas_step;
+                self.inspect.hover_canvas(at);
+                if self.inspect.canvas_step != before {
+                    ui.ctx().request_repaint();
+                }
             }
         });
         commands
@@ -65,26 +109,48 @@ impl SketchTab {
         self.guessed_revision = revision;
         if self.canvas.drawing().is_empty() {
             self.guess = None;
+            self.inspect.set(None);
             return None;
         }
         self.guess_in_flight = true;
         Some(Command::Guess {
             generation: revision,
             drawing: self.canvas.drawing().clone(),
+            inspect: self.inspect.open,
         })
     }
 
-    /// Takes the worker's guess.
-    pub fn receive_guess(&mut self, generation: u64, result: Result<Guess, String>) {
+    /// Takes the worker's guess (and, with the Inspect view open, what the
+    /// LSTM did at every point).
+    pub fn receive_guess(
+        &mut self,
+        generation: u64,
+        result: Result<Guess, String>,
+        inspection: Option<Box<Inspection>>,
+    ) {
         self.guess_in_flight = false;
         match result {
             // A guess for an older drawing is still shown until the next one
             // arrives, unless the canvas was emptied meanwhile.
             Ok(g) if !self.canvas.drawing().is_empty() || generation == self.canvas.revision() => {
-                self.guess = Some(g)
+                self.guess = Some(g);
+                if inspection.is_some() {
+                    self.inspect.set(inspection.map(|b| *b));
+                }
             }
             Ok(_) => {}
             Err(e) => self.guess_error = Some(e),
+        }
+    }
+
+    /// Shows or hides the Inspect view; showing it asks the worker for the
+    /// gates of the drawing already there.
+    pub fn toggle_inspect(&mut self) {
+        self.inspect.open = !self.inspect.open;
+        if self.inspect.open {
+            self.guessed_revision = u64::MAX;
+        } else {
+            self.canvas.highlight = None;
         }
     }
 
@@ -137,6 +203,17 @@ impl SketchTab {
             {
                 commands.push(Command::Pick(Purpose::ExportPng));
             }
+            ui.separator();
+            if ui
+                .selectable_label(self.inspect.open, "Inside the LSTM")
+                .on_hover_text(
+                    "Show the recognizer's gates and memory at every point, and how its \
+                     guess evolved (Ctrl+I)",
+                )
+                .clicked()
+            {
+                self.toggle_inspect();
+            }
         });
         ui.add_space(4.0);
     }
@@ -152,6 +229,11 @@ impl SketchTab {
             return;
         }
         match &self.guess {
+            None if self.guess_in_flight => {
+                // The first request also loads the model on the worker. No
+                // spinner: the worker's reply repaints, and the UI stays idle.
+                ui.weak("Loading the recognizer…");
+            }
             None => {
                 ui.label("Draw something: the LSTM guesses while you draw.");
             }

@@ -9,6 +9,7 @@
 
 use crate::caption::captioner::{CaptionResult, Captioner};
 use crate::caption::image_io::{self, Photo};
+use crate::sketch::inspect::Inspection;
 use crate::sketch::recognizer::{Guess, Recognizer, Session};
 use crate::sketch::sketch_rnn::{SampleOptions, SketchRnn};
 use crate::sketch::{Drawing, Stroke};
@@ -18,6 +19,9 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// The largest side of the copy of a photo the UI shows.
 pub const DISPLAY_SIDE: u32 = 2048;
+
+/// How many classes the Inspect view follows over time.
+pub const INSPECT_TOP: usize = 5;
 
 /// Where a photo comes from.
 #[derive(Debug, Clone)]
@@ -44,8 +48,13 @@ pub enum Job {
     /// `continue_from` (the user's drawing, canvas units).
     Sketch(SketchJob),
     /// The recognizer's guess for the drawing so far (the live session keeps
-    /// its state, so only the new points are stepped).
-    Guess { generation: u64, drawing: Drawing },
+    /// its state, so only the new points are stepped); with `inspect`, also
+    /// what its LSTM did at every point.
+    Guess {
+        generation: u64,
+        drawing: Drawing,
+        inspect: bool,
+    },
     /// Caption a photo with a beam of `beam`.
     Caption {
         generation: u64,
@@ -98,6 +107,7 @@ pub enum Reply {
     Guessed {
         generation: u64,
         result: Result<Guess, String>,
+        inspection: Option<Box<Inspection>>,
     },
     Captioned {
         generation: u64,
@@ -168,10 +178,21 @@ impl Models {
             Job::Guess {
                 generation,
                 drawing,
-            } => Reply::Guessed {
-                generation,
-                result: self.guess(&drawing),
-            },
+                inspect,
+            } => {
+                let result = self.guess(&drawing, inspect);
+                let inspection = match (&result, &self.recognizer) {
+                    (Ok(_), Some(Ok(session))) if inspect => Some(Box::new(
+                        Inspection::of_session(session, &drawing, INSPECT_TOP),
+                    )),
+                    _ => None,
+                };
+                Reply::Guessed {
+                    generation,
+                    result,
+                    inspection,
+                }
+            }
             Job::Caption {
                 generation,
                 image,
@@ -193,7 +214,7 @@ impl Models {
         }
     }
 
-    fn guess(&mut self, drawing: &Drawing) -> Result<Guess, String> {
+    fn guess(&mut self, drawing: &Drawing, taps: bool) -> Result<Guess, String> {
         let session = self.recognizer.get_or_insert_with(|| {
             let dir = crate::weights::model_dir("recognizer").map_err(|e| e.to_string())?;
             Recognizer::load(&dir)
@@ -201,7 +222,12 @@ impl Models {
                 .map_err(|e| e.to_string())
         });
         match session {
-            Ok(s) => Ok(s.update(drawing)),
+            Ok(s) => {
+                if taps {
+                    s.record_taps();
+                }
+                Ok(s.update(drawing))
+            }
             Err(e) => Err(e.clone()),
         }
     }

@@ -136,11 +136,16 @@ impl Vocab {
 
     /// Reads `vocab.json`.
     pub fn load(path: &Path) -> Result<Self, VocabError> {
-        let text = std::fs::read_to_string(path).map_err(|source| VocabError::Io {
+        let bytes = std::fs::read(path).map_err(|source| VocabError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        let v: Vocab = serde_json::from_str(&text).map_err(|e| VocabError::Format {
+        Self::from_json(&bytes, path)
+    }
+
+    /// Reads the contents of a `vocab.json`; `path` names it in errors.
+    pub fn from_json(bytes: &[u8], path: &Path) -> Result<Self, VocabError> {
+        let v: Vocab = serde_json::from_slice(bytes).map_err(|e| VocabError::Format {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;

@@ -4,6 +4,7 @@
 //! 1 some inputs were bad, 2 usage error or a file that could not be opened).
 
 pub mod bench;
+pub mod bench_startup;
 pub mod caption;
 pub mod classify;
 pub mod convert_sketch_rnn;
@@ -12,6 +13,7 @@ pub mod eval_caption;
 pub mod eval_sketch;
 pub mod inspect;
 pub mod lab;
+pub mod manual;
 pub mod train_caption;
 pub mod train_sketch;
 
@@ -55,6 +57,9 @@ pub enum Command {
     /// The gradient lab: train an Elman RNN, a Jordan RNN or an LSTM on recall or a
     /// character model and print loss, accuracy and the gradient-norm profile per epoch.
     Lab(lab::LabArgs),
+    /// Write the man pages and the shell completions (for packagers).
+    #[command(hide = true)]
+    Manual(manual::ManualArgs),
 }
 
 /// Which benchmark to run.
@@ -68,6 +73,8 @@ pub enum BenchWhich {
     Sketch,
     /// The photo captioner: load, encoder, beam-3 decoder, whole caption.
     Caption,
+    /// The app: process start to first frame (needs a display), and model loads.
+    Startup,
 }
 
 #[derive(Debug, clap::Args)]
@@ -98,6 +105,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Caption(args) => caption::run(args),
         Command::EvalCaption(args) => eval_caption::run(args),
         Command::Lab(args) => lab::run(args),
+        Command::Manual(args) => manual::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -128,6 +136,7 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             crate::sketch::bench::bench_sketch(&rec, args.runs.max(5))
         }
         BenchWhich::Caption => bench_caption(args.runs)?,
+        BenchWhich::Startup => bench_startup::bench(args.runs)?,
     };
     print_cases(&cases, args.json);
     Ok(ExitCode::SUCCESS)

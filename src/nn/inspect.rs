@@ -56,6 +56,8 @@ pub struct Heatmaps {
     pub units: usize,
     /// (4, H, T): gate g, unit u, step t at `(g·H + u)·T + t`, gates in [`Gate::ALL`] order
     values: Vec<f32>,
+    /// The memory's colour scale, see [`Heatmaps::cell_scale`].
+    c_scale: f32,
 }
 
 impl Heatmaps {
@@ -71,10 +73,26 @@ impl Heatmaps {
                 }
             }
         }
+        let g = Self::gate_index(Gate::Cell);
+        let mut cells: Vec<f32> = values[g * units * steps..(g + 1) * units * steps]
+            .iter()
+            .map(|v| v.abs())
+            .filter(|v| v.is_finite())
+            .collect();
+        // The 95th percentile of |C|: a few saturated units would otherwise
+        // make every other unit's memory look white.
+        let c_scale = if cells.is_empty() {
+            1.0
+        } else {
+            let k = ((cells.len() - 1) as f32 * 0.95).round() as usize;
+            *cells.select_nth_unstable_by(k, f32::total_cmp).1
+        }
+        .max(1e-6);
         Self {
             steps,
             units,
             values,
+            c_scale,
         }
     }
 
@@ -107,11 +125,10 @@ impl Heatmaps {
         order
     }
 
-    /// The largest |C| in the map: the cell's colour scale.
+    /// The memory's colour scale: the 95th percentile of |C| over the map
+    /// (larger values show at full colour).
     pub fn cell_scale(&self) -> f32 {
-        let g = Self::gate_index(Gate::Cell);
-        let cells = &self.values[g * self.units * self.steps..(g + 1) * self.units * self.steps];
-        cells.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6)
+        self.c_scale
     }
 
     /// The colour of a value: gates (0…1) on a dark-to-bright scale, the

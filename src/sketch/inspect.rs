@@ -5,7 +5,7 @@
 
 use super::drawing::{Drawing, Point};
 use super::features;
-use super::recognizer::{Guess, Recognizer};
+use super::recognizer::{Guess, Recognizer, Session};
 use super::sketch_rnn::Frame;
 use crate::nn::inspect::{Gate, Heatmaps};
 use image::{Rgb, RgbImage};
@@ -29,35 +29,56 @@ pub struct Inspection {
 /// best final classes over time.
 pub fn inspect(rec: &Recognizer, d: &Drawing, top: usize) -> Inspection {
     let mut session = rec.session().with_taps();
-    let guess = session.update(d);
-    let Some(taps) = session.taps() else {
-        return Inspection::default();
-    };
-    let layers = (0..taps.first().map_or(0, Vec::len))
-        .map(|l| Heatmaps::from_taps(&taps.iter().map(|step| &step[l]).collect::<Vec<_>>()))
-        .collect();
-    let frame = Frame::of(d).unwrap_or(Frame::IDENTITY);
-    let points = features::preprocess(d)
-        .points()
-        .map(|p| frame.to_user(*p))
-        .collect();
-    let classes: Vec<String> = guess.top.iter().take(top).map(|(c, _)| c.clone()).collect();
-    let over_time = session.guesses();
-    let probs = classes
-        .iter()
-        .map(|c| {
-            over_time
-                .iter()
-                .map(|g| g.top.iter().find(|(k, _)| k == c).map_or(0.0, |(_, p)| *p))
-                .collect()
-        })
-        .collect();
-    Inspection {
-        layers,
-        points,
-        classes,
-        probs,
-        guess: Some(guess),
+    session.update(d);
+    Inspection::of_session(&session, d, top)
+}
+
+impl Inspection {
+    /// What `session` did with `d`, the drawing it was last brought to
+    /// (the app's worker keeps one live session with taps on).
+    pub fn of_session(session: &Session, d: &Drawing, top: usize) -> Inspection {
+        let guess = session.guess();
+        let Some(taps) = session.taps() else {
+            return Inspection::default();
+        };
+        let layers = (0..taps.first().map_or(0, Vec::len))
+            .map(|l| Heatmaps::from_taps(&taps.iter().map(|step| &step[l]).collect::<Vec<_>>()))
+            .collect();
+        let frame = Frame::of(d).unwrap_or(Frame::IDENTITY);
+        let points = features::preprocess(d)
+            .points()
+            .map(|p| frame.to_user(*p))
+            .collect();
+        let classes: Vec<String> = guess.top.iter().take(top).map(|(c, _)| c.clone()).collect();
+        let over_time = session.guesses();
+        let probs = classes
+            .iter()
+            .map(|c| {
+                over_time
+                    .iter()
+                    .map(|g| g.top.iter().find(|(k, _)| k == c).map_or(0.0, |(_, p)| *p))
+                    .collect()
+            })
+            .collect();
+        Inspection {
+            layers,
+            points,
+            classes,
+            probs,
+            guess: Some(guess),
+        }
+    }
+
+    /// The step whose point is nearest to `(x, y)` (drawing coordinates),
+    /// if one lies within `radius`.
+    pub fn step_near(&self, x: f32, y: f32, radius: f32) -> Option<usize> {
+        self.points
+            .iter()
+            .enumerate()
+            .map(|(t, p)| (t, (p.x - x).powi(2) + (p.y - y).powi(2)))
+            .filter(|&(_, d2)| d2 <= radius * radius)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(t, _)| t)
     }
 }
 

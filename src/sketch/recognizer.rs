@@ -553,12 +553,20 @@ impl Session {
     /// Turns gate taps on (for the Inspect view): from now on every step
     /// records f, i, o, C̃ and C of every layer. Re-runs what was fed.
     pub fn with_taps(mut self) -> Self {
+        self.record_taps();
+        self
+    }
+
+    /// [`Session::with_taps`] in place; does nothing when taps are already on.
+    pub fn record_taps(&mut self) {
+        if self.taps.is_some() {
+            return;
+        }
         self.taps = Some(Vec::new());
         let rows = std::mem::take(&mut self.rows);
         self.states.clear();
         self.logits.clear();
         self.feed_rows(&rows);
-        self
     }
 
     /// Forgets everything.

@@ -1,0 +1,310 @@
+//! The Inspect view under the canvas: the recognizer's LSTM at every point
+//! of the drawing. Four heat maps per layer (forget gate f_t, input gate
+//! i_t, output gate o_t, memory C_t; a row per unit, a column per point) and
+//! the probability of the top classes after each point.
+//!
+//! Terms: a **step** is one point the LSTM read (a column). Hovering a column
+//! (or the plot) marks that step's point on the canvas; hovering the drawing
+//! marks the column of the point under the pointer. Both come back through
+//! [`InspectPanel::marked_step`].
+
+use crate::nn::inspect::{Gate, Heatmaps};
+use crate::sketch::inspect::{CLASS_COLOURS, Inspection};
+use egui::{Color32, Pos2, Rect, Sense, TextureHandle, Vec2};
+use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+
+/// How near (canvas units) the pointer must be to a point to mark its step.
+pub const HOVER_RADIUS: f32 = 16.0;
+
+/// View state of the Inspect view.
+#[derive(Default)]
+pub struct InspectPanel {
+    /// The view is shown (and the worker records gate taps).
+    pub open: bool,
+    /// Which LSTM layer the heat maps show.
+    pub layer: usize,
+    /// Units sorted by their variance over the drawing, most active first
+    /// (otherwise in unit order).
+    pub by_variance: bool,
+    /// The latest inspection from the worker.
+    pub inspection: Option<Inspection>,
+    /// The step under the pointer in the heat maps or the plot, this frame.
+    pub hovered_step: Option<usize>,
+    /// The step whose point is under the pointer on the canvas.
+    pub canvas_step: Option<usize>,
+    maps: GateMaps,
+}
+
+impl InspectPanel {
+    pub fn new() -> Self {
+        Self {
+            by_variance: true,
+            maps: GateMaps::new("inspect"),
+            ..Default::default()
+        }
+    }
+
+    /// Takes a new inspection (`None`: the canvas is empty).
+    pub fn set(&mut self, inspection: Option<Inspection>) {
+        if let Some(ins) = &inspection {
+            self.layer = self.layer.min(ins.layers.len().saturating_sub(1));
+        }
+        self.inspection = inspection;
+        self.maps.stale = true;
+        self.canvas_step = None;
+    }
+
+    /// The step to mark everywhere: the one hovered in the view, else the
+    /// one hovered on the canvas.
+    pub fn marked_step(&self) -> Option<usize> {
+        let steps = self.inspection.as_ref().map_or(0, |i| i.points.len());
+        self.hovered_step
+            .or(self.canvas_step)
+            .filter(|&t| t < steps)
+    }
+
+    /// The canvas point of the marked step.
+    pub fn marked_point(&self) -> Option<Pos2> {
+        let ins = self.inspection.as_ref()?;
+        let p = ins.points.get(self.marked_step()?)?;
+        Some(Pos2::new(p.x, p.y))
+    }
+
+    /// Where each gate's heat map was last painted, in [`Gate::ALL`] order
+    /// (tests aim at them).
+    pub fn map_rects(&self) -> &[Rect] {
+        &self.maps.rects
+    }
+
+    /// Notes which point (canvas units) the pointer is over on the canvas.
+    pub fn hover_canvas(&mut self, at: Option<Pos2>) {
+        self.canvas_step = match (&self.inspection, at) {
+            (Some(ins), Some(p)) => ins.step_near(p.x, p.y, HOVER_RADIUS),
+            _ => None,
+        };
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let before = self.hovered_step.take();
+        ui.horizontal(|ui| {
+            ui.heading("Inside the LSTM");
+            let layers = self.inspection.as_ref().map_or(0, |i| i.layers.len());
+            for l in 0..layers {
+                if ui
+                    .selectable_label(self.layer == l, format!("layer {}", l + 1))
+                    .on_hover_text("Show the gates of this LSTM layer")
+                    .clicked()
+                    && self.layer != l
+                {
+                    self.layer = l;
+                    self.maps.stale = true;
+                }
+            }
+            if ui
+                .checkbox(&mut self.by_variance, "Active units first")
+                .on_hover_text(
+                    "Sort each map's units by how much they change over the drawing \
+                     (otherwise in unit order)",
+                )
+                .changed()
+            {
+                self.maps.stale = true;
+            }
+        });
+        let Some(ins) = &self.inspection else {
+            ui.label(
+                "Draw something: the forget, input and output gates and the memory of \
+                 every unit appear here, one column per point the LSTM reads.",
+            );
+            self.maps.rects.clear();
+            return;
+        };
+        let Some(maps) = ins.layers.get(self.layer) else {
+            return;
+        };
+        ui.small(
+            "Rows: units; columns: the points read, in order. Gates from 0 (dark) to 1 \
+             (yellow); memory C from negative (blue) to positive (red). Hover a column \
+             or the drawing.",
+        );
+        let steps = maps.steps.max(1);
+        let label_w = 96.0;
+        let plot_h = 96.0;
+        let map_h = ((ui.available_height() - plot_h - 12.0) / 4.0 - ui.spacing().item_spacing.y)
+            .clamp(24.0, 72.0);
+        let marked = self.marked_step();
+        let hovered = self
+            .maps
+            .ui(ui, maps, self.by_variance, marked, [label_w, map_h]);
+        self.hovered_step = hovered;
+        // How the guess evolved, on the same columns as the maps.
+        ui.horizontal(|ui| {
+            ui.add_sized([label_w, plot_h], egui::Label::new("p(class)"));
+            let plot = Plot::new("inspect_probs")
+                .height(plot_h)
+                .width(ui.available_width())
+                .legend(Legend::default())
+                .include_x(0.0)
+                .include_x((steps - 1).max(1) as f64)
+                .include_y(0.0)
+                .include_y(1.0)
+                .allow_scroll(false)
+                .allow_zoom(false)
+                .allow_drag(false)
+                .show_axes([false, true])
+                .show(ui, |plot| {
+                    for (c, (class, series)) in ins.classes.iter().zip(&ins.probs).enumerate() {
+                        let [r, g, b] = CLASS_COLOURS[c % CLASS_COLOURS.len()];
+                        let points: PlotPoints<'static> = series
+                            .iter()
+                            .enumerate()
+                            .map(|(t, &p)| [t as f64, p as f64])
+                            .collect();
+                        plot.line(
+                            Line::new(class.replace('_', " "), points)
+                                .color(Color32::from_rgb(r, g, b)),
+                        );
+                    }
+                    if let Some(t) = marked {
+                        plot.vline(
+                            VLine::new("point", t as f64).color(Color32::from_rgb(220, 40, 40)),
+                        );
+                    }
+                    plot.response()
+                        .hovered()
+                        .then(|| plot.pointer_coordinate())
+                        .flatten()
+                });
+            if let Some(p) = plot.inner {
+                let t = p.x.round().clamp(0.0, (steps - 1) as f64) as usize;
+                self.hovered_step = Some(t);
+            }
+        });
+        if self.hovered_step != before {
+            // The outlines were drawn for the old step: one more frame.
+            ui.ctx().request_repaint();
+        }
+    }
+}
+
+/// The four heat maps of one layer, drawn as textures: a row each, a
+/// column per step; shared by the doodle and the caption views.
+#[derive(Default)]
+pub struct GateMaps {
+    name: &'static str,
+    textures: Vec<TextureHandle>,
+    /// The textures must be rebuilt (new values, layer or order).
+    pub stale: bool,
+    /// Where each map was painted, in [`Gate::ALL`] order.
+    pub rects: Vec<Rect>,
+}
+
+impl GateMaps {
+    pub fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            stale: true,
+            ..Default::default()
+        }
+    }
+
+    /// Paints the maps, `size` = [label width, map height], outlining the
+    /// `marked` column; returns the column under the pointer.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        maps: &Heatmaps,
+        by_variance: bool,
+        marked: Option<usize>,
+        size: [f32; 2],
+    ) -> Option<usize> {
+        if self.stale || self.textures.len() != Gate::ALL.len() {
+            self.textures = textures(ui.ctx(), self.name, maps, by_variance);
+            self.stale = false;
+        }
+        let [label_w, map_h] = size;
+        let steps = maps.steps.max(1);
+        let mut hovered = None;
+        self.rects.clear();
+        for (gate, texture) in Gate::ALL.into_iter().zip(&self.textures) {
+            ui.horizontal(|ui| {
+                ui.add_sized(
+                    [label_w, map_h],
+                    egui::Label::new(format!("{}  {}", gate.symbol(), gate_word(gate))),
+                );
+                let w = ui.available_width().max(32.0);
+                let (rect, response) = ui.allocate_exact_size(Vec2::new(w, map_h), Sense::hover());
+                response.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::Image,
+                        true,
+                        format!("Heat map of the {}", gate.name()),
+                    )
+                });
+                let painter = ui.painter_at(rect);
+                painter.image(
+                    texture.id(),
+                    rect,
+                    Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+                    Color32::WHITE,
+                );
+                if let Some(p) = response.hover_pos() {
+                    let t = ((p.x - rect.left()) / rect.width() * steps as f32).floor();
+                    hovered = Some((t.max(0.0) as usize).min(steps - 1));
+                }
+                if let Some(t) = marked {
+                    let col_w = rect.width() / steps as f32;
+                    let x0 = rect.left() + t as f32 * col_w;
+                    painter.rect_stroke(
+                        Rect::from_min_max(
+                            Pos2::new(x0 - 1.0, rect.top()),
+                            Pos2::new(x0 + col_w.max(1.0) + 1.0, rect.bottom()),
+                        ),
+                        0.0,
+                        (1.5, Color32::from_rgb(220, 40, 40)),
+                        egui::StrokeKind::Outside,
+                    );
+                }
+                response.on_hover_text(gate.name());
+                self.rects.push(rect);
+            });
+        }
+        hovered
+    }
+}
+
+fn gate_word(gate: Gate) -> &'static str {
+    match gate {
+        Gate::Forget => "forget",
+        Gate::Input => "input",
+        Gate::Output => "output",
+        Gate::Cell => "memory",
+    }
+}
+
+/// One texture per gate: a pixel per (point, unit), nearest-neighbour
+/// scaled so every column stays a sharp column.
+fn textures(
+    ctx: &egui::Context,
+    name: &str,
+    maps: &Heatmaps,
+    by_variance: bool,
+) -> Vec<TextureHandle> {
+    Gate::ALL
+        .into_iter()
+        .map(|gate| {
+            let order: Vec<usize> = if by_variance {
+                maps.order_by_variance(gate)
+            } else {
+                (0..maps.units).collect()
+            };
+            let img = maps.image(gate, &order);
+            let size = [img.width() as usize, img.height() as usize];
+            ctx.load_texture(
+                format!("{name}_{}", gate.symbol()),
+                egui::ColorImage::from_rgb(size, img.as_raw()),
+                egui::TextureOptions::NEAREST,
+            )
+        })
+        .collect()
+}
