@@ -3,7 +3,7 @@
 
 use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use rnn_studio::app::files::NoPicker;
 use rnn_studio::app::{AppOptions, StudioApp, Tab};
 use rnn_studio::sketch::simplify::simplify;
@@ -572,4 +572,62 @@ fn the_decoder_gates_follow_the_caption_words() {
     h.run();
     assert_eq!(h.state().caption.focus_word, Some(t));
     h.snapshot("caption_inside");
+}
+
+#[test]
+fn every_control_has_an_accessible_name() {
+    use egui::accesskit::Role;
+    let mut h = harness(app());
+    h.run();
+    draw_stroke(&mut h, (0.2, 0.2), (0.7, 0.4));
+    wait_until(&mut h, "a guess", |a| a.sketch.guess.is_some());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait_until(&mut h, "the inspection", |a| {
+        a.sketch.inspect.inspection.is_some()
+    });
+    let mut unnamed = Vec::new();
+    let mut check = |h: &Harness<'_, StudioApp>, tab: &str| {
+        for role in [
+            Role::Button,
+            Role::CheckBox,
+            Role::Slider,
+            Role::TextInput,
+            Role::ComboBox,
+            Role::Tab,
+            Role::RadioButton,
+            Role::SpinButton,
+            Role::Canvas,
+            Role::Image,
+        ] {
+            for node in h.query_all_by_role(role) {
+                let label = node.accesskit_node().label().unwrap_or_default();
+                if label.trim().is_empty() {
+                    unnamed.push(format!(
+                        "{tab}: {role:?} {:?}",
+                        node.accesskit_node().value()
+                    ));
+                }
+            }
+        }
+    };
+    check(&h, "Sketch");
+    h.state_mut().tab = Tab::Caption;
+    h.run();
+    let good = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/photos/chelsea_small.jpg"
+    );
+    let c = h
+        .state_mut()
+        .caption
+        .request(rnn_studio::app::worker::PhotoSource::File(good.into()));
+    h.state_mut().run_command(c);
+    wait_for_photo(&mut h);
+    check(&h, "Caption");
+    for tab in [Tab::About, Tab::Lab] {
+        h.state_mut().tab = tab;
+        h.run();
+        check(&h, &format!("{tab:?}"));
+    }
+    assert!(unnamed.is_empty(), "controls without a name: {unnamed:#?}");
 }

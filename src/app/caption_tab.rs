@@ -173,11 +173,14 @@ impl CaptionTab {
                 commands.push(self.request(PhotoSource::Clipboard));
             }
             ui.separator();
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut self.path_field)
-                    .hint_text("or type a path to a photo")
-                    .desired_width(260.0),
-            );
+            let label = ui.label("Path");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.path_field)
+                        .hint_text("or type a path to a photo")
+                        .desired_width(260.0),
+                )
+                .labelled_by(label.id);
             let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (ui.button("Open path").clicked() || enter) && !self.path_field.trim().is_empty() {
                 let path = std::path::PathBuf::from(self.path_field.trim());
@@ -199,10 +202,11 @@ impl CaptionTab {
                     shown.name, shown.size[0], shown.size[1]
                 ));
                 let (texture, size) = (shown.texture.id(), shown.texture.size_vec2());
+                let alt = format!("The photo {}", shown.name);
                 self.caption_ui(ui, &mut commands);
                 let avail = ui.available_size();
                 let scale = (avail.x / size.x).min(avail.y / size.y).min(4.0);
-                let r = ui.add(egui::Image::new((texture, size * scale)));
+                let r = ui.add(egui::Image::new((texture, size * scale)).alt_text(alt));
                 self.paint_attention(ui, r.rect);
             }
             None => {

@@ -10,9 +10,10 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
+/// The median, rounded to 0.01 ms.
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    (v[v.len() / 2] * 100.0).round() / 100.0
 }
 
 /// The cases: `startup_first_frame` and one `load_*` per model.
