@@ -56,3 +56,15 @@ echo "ok: caption: $(field caption)"
 sleep 0.3
 import -window root "$SHOT"
 echo "ok: screenshot $SHOT"
+
+# Killed with kill -9, the app comes back with the drawing: the canvas is
+# autosaved a moment after each stroke.
+POINTS=$(field points)
+sleep 3
+kill -9 "$APP"; wait "$APP" 2>/dev/null || true
+rm -f "$RNN_STUDIO_STATUS_FILE"
+"$BIN" >"$WORK/app2.log" 2>&1 &
+APP=$!
+for _ in $(seq 100); do [ "$(field strokes)" = "2" ] && break; sleep 0.1; done
+[ "$(field strokes)" = "2" ] && [ "$(field points)" = "$POINTS" ] || { echo "FAIL: drawing not restored after kill -9 (had $POINTS points), status: $(status)"; cat "$WORK/app2.log"; exit 1; }
+echo "ok: after kill -9 the drawing came back (2 strokes, $POINTS points)"
