@@ -76,6 +76,22 @@ fn wait_for_photo(h: &mut Harness<'_, StudioApp>) {
     });
 }
 
+/// Opens the small chelsea photo in the Caption tab and waits for its caption.
+fn open_chelsea(h: &mut Harness<'_, StudioApp>) {
+    h.state_mut().tab = Tab::Caption;
+    h.run();
+    let good = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/photos/chelsea_small.jpg"
+    );
+    let c = h
+        .state_mut()
+        .caption
+        .request(rnn_studio::app::worker::PhotoSource::File(good.into()));
+    h.state_mut().run_command(c);
+    wait_for_photo(h);
+}
+
 fn wait_for_status(h: &mut Harness<'_, StudioApp>, needle: &str) {
     wait_until(h, needle, |a| a.status.contains(needle));
 }
@@ -210,18 +226,7 @@ fn snapshots_of_each_tab() {
     assert_eq!(guess.top.len(), 44, "every known class is ranked");
     h.snapshot("sketch_tab");
 
-    h.state_mut().tab = Tab::Caption;
-    h.run();
-    let good = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/photos/chelsea_small.jpg"
-    );
-    let c = h
-        .state_mut()
-        .caption
-        .request(rnn_studio::app::worker::PhotoSource::File(good.into()));
-    h.state_mut().run_command(c);
-    wait_for_photo(&mut h);
+    open_chelsea(&mut h);
     wait_until(&mut h, "caption", |a| a.caption.captioning.is_none());
     let caption = h.state().caption.caption.clone().expect("a caption");
     assert!(!caption.nbest.is_empty() && !caption.nbest[0].words.is_empty());
@@ -523,18 +528,7 @@ fn inspect_view_links_heat_map_columns_and_canvas_points() {
 #[test]
 fn the_decoder_gates_follow_the_caption_words() {
     let mut h = harness(app());
-    h.state_mut().tab = Tab::Caption;
-    h.run();
-    let good = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/photos/chelsea_small.jpg"
-    );
-    let c = h
-        .state_mut()
-        .caption
-        .request(rnn_studio::app::worker::PhotoSource::File(good.into()));
-    h.state_mut().run_command(c);
-    wait_for_photo(&mut h);
+    open_chelsea(&mut h);
     let caption = h.state().caption.caption.clone().expect("a caption");
     let words = caption.nbest[0].words.len();
     let gates = h
@@ -611,18 +605,7 @@ fn every_control_has_an_accessible_name() {
         }
     };
     check(&h, "Sketch");
-    h.state_mut().tab = Tab::Caption;
-    h.run();
-    let good = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/photos/chelsea_small.jpg"
-    );
-    let c = h
-        .state_mut()
-        .caption
-        .request(rnn_studio::app::worker::PhotoSource::File(good.into()));
-    h.state_mut().run_command(c);
-    wait_for_photo(&mut h);
+    open_chelsea(&mut h);
     check(&h, "Caption");
     for tab in [Tab::About, Tab::Lab] {
         h.state_mut().tab = tab;
