@@ -18,64 +18,15 @@ use rnn_studio::nn::jordan::{JordanParams, jordan_backward, jordan_forward, soft
 use rnn_studio::nn::lab::{LabConfig, LabSession, ModelKind, Optimizer, TaskKind};
 use rnn_studio::nn::lstm::{LstmParams, lstm_backward, lstm_forward};
 
+mod common;
+use common::{compare_grads, finite_differences, max_abs_diff};
+
 fn random_vec(n: usize, scale: f64, rng: &mut impl Rng) -> Vec<f64> {
     (0..n).map(|_| rng.random_range(-scale..scale)).collect()
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(u, v)| u * v).sum()
-}
-
-fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
-    assert_eq!(a.len(), b.len(), "compared slices differ in length");
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max)
-}
-
-/// Fourth-order central differences of `loss` at every value of `values`
-/// (restored after), ε = 1e-4: truncation error ~ε⁴, rounding ~1e-16/ε.
-/// (The same scheme as tests/lstm.rs.)
-fn finite_differences(values: &mut [f64], mut loss: impl FnMut(&[f64]) -> f64) -> Vec<f64> {
-    let eps = 1e-4;
-    (0..values.len())
-        .map(|j| {
-            let v = values[j];
-            let mut at = |d: f64| {
-                values[j] = v + d;
-                loss(values)
-            };
-            let near = at(eps) - at(-eps);
-            let far = at(2.0 * eps) - at(-2.0 * eps);
-            values[j] = v;
-            (8.0 * near - far) / (12.0 * eps)
-        })
-        .collect()
-}
-
-/// Asserts max relative error |a − n| / max(|a|, |n|) < 1e-4 over values
-/// where either is above 1e-6, and max abs error < 1e-9; returns the
-/// relative error.
-fn compare_grads(name: &str, analytic: &[f64], numeric: &[f64]) -> f64 {
-    assert_eq!(analytic.len(), numeric.len());
-    let mut rel = 0.0f64;
-    for (&a, &n) in analytic.iter().zip(numeric) {
-        let scale = a.abs().max(n.abs());
-        if scale > 1e-6 {
-            rel = rel.max((a - n).abs() / scale);
-        }
-    }
-    let abs = max_abs_diff(analytic, numeric);
-    println!(
-        "  {name:<12} {:>4} values: max rel err {rel:.2e}, max abs err {abs:.2e}",
-        analytic.len()
-    );
-    assert!(
-        rel < 1e-4 && abs < 1e-9,
-        "{name}: relative error {rel}, abs error {abs}"
-    );
-    rel
 }
 
 #[test]
