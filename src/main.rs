@@ -5,6 +5,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    rnn_studio::startup::keep_freed_memory();
     let cli = rnn_studio::cli::Cli::parse();
     match cli.command {
         Some(command) => rnn_studio::cli::run(command),

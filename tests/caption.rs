@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use rnn_studio::caption::beam::{beam_search, greedy_batch};
-use rnn_studio::caption::captioner::Captioner;
+use rnn_studio::caption::beam::{Member, beam_search, ensemble_beam_search, greedy_batch};
+use rnn_studio::caption::captioner::{Captioner, load_decoders};
 use rnn_studio::caption::dataset::{FEATURES, FeatureCache, REGIONS};
 use rnn_studio::caption::decoder::{DecoderConfig, DecoderParams};
 use rnn_studio::caption::metrics::{bleu, cider_d};
-use rnn_studio::caption::train::{TrainEvent, TrainOptions, train};
+use rnn_studio::caption::train::{TrainEvent, TrainOptions, export, train};
 use rnn_studio::caption::vocab::Vocab;
 
 fn repo() -> PathBuf {
@@ -146,6 +146,101 @@ fn nbest_is_sorted_and_length_normalised() {
     }
 }
 
+/// An ensemble of one decoder twice is that decoder: same captions, same
+/// log-probabilities, same attention maps.
+#[test]
+fn ensemble_of_a_decoder_with_itself_is_that_decoder() {
+    let (dec, grid) = small_decoder(3);
+    let g = REGIONS * dec.cfg.features;
+    for p in 0..3 {
+        let ctx = dec.photo_context(&grid[p * g..(p + 1) * g], false);
+        let single = beam_search(&dec, &ctx, 4, 4, 12, true);
+        let m = Member {
+            dec: &dec,
+            ctx: &ctx,
+        };
+        let twice = ensemble_beam_search(&[m, m], 4, 4, 12, true);
+        assert_eq!(single.len(), twice.len(), "photo {p}");
+        for (a, b) in single.iter().zip(&twice) {
+            assert_eq!(a.words, b.words, "photo {p}");
+            assert!((a.logprob - b.logprob).abs() < 1e-4, "photo {p}");
+            assert_eq!(a.parents, b.parents);
+            for (x, y) in a.attention.iter().zip(&b.attention) {
+                let d = x
+                    .iter()
+                    .zip(y)
+                    .map(|(u, v)| (u - v).abs())
+                    .fold(0.0, f32::max);
+                assert!(d < 1e-6, "attention differs by {d}");
+            }
+        }
+    }
+}
+
+/// Greedy decoding with two different decoders picks, at each step, the
+/// word of highest mean probability (computed here in f64 from each
+/// decoder's own steps), and its log-probability is the log of that mean.
+#[test]
+fn ensemble_follows_the_members_mean_probability() {
+    let (a, grid) = small_decoder(11);
+    let (b, _) = small_decoder(12);
+    let g = REGIONS * a.cfg.features;
+    let nh = a.cfg.hidden;
+    let mut chose_differently = false;
+    for p in 0..3 {
+        let photo = &grid[p * g..(p + 1) * g];
+        let (ca, cb) = (a.photo_context(photo, false), b.photo_context(photo, false));
+        let got = ensemble_beam_search(
+            &[Member { dec: &a, ctx: &ca }, Member { dec: &b, ctx: &cb }],
+            1,
+            1,
+            3,
+            false,
+        );
+        let single_a = beam_search(&a, &ca, 1, 1, 3, false);
+        chose_differently |= single_a[0].words != got[0].words;
+        // The reference: three greedy steps (too short for a trigram block).
+        let mut state = [
+            (ca.h0[..nh].to_vec(), ca.c0[..nh].to_vec()),
+            (cb.h0[..nh].to_vec(), cb.c0[..nh].to_vec()),
+        ];
+        let mut word = rnn_studio::caption::vocab::START;
+        let (mut words, mut logprob) = (Vec::new(), 0.0f64);
+        for _ in 0..3 {
+            let mut mean = vec![0.0f64; a.cfg.vocab];
+            for (k, (dec, ctx)) in [(&a, &ca), (&b, &cb)].into_iter().enumerate() {
+                let s = dec.step(ctx, &[0], &[word], &state[k].0, &state[k].1, None);
+                for (m, l) in mean.iter_mut().zip(s.log_probs(0)) {
+                    *m += 0.5 * (l as f64).exp();
+                }
+                state[k] = (s.h.clone(), s.c.clone());
+            }
+            let best = (0..mean.len())
+                .filter(|&w| {
+                    w != rnn_studio::caption::vocab::START && w != rnn_studio::caption::vocab::UNK
+                })
+                .max_by(|&x, &y| mean[x].total_cmp(&mean[y]))
+                .unwrap();
+            logprob += mean[best].ln();
+            if best == rnn_studio::caption::vocab::END {
+                break;
+            }
+            words.push(best);
+            word = best;
+        }
+        assert_eq!(got[0].words, words, "photo {p}");
+        assert!(
+            (got[0].logprob - logprob).abs() < 1e-4,
+            "photo {p}: {} vs {logprob}",
+            got[0].logprob
+        );
+    }
+    assert!(
+        chose_differently,
+        "the second decoder never changed a caption"
+    );
+}
+
 #[test]
 fn vocab_round_trips_through_its_file() {
     let v = Vocab::build(["A dog runs.", "a dog sits", "the dog"], 1);
@@ -244,6 +339,31 @@ fn tiny_training_run_lowers_the_loss_and_resumes() {
     assert!(
         notes.iter().any(|n| n.contains("resuming after epoch 12")),
         "{notes:?}"
+    );
+
+    // Shipping: a second member needs a first; then both load as an ensemble.
+    let ship = dir.path().join("captioner");
+    let err = export(&out, &ship, "test", "decoder-2.safetensors").unwrap_err();
+    assert!(err.to_string().contains("no ensemble"), "{err}");
+    export(&out, &ship, "test", "decoder.safetensors").unwrap();
+    let cfg = export(&out, &ship, "test", "decoder-2.safetensors").unwrap();
+    assert_eq!(
+        cfg.members,
+        ["decoder.safetensors", "decoder-2.safetensors"]
+    );
+    assert!(cfg.training["decoder-2.safetensors"]["best_epoch"].is_u64());
+    let (decoders, vocab, _) = load_decoders(&ship).unwrap();
+    assert_eq!(decoders.len(), 2);
+    assert_eq!(vocab.len(), cfg.decoder.vocab);
+    // A member naming a file outside the folder is refused, naming the file.
+    let text = std::fs::read_to_string(ship.join("config.json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["members"][1] = "../decoder-2.safetensors".into();
+    std::fs::write(ship.join("config.json"), json.to_string()).unwrap();
+    let err = load_decoders(&ship).unwrap_err().to_string();
+    assert!(
+        err.contains("config.json") && err.contains("../decoder-2"),
+        "{err}"
     );
 }
 

@@ -12,6 +12,8 @@
 //! already in the caption (trigram blocking: it stops "a black shirt and a
 //! black shirt and …" loops). Greedy decoding is beam search with K = 1.
 
+use rayon::prelude::*;
+
 use crate::nn::lstm::{Float, GateTap};
 
 use super::decoder::{DecoderParams, PhotoContext};
@@ -35,11 +37,19 @@ pub struct BeamHypothesis {
     pub parents: Vec<usize>,
 }
 
-/// A live hypothesis and its decoder state.
+/// A live hypothesis and each member's decoder state.
 struct Live {
     hyp: BeamHypothesis,
-    h: Vec<f32>,
-    c: Vec<f32>,
+    /// (members) h_t and C_t of each member, (H) each
+    h: Vec<Vec<f32>>,
+    c: Vec<Vec<f32>>,
+}
+
+/// One decoder of an ensemble, with its own view of the photo.
+#[derive(Clone, Copy)]
+pub struct Member<'a> {
+    pub dec: &'a DecoderParams<f32>,
+    pub ctx: &'a PhotoContext<f32>,
 }
 
 /// Which words may never be generated.
@@ -61,6 +71,23 @@ fn blocked(words: &[usize]) -> Vec<usize> {
         .collect()
 }
 
+/// The ensemble's word distribution: log of the members' mean probability,
+/// log (1/M · Σ_m p_m(w)). Averaging probabilities, not log-probabilities,
+/// keeps a word that one member rules out possible when the other likes it.
+fn combine(member_lp: &[Vec<f32>]) -> Vec<f32> {
+    if let [only] = member_lp {
+        return only.clone();
+    }
+    let m = member_lp.len() as f32;
+    (0..member_lp[0].len())
+        .map(|w| {
+            let max = member_lp.iter().map(|lp| lp[w]).fold(f32::MIN, f32::max);
+            let sum: f32 = member_lp.iter().map(|lp| (lp[w] - max).exp()).sum();
+            max + (sum / m).ln()
+        })
+        .collect()
+}
+
 /// Beam search of width `beam` over one photo (`ctx` holds exactly one
 /// photo); returns up to `nbest` finished hypotheses, best first.
 pub fn beam_search(
@@ -71,8 +98,24 @@ pub fn beam_search(
     max_len: usize,
     taps: bool,
 ) -> Vec<BeamHypothesis> {
+    ensemble_beam_search(&[Member { dec, ctx }], beam, nbest, max_len, taps)
+}
+
+/// Beam search with an ensemble of decoders (sharing one vocabulary): each
+/// step feeds every hypothesis' last word to every member, and the beam
+/// ranks words by the members' averaged probability ([`combine`]). A
+/// hypothesis' attention map is the members' mean map; its gate taps are
+/// the first member's. One member is plain beam search.
+pub fn ensemble_beam_search(
+    members: &[Member<'_>],
+    beam: usize,
+    nbest: usize,
+    max_len: usize,
+    taps: bool,
+) -> Vec<BeamHypothesis> {
+    assert!(!members.is_empty(), "beam search needs a decoder");
     let beam = beam.max(1);
-    let nh = dec.cfg.hidden;
+    let nl = members[0].dec.cfg.regions;
     let empty = BeamHypothesis {
         words: Vec::new(),
         logprob: 0.0,
@@ -83,8 +126,14 @@ pub fn beam_search(
     };
     let mut live = vec![Live {
         hyp: empty,
-        h: ctx.h0[..nh].to_vec(),
-        c: ctx.c0[..nh].to_vec(),
+        h: members
+            .iter()
+            .map(|m| m.ctx.h0[..m.dec.cfg.hidden].to_vec())
+            .collect(),
+        c: members
+            .iter()
+            .map(|m| m.ctx.c0[..m.dec.cfg.hidden].to_vec())
+            .collect(),
     }];
     let mut finished: Vec<BeamHypothesis> = Vec::new();
     for t in 0..max_len.max(1) {
@@ -97,13 +146,22 @@ pub fn beam_search(
             .iter()
             .map(|l| l.hyp.words.last().copied().unwrap_or(START))
             .collect();
-        let h: Vec<f32> = live.iter().flat_map(|l| l.h.iter().copied()).collect();
-        let c: Vec<f32> = live.iter().flat_map(|l| l.c.iter().copied()).collect();
-        let s = dec.step(ctx, &vec![0; nr], &input, &h, &c, None);
+        // The members are independent until their words are averaged: one
+        // thread each.
+        let steps: Vec<_> = members
+            .par_iter()
+            .enumerate()
+            .map(|(m, mem)| {
+                let h: Vec<f32> = live.iter().flat_map(|l| l.h[m].iter().copied()).collect();
+                let c: Vec<f32> = live.iter().flat_map(|l| l.c[m].iter().copied()).collect();
+                mem.dec.step(mem.ctx, &vec![0; nr], &input, &h, &c, None)
+            })
+            .collect();
         // Every (row, word) extension, best `width` by summed log-probability.
-        let mut cands: Vec<(f64, usize, usize)> = Vec::with_capacity(nr * dec.cfg.vocab);
+        let mut cands: Vec<(f64, usize, usize)> = Vec::with_capacity(nr * members[0].dec.cfg.vocab);
         for (r, l_r) in live.iter().enumerate() {
-            let lp = s.log_probs(r);
+            let member_lp: Vec<Vec<f32>> = steps.iter().map(|s| s.log_probs(r)).collect();
+            let lp = combine(&member_lp);
             let block = blocked(&l_r.hyp.words);
             for (w, &l) in lp
                 .iter()
@@ -118,15 +176,20 @@ pub fn beam_search(
         cands.truncate(take);
         cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let last_step = t + 1 == max_len.max(1);
-        let nl = dec.cfg.regions;
         let mut next = Vec::with_capacity(take);
         for (logprob, r, w) in cands {
             let mut hyp = live[r].hyp.clone();
             hyp.logprob = logprob;
-            hyp.attention.push(s.alpha[r * nl..(r + 1) * nl].to_vec());
+            let mut alpha = steps[0].alpha[r * nl..(r + 1) * nl].to_vec();
+            for s in &steps[1..] {
+                crate::nn::lstm::add_to(&mut alpha, &s.alpha[r * nl..(r + 1) * nl]);
+            }
+            let scale = 1.0 / steps.len() as f32;
+            alpha.iter_mut().for_each(|a| *a *= scale);
+            hyp.attention.push(alpha);
             hyp.parents.push(r);
             if taps {
-                hyp.taps.push(s.tap(r));
+                hyp.taps.push(steps[0].tap(r));
             }
             let tokens = hyp.attention.len();
             hyp.score = logprob / tokens as f64;
@@ -139,10 +202,19 @@ pub fn beam_search(
                 finished.push(hyp);
                 continue;
             }
+            let state = |v: &[f32], nh: usize| v[r * nh..(r + 1) * nh].to_vec();
             next.push(Live {
                 hyp,
-                h: s.h[r * nh..(r + 1) * nh].to_vec(),
-                c: s.c[r * nh..(r + 1) * nh].to_vec(),
+                h: steps
+                    .iter()
+                    .zip(members)
+                    .map(|(s, m)| state(&s.h, m.dec.cfg.hidden))
+                    .collect(),
+                c: steps
+                    .iter()
+                    .zip(members)
+                    .map(|(s, m)| state(&s.c, m.dec.cfg.hidden))
+                    .collect(),
             });
         }
         live = next;

@@ -16,14 +16,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::nn::lstm::GateTap;
 
-use super::beam::beam_search;
+use super::beam::{Member, ensemble_beam_search};
 use super::checkpoint::{self, CheckpointError};
 use super::dataset::REGIONS;
 use super::decoder::{DecoderConfig, DecoderParams};
 use super::encoder::{Encoded, Encoder, EncoderError};
 use super::vocab::{Vocab, VocabError};
 
-/// The decoder weights file in `captioner/`.
+/// The (first) decoder weights file in `captioner/`.
 pub const DECODER_FILE: &str = "decoder.safetensors";
 /// The vocabulary file in `captioner/`.
 pub const VOCAB_FILE: &str = "vocab.json";
@@ -47,15 +47,50 @@ pub enum CaptionError {
     Config { path: PathBuf, reason: String },
 }
 
-/// `captioner/config.json`: the decoder's sizes, the decoding limits and how
-/// the weights were made (free-form `training`).
+/// `captioner/config.json`: the decoder's sizes, the decoding limits, the
+/// ensemble's decoder files and how the weights were made (free-form
+/// `training`, one entry per decoder file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaptionerConfig {
     pub decoder: DecoderConfig,
     /// Words generated at most per caption.
     pub max_words: usize,
+    /// The decoders of the ensemble, file names in `captioner/`: trained
+    /// apart (other seeds), same sizes and vocabulary; beam search averages
+    /// their word probabilities. One file is a single decoder.
+    #[serde(default = "single_decoder")]
+    pub members: Vec<String>,
     #[serde(default)]
     pub training: serde_json::Value,
+}
+
+fn single_decoder() -> Vec<String> {
+    vec![DECODER_FILE.to_string()]
+}
+
+impl CaptionerConfig {
+    /// Checks that `members` names one or more plain `.safetensors` files of
+    /// the folder (never a path that leaves it), each once.
+    pub fn check_members(&self) -> Result<(), String> {
+        if self.members.is_empty() {
+            return Err("\"members\" names no decoder file".into());
+        }
+        for (i, m) in self.members.iter().enumerate() {
+            let plain = !m.is_empty()
+                && m.ends_with(".safetensors")
+                && !m.starts_with('.')
+                && !m.contains(['/', '\\']);
+            if !plain {
+                return Err(format!(
+                    "\"members\"[{i}] = {m:?} is not a .safetensors file name in this folder"
+                ));
+            }
+            if self.members[..i].contains(m) {
+                return Err(format!("\"members\" names {m:?} twice"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One caption of the N-best list.
@@ -88,10 +123,11 @@ pub struct CaptionResult {
     pub decoder_ms: f64,
 }
 
-/// Encoder, decoder and vocabulary, ready to caption.
+/// Encoder, decoder(s) and vocabulary, ready to caption.
 pub struct Captioner {
     pub encoder: Encoder,
-    pub decoder: DecoderParams<f32>,
+    /// The ensemble's decoders, in `config.members` order (at least one).
+    pub decoders: Vec<DecoderParams<f32>>,
     pub vocab: Vocab,
     pub config: CaptionerConfig,
 }
@@ -100,10 +136,10 @@ impl Captioner {
     /// Loads `ROOT/encoder/` and `ROOT/captioner/`.
     pub fn load(weights_root: &Path) -> Result<Captioner, CaptionError> {
         let encoder = Encoder::load(&weights_root.join("encoder"))?;
-        let (decoder, vocab, config) = load_decoder(&weights_root.join("captioner"))?;
+        let (decoders, vocab, config) = load_decoders(&weights_root.join("captioner"))?;
         Ok(Captioner {
             encoder,
-            decoder,
+            decoders,
             vocab,
             config,
         })
@@ -135,15 +171,18 @@ impl Captioner {
     /// `labels` is left empty.
     pub fn caption_grid(&self, grid: &[f32], beam: usize, nbest: usize) -> CaptionResult {
         let start = Instant::now();
-        let ctx = self.decoder.photo_context(grid, false);
-        let hyps = beam_search(
-            &self.decoder,
-            &ctx,
-            beam,
-            nbest,
-            self.config.max_words,
-            true,
-        );
+        let contexts: Vec<_> = self
+            .decoders
+            .iter()
+            .map(|d| d.photo_context(grid, false))
+            .collect();
+        let members: Vec<Member> = self
+            .decoders
+            .iter()
+            .zip(&contexts)
+            .map(|(dec, ctx)| Member { dec, ctx })
+            .collect();
+        let hyps = ensemble_beam_search(&members, beam, nbest, self.config.max_words, true);
         let decoder_ms = start.elapsed().as_secs_f64() * 1e3;
         let taps = hyps.first().map(|h| h.taps.clone());
         let nbest = hyps
@@ -178,11 +217,11 @@ impl Captioner {
     }
 }
 
-/// Reads `config.json`, `vocab.json` and the decoder weights from a
+/// Reads `config.json`, `vocab.json` and the decoders' weights from a
 /// `captioner/` folder.
-pub fn load_decoder(
+pub fn load_decoders(
     dir: &Path,
-) -> Result<(DecoderParams<f32>, Vocab, CaptionerConfig), CaptionError> {
+) -> Result<(Vec<DecoderParams<f32>>, Vocab, CaptionerConfig), CaptionError> {
     let cpath = dir.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&cpath).map_err(|e| CaptionError::Config {
         path: cpath.clone(),
@@ -204,6 +243,16 @@ pub fn load_decoder(
             ),
         });
     }
-    let decoder = checkpoint::load(&dir.join(DECODER_FILE), &config.decoder)?.params;
-    Ok((decoder, vocab, config))
+    config
+        .check_members()
+        .map_err(|reason| CaptionError::Config {
+            path: cpath.clone(),
+            reason,
+        })?;
+    let decoders = config
+        .members
+        .iter()
+        .map(|m| Ok(checkpoint::load(&dir.join(m), &config.decoder)?.params))
+        .collect::<Result<Vec<_>, CaptionError>>()?;
+    Ok((decoders, vocab, config))
 }

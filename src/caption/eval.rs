@@ -47,6 +47,18 @@ pub fn evaluate(
     let start = Instant::now();
     let captions = Captions::load(data_dir)?;
     let mut idx = captions.split(split);
+    if idx.is_empty() {
+        let mut have: Vec<&str> = captions.images.iter().map(|e| e.split.as_str()).collect();
+        have.sort_unstable();
+        have.dedup();
+        return Err(DatasetError::Format {
+            path: data_dir.join("captions.json"),
+            reason: format!(
+                "no photo of the split {split:?} (this file has: {})",
+                have.join(", ")
+            ),
+        });
+    }
     if let Some(n) = limit {
         idx.truncate(n);
     }

@@ -437,13 +437,20 @@ pub fn train(
 }
 
 /// Writes the best epoch of the run in `run` to `dest` as shipped weights:
-/// `decoder.safetensors` (F16), `vocab.json` and `config.json` (sizes, the
-/// decoding limit, and how the weights were made: `command`, seed, epochs,
-/// training time, the best epoch's dev scores). Returns the config.
+/// the decoder as `member` (F16), `vocab.json` and `config.json` (sizes, the
+/// decoding limit, the ensemble's members, and how each member was made:
+/// `command`, seed, epochs, training time, the best epoch's dev scores).
+///
+/// With `member` = [`DECODER_FILE`](super::captioner::DECODER_FILE) and no
+/// ensemble in `dest` that it fits, `dest` starts afresh as a single
+/// decoder. Otherwise the run joins (or replaces its file in) the ensemble
+/// already there, which must have the same sizes and vocabulary. Returns the
+/// config.
 pub fn export(
     run: &Path,
     dest: &Path,
     command: &str,
+    member: &str,
 ) -> Result<super::captioner::CaptionerConfig, TrainError> {
     use super::captioner::{CONFIG_FILE, CaptionerConfig, DECODER_FILE, VOCAB_FILE};
     let state_path = run.join("checkpoint.json");
@@ -453,28 +460,56 @@ pub fn export(
         .best_epoch
         .ok_or_else(|| run_err(&state_path, "no epoch has finished yet"))?;
     let params = checkpoint::load(&run.join("best.safetensors"), &state.decoder)?.params;
-    std::fs::create_dir_all(dest).map_err(|e| run_err(dest, e))?;
-    checkpoint::save(&dest.join(DECODER_FILE), &params, Precision::F16, None)?;
     let vocab = Vocab::load(&run.join("vocab.json"))?;
-    vocab.save(&dest.join(VOCAB_FILE))?;
+    let cpath = dest.join(CONFIG_FILE);
+    // The ensemble already in `dest`, if this run fits it.
+    let existing = std::fs::read_to_string(&cpath)
+        .ok()
+        .and_then(|t| serde_json::from_str::<CaptionerConfig>(&t).ok())
+        .filter(|c| {
+            c.decoder == state.decoder
+                && Vocab::load(&dest.join(VOCAB_FILE)).is_ok_and(|v| v == vocab)
+        });
+    if existing.is_none() && member != DECODER_FILE {
+        return Err(run_err(
+            dest,
+            format!(
+                "no ensemble with this run's sizes and vocabulary to add {member} to \
+                 (export the first decoder as {DECODER_FILE})"
+            ),
+        ));
+    }
     let report = state.history.iter().find(|r| r.epoch == best);
-    let config = CaptionerConfig {
+    let made = serde_json::json!({
+        "data": "Flickr8k train+restval (6091 photos, 30455 captions); dev = Flickr8k dev",
+        "command": command,
+        "seed": state.options.seed,
+        "options": state.options,
+        "epochs_run": state.epochs_done,
+        "best_epoch": best,
+        "train_seconds": state.train_seconds.round(),
+        "dev_greedy_first_photos": state.options.dev_photos,
+        "dev_greedy_at_best_epoch": report,
+        "dtype": "F16 (trained in F32)",
+        "parameters": params.num_params(),
+    });
+    let mut config = existing.unwrap_or_else(|| CaptionerConfig {
         decoder: state.decoder.clone(),
         max_words: state.options.max_words,
-        training: serde_json::json!({
-            "data": "Flickr8k train+restval (6091 photos, 30455 captions); dev = Flickr8k dev",
-            "command": command,
-            "seed": state.options.seed,
-            "options": state.options,
-            "epochs_run": state.epochs_done,
-            "best_epoch": best,
-            "train_seconds": state.train_seconds.round(),
-            "dev_greedy_first_photos": state.options.dev_photos,
-            "dev_greedy_at_best_epoch": report,
-            "dtype": "F16 (trained in F32)",
-            "parameters": params.num_params(),
-        }),
-    };
+        members: Vec::new(),
+        training: serde_json::json!({}),
+    });
+    if !config.members.iter().any(|m| m == member) {
+        config.members.push(member.to_string());
+    }
+    if !config.training.is_object() {
+        config.training = serde_json::json!({});
+    }
+    config.training[member] = made;
+    config.check_members().map_err(|e| run_err(dest, e))?;
+    std::fs::create_dir_all(dest).map_err(|e| run_err(dest, e))?;
+    checkpoint::save(&dest.join(member), &params, Precision::F16, None)?;
+    vocab.save(&dest.join(VOCAB_FILE))?;
     let cpath = dest.join(CONFIG_FILE);
     let text = serde_json::to_string_pretty(&config).map_err(|e| run_err(&cpath, e))?;
     crate::fsutil::write_atomic(&cpath, text.as_bytes()).map_err(|e| run_err(&cpath, e))?;

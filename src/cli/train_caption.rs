@@ -30,6 +30,12 @@ pub struct TrainCaptionArgs {
     /// (e.g. weights/captioner) and stop, without training further.
     #[arg(long)]
     pub export: Option<PathBuf>,
+    /// With --export: the decoder file to write there. The default starts a
+    /// fresh folder (or replaces that file of an ensemble); another name,
+    /// e.g. decoder-2.safetensors, adds this run to the ensemble already in
+    /// the folder (same sizes and vocabulary).
+    #[arg(long, default_value = crate::caption::captioner::DECODER_FILE)]
+    pub member: String,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     #[arg(long, default_value_t = 12)]
@@ -69,11 +75,13 @@ pub struct TrainCaptionArgs {
 pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
     if let Some(dest) = &args.export {
         let command = std::env::args().collect::<Vec<_>>().join(" ");
-        let cfg = export(&args.out, dest, &command)?;
+        let cfg = export(&args.out, dest, &command, &args.member)?;
         eprintln!(
-            "wrote {} (vocabulary {} words)",
+            "wrote {} into {} (vocabulary {} words; ensemble: {})",
+            args.member,
             dest.display(),
-            cfg.decoder.vocab
+            cfg.decoder.vocab,
+            cfg.members.join(", ")
         );
         return Ok(ExitCode::SUCCESS);
     }

@@ -391,7 +391,7 @@ impl<F: Float> GateTap<F> {
 /// Σ a_j·b_j with 16 independent accumulators, so the loop vectorises on any
 /// x86-64 (no FMA or `target-cpu` needed) and the adds do not wait on each other.
 #[inline(always)]
-fn dot<F: Float>(a: &[F], b: &[F]) -> F {
+pub(crate) fn dot<F: Float>(a: &[F], b: &[F]) -> F {
     const LANES: usize = 16;
     let mut acc = [F::ZERO; LANES];
     let (ac, ar) = a.split_at(a.len() / LANES * LANES);
