@@ -213,78 +213,98 @@ START, END, UNK = 0, 1, 2
 
 
 class Decoder:
-    """`src/caption/decoder.rs`'s equations with the shipped weights."""
+    """`src/caption/decoder.rs`'s equations with the shipped weights of one member."""
 
     def __init__(self, path):
         t = {k: torch.from_numpy(v.astype(np.float32)) for k, v in read_safetensors(path).items()}
         self.t = t
-        self.hidden = t["lstm.weight_hh_l0"].shape[1]
+        self.w_score = t["att_score.weight"].reshape(-1)
+        self.b_lstm = t["lstm.bias_ih_l0"] + t["lstm.bias_hh_l0"]
 
-    @torch.inference_mode()
-    def beam(self, grid, width=3, max_len=20):
+    def start(self, grid):
+        """The photo's regions, keys and the initial state (h, c), batch 1."""
         t = self.t
         v = F.linear(grid, t["region.weight"], t["region.bias"])  # (L, C)
         u = F.linear(v, t["att_key.weight"], t["att_key.bias"])  # (L, A)
         mean = v.mean(0)
         h = torch.tanh(F.linear(mean, t["init_h.weight"], t["init_h.bias"]))[None]
         c = torch.tanh(F.linear(mean, t["init_c.weight"], t["init_c.bias"]))[None]
-        w_score = t["att_score.weight"].reshape(-1)
-        b_lstm = t["lstm.bias_ih_l0"] + t["lstm.bias_hh_l0"]
-        live = [([], 0.0)]
-        finished = []
-        for step in range(max_len):
-            room = width - len(finished)
-            if not live or room == 0:
-                break
-            words = torch.tensor([ws[-1] if ws else START for ws, _ in live])
-            k = torch.tanh(u[None] + F.linear(h, t["att_query.weight"])[:, None, :])
-            alpha = torch.softmax(k @ w_score, 1)  # (R, L)
-            z = alpha @ v  # (R, C)
-            emb = t["embed.weight"][words]
-            gates = F.linear(torch.cat([emb, z], 1), t["lstm.weight_ih_l0"]) + F.linear(h, t["lstm.weight_hh_l0"]) + b_lstm
-            i, f, g, o = gates.chunk(4, 1)
-            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-            h = torch.sigmoid(o) * torch.tanh(c)
-            out = torch.tanh(emb + F.linear(h, t["out_h.weight"]) + F.linear(z, t["out_z.weight"]) + t["out.bias"])
-            lp = torch.log_softmax(F.linear(out, t["logit.weight"], t["logit.bias"]), 1).double()
-            lp[:, START] = -math.inf
-            lp[:, UNK] = -math.inf
-            for r, (ws, _) in enumerate(live):  # no repeated trigram
-                if len(ws) >= 2:
-                    for a, b, nxt in zip(ws, ws[1:], ws[2:]):
-                        if (a, b) == (ws[-2], ws[-1]):
-                            lp[r, nxt] = -math.inf
-            total = lp + torch.tensor([lpr for _, lpr in live], dtype=torch.float64)[:, None]
-            best, idx = total.flatten().topk(room)
-            nxt_live, rows = [], []
-            for score, flat in zip(best.tolist(), idx.tolist()):
-                r, w = divmod(flat, total.shape[1])
-                ws = live[r][0]
-                if w == END or step + 1 == max_len:
-                    finished.append((score / (step + 1), ws if w == END else ws + [w]))
-                else:
-                    nxt_live.append((ws + [w], score))
-                    rows.append(r)
-            live = nxt_live
-            if rows:
-                h, c = h[rows], c[rows]
-        finished.sort(key=lambda x: -x[0])
-        return finished[0][1] if finished else []
+        return (v, u), h, c
+
+    def step(self, photo, words, h, c):
+        """One word for R rows: log p over the vocabulary (R, V), new h and c."""
+        t, (v, u) = self.t, photo
+        k = torch.tanh(u[None] + F.linear(h, t["att_query.weight"])[:, None, :])
+        alpha = torch.softmax(k @ self.w_score, 1)  # (R, L)
+        z = alpha @ v  # (R, C)
+        emb = t["embed.weight"][words]
+        gates = F.linear(torch.cat([emb, z], 1), t["lstm.weight_ih_l0"]) + F.linear(h, t["lstm.weight_hh_l0"]) + self.b_lstm
+        i, f, g, o = gates.chunk(4, 1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        out = torch.tanh(emb + F.linear(h, t["out_h.weight"]) + F.linear(z, t["out_z.weight"]) + t["out.bias"])
+        return torch.log_softmax(F.linear(out, t["logit.weight"], t["logit.bias"]), 1), h, c
+
+
+@torch.inference_mode()
+def beam(decoders, grid, width=3, max_len=20):
+    """`src/caption/beam.rs`: beam search over the ensemble's mean word probability."""
+    started = [d.start(grid) for d in decoders]
+    photos = [p for p, _, _ in started]
+    states = [(h, c) for _, h, c in started]
+    live = [([], 0.0)]
+    finished = []
+    for step in range(max_len):
+        room = width - len(finished)
+        if not live or room == 0:
+            break
+        words = torch.tensor([ws[-1] if ws else START for ws, _ in live])
+        lps, new_states = [], []
+        for d, photo, (h, c) in zip(decoders, photos, states):
+            lp, h, c = d.step(photo, words, h, c)
+            lps.append(lp)
+            new_states.append((h, c))
+        lp = lps[0] if len(lps) == 1 else torch.logsumexp(torch.stack(lps), 0) - math.log(len(lps))
+        lp = lp.double()
+        lp[:, START] = -math.inf
+        lp[:, UNK] = -math.inf
+        for r, (ws, _) in enumerate(live):  # no repeated trigram
+            if len(ws) >= 2:
+                for a, b, nxt in zip(ws, ws[1:], ws[2:]):
+                    if (a, b) == (ws[-2], ws[-1]):
+                        lp[r, nxt] = -math.inf
+        total = lp + torch.tensor([lpr for _, lpr in live], dtype=torch.float64)[:, None]
+        best, idx = total.flatten().topk(room)
+        nxt_live, rows = [], []
+        for score, flat in zip(best.tolist(), idx.tolist()):
+            r, w = divmod(flat, total.shape[1])
+            ws = live[r][0]
+            if w == END or step + 1 == max_len:
+                finished.append((score / (step + 1), ws if w == END else ws + [w]))
+            else:
+                nxt_live.append((ws + [w], score))
+                rows.append(r)
+        live = nxt_live
+        states = [(h[rows], c[rows]) for h, c in new_states] if rows else new_states
+    finished.sort(key=lambda x: -x[0])
+    return finished[0][1] if finished else []
 
 
 def torch_caption(runs):
     from PIL import Image  # noqa: PLC0415
 
+    folder = ROOT / "weights/captioner"
     enc = Lite0(ROOT / "weights/encoder/efficientnet_lite0.safetensors")
-    dec = Decoder(ROOT / "weights/captioner/decoder.safetensors")
-    words = json.loads((ROOT / "weights/captioner/vocab.json").read_text())["words"]
+    members = json.loads((folder / "config.json").read_text()).get("members", ["decoder.safetensors"])
+    decoders = [Decoder(folder / m) for m in members]
+    words = json.loads((folder / "vocab.json").read_text())["words"]
     photo = Image.open(ROOT / "tests/fixtures/encoder/chelsea.png").convert("RGB")
 
     def caption():
         small = photo.resize((224, 224), Image.BILINEAR)
         a = (np.asarray(small, dtype=np.float32) - 127.0) / 128.0
         grid, _ = enc(torch.from_numpy(a.transpose(2, 0, 1).copy())[None])
-        return dec.beam(grid[0].flatten(1).T.contiguous())
+        return beam(decoders, grid[0].flatten(1).T.contiguous())
 
     text = " ".join(words[w] for w in caption())
     return median_ms(caption, runs), text
