@@ -288,15 +288,24 @@ impl CaptionTab {
         if let Some(maps) = &self.decoder_gates {
             let words = best.words.clone();
             let marked = self.focus_word;
+            let decoders = c.decoders;
             let header = egui::CollapsingHeader::new("Inside the decoder (gates per word)")
                 .id_salt("decoder_gates")
                 .show(ui, |ui| {
-                    ui.small(
-                        "The decoder LSTM while it wrote the caption: a row per unit (most \
-                         active first), a column per word. Gates 0 (dark) to 1 (yellow); \
-                         memory C blue (−) to red (+). Hover a column for the word's \
-                         attention.",
-                    );
+                    let whose = match decoders {
+                        1 => "The decoder LSTM".to_string(),
+                        n => format!("The LSTM of the first of the {n} decoders (an ensemble)"),
+                    };
+                    ui.small(format!(
+                        "{whose} while it wrote the caption: a row per unit (most active \
+                         first), a column per word. Gates 0 (dark) to 1 (yellow); memory C \
+                         blue (−) to red (+). Hover a column for the word's attention{}.",
+                        if decoders > 1 {
+                            " (the decoders' mean)"
+                        } else {
+                            ""
+                        }
+                    ));
                     let hovered = self.decoder_maps.ui(ui, maps, true, marked, [96.0, 40.0]);
                     word_labels(ui, &self.decoder_maps, &words, maps.steps);
                     hovered

@@ -117,8 +117,11 @@ pub struct CaptionResult {
     pub nbest: Vec<Hypothesis>,
     /// The encoder's top-5 ImageNet labels with probabilities.
     pub labels: Vec<(String, f32)>,
-    /// The decoder LSTM's gates at each token of the best hypothesis.
+    /// The decoder LSTM's gates at each token of the best hypothesis (the
+    /// first decoder's, in an ensemble).
     pub taps: Option<Vec<GateTap<f32>>>,
+    /// How many decoders wrote the caption (the ensemble's size).
+    pub decoders: usize,
     pub encoder_ms: f64,
     pub decoder_ms: f64,
 }
@@ -211,6 +214,7 @@ impl Captioner {
             nbest,
             labels: Vec::new(),
             taps,
+            decoders: self.decoders.len(),
             encoder_ms: 0.0,
             decoder_ms,
         }
