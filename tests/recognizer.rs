@@ -274,7 +274,7 @@ fn the_shipped_model_fits_its_budget_and_names_real_drawings() {
 #[test]
 fn a_random_model_saves_and_loads() {
     let rec = shipped();
-    let model = RecognizerModel::random(8, 2, 45, 3);
+    let model = RecognizerModel::random(8, 2, 45, false, 3);
     let cfg = rnn_studio::sketch::recognizer::RecognizerConfig {
         hidden_size: 8,
         ..rec.config().clone()
@@ -288,4 +288,113 @@ fn a_random_model_saves_and_loads() {
     std::fs::write(dir.path().join("model.safetensors"), b"junk").unwrap();
     let e = Recognizer::load(dir.path()).unwrap_err().to_string();
     assert!(e.contains("model.safetensors"), "{e}");
+}
+
+/// Deterministic feature rows for gradient checks: n points of drawing k.
+fn wavy_rows(n: usize, k: u32) -> Vec<features::Row> {
+    (0..n)
+        .map(|t| {
+            let f = |j: u32| ((t as f32 + 1.0) * (j as f32 + 1.7) * (k as f32 + 0.3)).sin();
+            let pen = if t % 3 == 0 { 1.0 } else { 0.0 };
+            [f(0), f(1), 0.5 * f(2), 0.5 * f(3), pen]
+        })
+        .collect()
+}
+
+/// The head that also reads the running max: the training gradient (the
+/// max's gradient goes back to the step each maximum came from, then BPTT)
+/// equals central differences of the loss, in the head and in both layers.
+#[test]
+fn running_max_head_gradients_match_finite_differences() {
+    use rnn_studio::sketch::train::{Batch, Grads, backward, forward, loss};
+    let nc = 4;
+    let mut model = RecognizerModel::random(6, 2, nc, true, 5);
+    assert!(model.running_max());
+    assert_eq!(model.head_inputs(), 12);
+    // Two drawings of different lengths: the shorter one is padded.
+    let batch = Batch::from_rows(&[wavy_rows(7, 1), wavy_rows(4, 2)], vec![1, 3]);
+    let cache = forward(&model, &batch, 0.0, None);
+    let (_, _, dz) = loss(&batch, &cache.logits, nc);
+    let mut g = Grads::zeros_like(&model);
+    backward(&model, &batch, &cache, &dz, &mut g);
+
+    let total = |m: &RecognizerModel| -> f64 {
+        let c = forward(m, &batch, 0.0, None);
+        loss(&batch, &c.logits, nc).0 as f64
+    };
+    let eps = 1e-2f32;
+    let mut worst = 0.0f64;
+    let mut check = |name: &str, get: &dyn Fn(&mut RecognizerModel) -> &mut f32, analytic: f32| {
+        let v = *get(&mut model);
+        *get(&mut model) = v + eps;
+        let up = total(&model);
+        *get(&mut model) = v - eps;
+        let down = total(&model);
+        *get(&mut model) = v;
+        let numeric = (up - down) / (2.0 * eps as f64);
+        let err = (numeric - analytic as f64).abs();
+        assert!(
+            err < 1e-3 + 2e-2 * numeric.abs(),
+            "{name}: analytic {analytic}, numeric {numeric}"
+        );
+        worst = worst.max(err);
+    };
+    let nh = 6;
+    for c in 0..nc {
+        for j in [0, 3, nh, nh + 2, nh + 5] {
+            let at = c * 2 * nh + j;
+            check(
+                &format!("head_w[{c}][{j}]"),
+                &|m| &mut m.head_w[at],
+                g.head_w[at],
+            );
+        }
+        check(&format!("head_b[{c}]"), &|m| &mut m.head_b[c], g.head_b[c]);
+    }
+    for layer in 0..2 {
+        for i in [0, 7, 19] {
+            check(
+                &format!("layer {layer} weight_ih[{i}]"),
+                &|m| &mut m.lstm.layers[layer].forward.weight_ih[i],
+                g.lstm.layers[layer].forward.weight_ih[i],
+            );
+            check(
+                &format!("layer {layer} weight_hh[{i}]"),
+                &|m| &mut m.lstm.layers[layer].forward.weight_hh[i],
+                g.lstm.layers[layer].forward.weight_hh[i],
+            );
+        }
+    }
+    println!("running-max head: worst |analytic − numeric| {worst:.2e}");
+}
+
+/// A live session with the running-max head gives, at every point, the
+/// logits of the batched training forward on the same rows.
+#[test]
+fn running_max_session_equals_the_batched_forward() {
+    use rnn_studio::sketch::train::{Batch, forward};
+    let rec = shipped();
+    let model = RecognizerModel::random(6, 2, 45, true, 8);
+    let cfg = rnn_studio::sketch::recognizer::RecognizerConfig {
+        hidden_size: 6,
+        ..rec.config().clone()
+    };
+    let r = Recognizer::new(model.clone(), cfg).unwrap();
+    let rows = wavy_rows(9, 4);
+    let streamed = r.logits_per_step(&rows);
+    let batched = forward(&model, &Batch::from_rows(&[rows], vec![0]), 0.0, None).logits;
+    assert_eq!(streamed.len(), 9);
+    for (t, z) in streamed.iter().enumerate() {
+        for (c, v) in z.iter().enumerate() {
+            let want = batched[t * 45 + c];
+            assert!(
+                (v - want).abs() < 1e-5,
+                "step {t}, output {c}: {v} vs {want}"
+            );
+        }
+    }
+    // It saves and loads as a running-max model.
+    let dir = tempfile::tempdir().unwrap();
+    r.save(dir.path()).unwrap();
+    assert!(Recognizer::load(dir.path()).unwrap().model().running_max());
 }

@@ -31,6 +31,11 @@ pub struct TrainSketchArgs {
     /// LSTM hidden size H.
     #[arg(long, default_value_t = 160)]
     pub hidden: usize,
+    /// The head also reads the running max of the top layer's output over
+    /// the points so far (the strongest evidence of each unit, anywhere in
+    /// the drawing).
+    #[arg(long)]
+    pub running_max: bool,
     /// LSTM layers.
     #[arg(long, default_value_t = 2)]
     pub layers: usize,
@@ -105,6 +110,7 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         dropout: args.dropout,
         max_minutes: args.minutes,
         threads: args.threads,
+        running_max: args.running_max,
         ..TrainConfig::default()
     };
     if let Some(path) = &args.preview {

@@ -186,11 +186,18 @@ impl UnsureScore {
 }
 
 /// The weights: an LSTM stack and a linear head on its top h.
+///
+/// The head reads either h_t alone (`head_w` is (C, H)) or [h_t, m_t]
+/// (`head_w` is (C, 2H)), where m_t = max_{s ≤ t} h_s, unit by unit, is the
+/// **running max** of the top layer's output over the points so far: it
+/// keeps the strongest evidence of every unit from anywhere in the drawing,
+/// where h_t holds what the LSTM still remembers. It is updated point by
+/// point, so the model still streams.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecognizerModel {
     /// unidirectional, I → H, L layers
     pub lstm: Lstm,
-    /// (C, H)
+    /// (C, H), or (C, 2H) with the running max
     pub head_w: Vec<f32>,
     /// (C)
     pub head_b: Vec<f32>,
@@ -199,17 +206,24 @@ pub struct RecognizerModel {
 impl RecognizerModel {
     /// A freshly initialised model (PyTorch's uniform ±1/√H everywhere, forget
     /// bias 1 so C starts out remembering), seeded.
-    pub fn random(hidden: usize, layers: usize, outputs: usize, seed: u64) -> Self {
+    pub fn random(
+        hidden: usize,
+        layers: usize,
+        outputs: usize,
+        running_max: bool,
+        seed: u64,
+    ) -> Self {
         use rand::{Rng, SeedableRng};
         let mut lstm = Lstm::random(INPUT_SIZE, hidden, layers, false, seed);
         for p in lstm.params_mut() {
             p.bias_ih[hidden..2 * hidden].fill(1.0);
         }
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x4ead);
-        let bound = 1.0 / (hidden as f32).sqrt();
+        let inputs = if running_max { 2 * hidden } else { hidden };
+        let bound = 1.0 / (inputs as f32).sqrt();
         Self {
             lstm,
-            head_w: (0..outputs * hidden)
+            head_w: (0..outputs * inputs)
                 .map(|_| rng.random_range(-bound..bound))
                 .collect(),
             head_b: vec![0.0; outputs],
@@ -228,22 +242,38 @@ impl RecognizerModel {
             + self.head_b.len()
     }
 
-    /// z = W_head·h + b_head for one h (H), into `z` (C).
-    pub fn head(&self, h: &[f32], z: &mut [f32]) {
+    /// Whether the head also reads the running max m_t.
+    pub fn running_max(&self) -> bool {
+        self.head_w.len() == 2 * self.num_outputs() * self.lstm.hidden_size
+    }
+
+    /// The head's input size: H, or 2H with the running max.
+    pub fn head_inputs(&self) -> usize {
+        self.head_w.len() / self.num_outputs().max(1)
+    }
+
+    /// z = W_head·[h, m] + b_head for one step (h and m are (H); `m` is
+    /// ignored without the running max), into `z` (C).
+    pub fn head(&self, h: &[f32], m: &[f32], z: &mut [f32]) {
+        let ni = self.head_inputs();
         let nh = self.lstm.hidden_size;
         for (c, zc) in z.iter_mut().enumerate() {
-            let w = &self.head_w[c * nh..(c + 1) * nh];
-            *zc = self.head_b[c] + w.iter().zip(h).map(|(a, b)| a * b).sum::<f32>();
+            let w = &self.head_w[c * ni..(c + 1) * ni];
+            let mut v = self.head_b[c] + w[..nh].iter().zip(h).map(|(a, b)| a * b).sum::<f32>();
+            if ni > nh {
+                v += w[nh..].iter().zip(m).map(|(a, b)| a * b).sum::<f32>();
+            }
+            *zc = v;
         }
     }
 
     /// Every tensor under its stored name.
     pub fn to_tensors(&self) -> candle_core::Result<HashMap<String, Tensor>> {
         let mut t = lstm_to_tensors(&self.lstm, LSTM_PREFIX)?;
-        let (c, nh) = (self.num_outputs(), self.lstm.hidden_size);
+        let (c, ni) = (self.num_outputs(), self.head_inputs());
         t.insert(
             HEAD_WEIGHT.into(),
-            Tensor::from_slice(&self.head_w, (c, nh), &Device::Cpu)?,
+            Tensor::from_slice(&self.head_w, (c, ni), &Device::Cpu)?,
         );
         t.insert(
             HEAD_BIAS.into(),
@@ -313,9 +343,14 @@ impl RecognizerModel {
         let (w_shape, head_w) = get(HEAD_WEIGHT)?;
         let (b_shape, head_b) = get(HEAD_BIAS)?;
         let nh = lstm.hidden_size;
-        if w_shape.len() != 2 || w_shape[1] != nh || b_shape != [w_shape[0]] {
+        let fits = w_shape.len() == 2
+            && (w_shape[1] == nh || w_shape[1] == 2 * nh)
+            && w_shape[0] > 0
+            && b_shape == [w_shape[0]];
+        if !fits {
             return Err(bad(format!(
-                "head shapes {w_shape:?} and {b_shape:?} do not fit hidden size {nh}"
+                "head shapes {w_shape:?} and {b_shape:?} do not fit hidden size {nh} \
+                 (the head reads H or 2H values)"
             )));
         }
         Ok(Self {
@@ -530,6 +565,9 @@ pub struct Session {
     rows: Vec<Row>,
     /// states[s]: every layer's (h, C) after row s.
     states: Vec<Vec<LstmState>>,
+    /// maxes[s]: the running max of the top h up to row s (H); empty
+    /// vectors when the head does not read it.
+    maxes: Vec<Vec<f32>>,
     /// logits[s]: (C) after row s.
     logits: Vec<Vec<f32>>,
     /// taps[s][layer]: the gates of row s, when taps are on.
@@ -544,6 +582,7 @@ impl Session {
             drawing: Drawing::default(),
             rows: Vec::new(),
             states: Vec::new(),
+            maxes: Vec::new(),
             logits: Vec::new(),
             taps: None,
             scratch: Vec::new(),
@@ -565,6 +604,7 @@ impl Session {
         self.taps = Some(Vec::new());
         let rows = std::mem::take(&mut self.rows);
         self.states.clear();
+        self.maxes.clear();
         self.logits.clear();
         self.feed_rows(&rows);
     }
@@ -574,6 +614,7 @@ impl Session {
         self.drawing = Drawing::default();
         self.rows.clear();
         self.states.clear();
+        self.maxes.clear();
         self.logits.clear();
         if let Some(t) = &mut self.taps {
             t.clear();
@@ -627,6 +668,7 @@ impl Session {
             .count();
         self.rows.truncate(common);
         self.states.truncate(common);
+        self.maxes.truncate(common);
         self.logits.truncate(common);
         if let Some(t) = &mut self.taps {
             t.truncate(common);
@@ -657,10 +699,20 @@ impl Session {
                 taps.push(t);
             }
         }
+        let top = &state[state.len() - 1].h;
+        let max = if !model.running_max() {
+            Vec::new()
+        } else {
+            match self.maxes.last() {
+                Some(prev) => prev.iter().zip(top).map(|(&a, &b)| a.max(b)).collect(),
+                None => top.clone(),
+            }
+        };
         let mut z = vec![0.0; model.num_outputs()];
-        model.head(&state[state.len() - 1].h, &mut z);
+        model.head(top, &max, &mut z);
         self.rows.push(*x);
         self.states.push(state);
+        self.maxes.push(max);
         self.logits.push(z);
         if let Some(t) = &mut self.taps {
             t.push(taps);

@@ -77,6 +77,10 @@ pub struct TrainConfig {
     pub threads: usize,
     /// validation drawings per class used for early stopping (all for the report)
     pub val_cap: usize,
+    /// the head also reads the running max of the top layer's output (see
+    /// [`RecognizerModel`])
+    #[serde(default)]
+    pub running_max: bool,
 }
 
 impl Default for TrainConfig {
@@ -98,6 +102,7 @@ impl Default for TrainConfig {
             max_minutes: 25.0,
             threads: 2,
             val_cap: 40,
+            running_max: false,
         }
     }
 }
@@ -202,8 +207,12 @@ pub struct ForwardCache {
     layers: Vec<LayerCache>,
     /// per layer, (T, B, H) dropout multipliers (empty: no dropout)
     masks: Vec<Vec<f32>>,
-    /// (T, B, H) the head's input (top output after dropout)
+    /// (T, B, N) the head's input: the top output after dropout (N = H), or
+    /// that and its running max over the steps (N = 2H)
     top: Vec<f32>,
+    /// (T, B, H) the step each running-max value came from (empty without
+    /// the running max)
+    argmax: Vec<u32>,
     /// (T·B, C) logits
     pub logits: Vec<f32>,
 }
@@ -248,11 +257,17 @@ pub fn forward(
         layers.push(cache);
         input = out;
     }
+    let (top, argmax) = if model.running_max() {
+        with_running_max(&input, nt, nb, nh)
+    } else {
+        (input, Vec::new())
+    };
+    let ni = model.head_inputs();
     let mut logits = vec![0.0; nt * nb * nc];
     matmul(
         &mut logits,
-        Mat::new(&input, nt * nb, nh),
-        Mat::new(&model.head_w, nc, nh).t(),
+        Mat::new(&top, nt * nb, ni),
+        Mat::new(&model.head_w, nc, ni).t(),
         false,
         Threads::One,
     );
@@ -262,9 +277,43 @@ pub fn forward(
     ForwardCache {
         layers,
         masks,
-        top: input,
+        top,
+        argmax,
         logits,
     }
+}
+
+/// [h_t, m_t] for every step and element, (T, B, 2H), with m_t = max_{s≤t}
+/// h_s per unit, and the step each max came from, (T, B, H). `h` is
+/// (T, B, H). (Steps past an element's length only produce logits that the
+/// loss ignores.)
+fn with_running_max(h: &[f32], nt: usize, nb: usize, nh: usize) -> (Vec<f32>, Vec<u32>) {
+    let mut u = vec![0.0; nt * nb * 2 * nh];
+    let mut arg = vec![0u32; nt * nb * nh];
+    for t in 0..nt {
+        for b in 0..nb {
+            let row = t * nb + b;
+            let h_t = &h[row * nh..(row + 1) * nh];
+            u[row * 2 * nh..][..nh].copy_from_slice(h_t);
+            for j in 0..nh {
+                let (m, a) = if t == 0 {
+                    (h_t[j], 0)
+                } else {
+                    let prev = (t - 1) * nb + b;
+                    let (m_prev, a_prev) = (u[prev * 2 * nh + nh + j], arg[prev * nh + j]);
+                    // Ties keep the earlier step, as the streaming session does.
+                    if h_t[j] > m_prev {
+                        (h_t[j], t as u32)
+                    } else {
+                        (m_prev, a_prev)
+                    }
+                };
+                u[row * 2 * nh + nh + j] = m;
+                arg[row * nh + j] = a;
+            }
+        }
+    }
+    (u, arg)
 }
 
 /// The loss of a batch (sum over elements, see the module doc), the number of
@@ -313,25 +362,44 @@ pub fn backward(
         model.lstm.hidden_size,
         model.num_outputs(),
     );
+    let ni = model.head_inputs();
     // ∂W += dzᵀ·top, ∂b += Σ dz, ∂top = dz·W
     matmul(
         &mut grads.head_w,
         Mat::new(dz, nt * nb, nc).t(),
-        Mat::new(&cache.top, nt * nb, nh),
+        Mat::new(&cache.top, nt * nb, ni),
         true,
         Threads::One,
     );
     for row in dz.chunks_exact(nc) {
         grads.head_b.iter_mut().zip(row).for_each(|(g, d)| *g += d);
     }
-    let mut d = vec![0.0; nt * nb * nh];
+    let mut d_in = vec![0.0; nt * nb * ni];
     matmul(
-        &mut d,
+        &mut d_in,
         Mat::new(dz, nt * nb, nc),
-        Mat::new(&model.head_w, nc, nh),
+        Mat::new(&model.head_w, nc, ni),
         false,
         Threads::One,
     );
+    let mut d = if ni == nh {
+        d_in
+    } else {
+        // ∂h_s = ∂(h part) at s + Σ over the steps t whose max came from s.
+        let mut d = vec![0.0; nt * nb * nh];
+        for row in 0..nt * nb {
+            let b = row % nb;
+            d[row * nh..(row + 1) * nh]
+                .iter_mut()
+                .zip(&d_in[row * ni..][..nh])
+                .for_each(|(g, v)| *g += v);
+            for j in 0..nh {
+                let from = cache.argmax[row * nh + j] as usize * nb + b;
+                d[from * nh + j] += d_in[row * ni + nh + j];
+            }
+        }
+        d
+    };
     for k in (0..model.lstm.layers.len()).rev() {
         if let Some(mask) = cache.masks.get(k) {
             d.iter_mut().zip(mask).for_each(|(g, m)| *g *= m);
@@ -567,7 +635,7 @@ pub fn train(
         message,
     };
     std::fs::create_dir_all(out).map_err(|e| ck_err(out, e.to_string()))?;
-    let mut model = RecognizerModel::random(cfg.hidden, cfg.layers, nc, cfg.seed);
+    let mut model = RecognizerModel::random(cfg.hidden, cfg.layers, nc, cfg.running_max, cfg.seed);
     let mut adam = Adam::new(cfg.lr);
     adam.weight_decay = cfg.weight_decay;
     let mut meta = CheckpointMeta {
