@@ -271,15 +271,20 @@ fn the_shipped_model_fits_its_budget_and_names_real_drawings() {
     assert!(a3 >= claim3 - 1.5 / n, "top-3 {a3} < claimed {claim3}");
 }
 
+/// A recognizer around `model` (45 outputs), with the shipped config's
+/// classes and the model's hidden size.
+fn with_shipped_config(model: RecognizerModel) -> Recognizer {
+    let cfg = rnn_studio::sketch::recognizer::RecognizerConfig {
+        hidden_size: model.lstm.hidden_size,
+        ..shipped().config().clone()
+    };
+    Recognizer::new(model, cfg).unwrap()
+}
+
 #[test]
 fn a_random_model_saves_and_loads() {
-    let rec = shipped();
     let model = RecognizerModel::random(8, 2, 45, false, 3);
-    let cfg = rnn_studio::sketch::recognizer::RecognizerConfig {
-        hidden_size: 8,
-        ..rec.config().clone()
-    };
-    let r = Recognizer::new(model, cfg).unwrap();
+    let r = with_shipped_config(model);
     let dir = tempfile::tempdir().unwrap();
     r.save(dir.path()).unwrap();
     let back = Recognizer::load(dir.path()).unwrap();
@@ -373,13 +378,8 @@ fn running_max_head_gradients_match_finite_differences() {
 #[test]
 fn running_max_session_equals_the_batched_forward() {
     use rnn_studio::sketch::train::{Batch, forward};
-    let rec = shipped();
     let model = RecognizerModel::random(6, 2, 45, true, 8);
-    let cfg = rnn_studio::sketch::recognizer::RecognizerConfig {
-        hidden_size: 6,
-        ..rec.config().clone()
-    };
-    let r = Recognizer::new(model.clone(), cfg).unwrap();
+    let r = with_shipped_config(model.clone());
     let rows = wavy_rows(9, 4);
     let streamed = r.logits_per_step(&rows);
     let batched = forward(&model, &Batch::from_rows(&[rows], vec![0]), 0.0, None).logits;

@@ -181,6 +181,14 @@ impl<F: Float> SimdKernel for FewRows<'_, '_, F> {
 mod tests {
     use super::*;
 
+    /// Largest |got − scale·want|.
+    fn max_err(got: &[f64], want: &[f64], scale: f64) -> f64 {
+        got.iter()
+            .zip(want)
+            .map(|(x, y)| (x - scale * y).abs())
+            .fold(0.0, f64::max)
+    }
+
     fn naive(a: &[f64], b: &[f64], m: usize, k: usize, n: usize) -> Vec<f64> {
         let mut out = vec![0.0; m * n];
         for r in 0..m {
@@ -205,11 +213,7 @@ mod tests {
             false,
             Threads::One,
         );
-        let err = got
-            .iter()
-            .zip(&want)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0, f64::max);
+        let err = max_err(&got, &want, 1.0);
         assert!(err < 1e-12, "plain product: max abs diff {err}");
 
         // b given transposed (n×k) and read through a transposed view; added on top.
@@ -221,11 +225,7 @@ mod tests {
             true,
             Threads::One,
         );
-        let err = got
-            .iter()
-            .zip(&want)
-            .map(|(x, y)| (x - 2.0 * y).abs())
-            .fold(0.0, f64::max);
+        let err = max_err(&got, &want, 2.0);
         assert!(
             err < 1e-12,
             "accumulated transposed product: max abs diff {err}"
@@ -251,11 +251,7 @@ mod tests {
                 false,
                 Threads::One,
             );
-            let err = got
-                .iter()
-                .zip(&want)
-                .map(|(x, y)| (x - y).abs())
-                .fold(0.0, f64::max);
+            let err = max_err(&got, &want, 1.0);
             assert!(err < 1e-12, "m = {m}: max abs diff {err}");
             matmul(
                 &mut got,
@@ -264,11 +260,7 @@ mod tests {
                 true,
                 Threads::One,
             );
-            let err = got
-                .iter()
-                .zip(&want)
-                .map(|(x, y)| (x - 2.0 * y).abs())
-                .fold(0.0, f64::max);
+            let err = max_err(&got, &want, 2.0);
             assert!(err < 1e-12, "m = {m}, accumulated: max abs diff {err}");
         }
     }
