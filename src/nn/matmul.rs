@@ -244,24 +244,21 @@ mod tests {
             let wt: Vec<f64> = (0..k * n).map(|i| w[(i % n) * k + i / n]).collect();
             let want = naive(&a, &wt, m, k, n);
             let mut got = vec![0.5; m * n];
-            matmul(
-                &mut got,
-                Mat::new(&a, m, k),
-                Mat::new(&w, n, k).t(),
-                false,
-                Threads::One,
-            );
-            let err = max_err(&got, &want, 1.0);
-            assert!(err < 1e-12, "m = {m}: max abs diff {err}");
-            matmul(
-                &mut got,
-                Mat::new(&a, m, k),
-                Mat::new(&w, n, k).t(),
-                true,
-                Threads::One,
-            );
-            let err = max_err(&got, &want, 2.0);
-            assert!(err < 1e-12, "m = {m}, accumulated: max abs diff {err}");
+            // First written, then added on top: 1×, then 2× the product.
+            for (accumulate, times) in [(false, 1.0), (true, 2.0)] {
+                matmul(
+                    &mut got,
+                    Mat::new(&a, m, k),
+                    Mat::new(&w, n, k).t(),
+                    accumulate,
+                    Threads::One,
+                );
+                let err = max_err(&got, &want, times);
+                assert!(
+                    err < 1e-12,
+                    "m = {m}, accumulate {accumulate}: max abs diff {err}"
+                );
+            }
         }
     }
 }
