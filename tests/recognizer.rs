@@ -319,13 +319,13 @@ fn running_max_head_gradients_match_finite_differences() {
     // Two drawings of different lengths: the shorter one is padded.
     let batch = Batch::from_rows(&[wavy_rows(7, 1), wavy_rows(4, 2)], vec![1, 3]);
     let cache = forward(&model, &batch, 0.0, None);
-    let (_, _, dz) = loss(&batch, &cache.logits, nc);
+    let (_, _, dz) = loss(&batch, &cache.logits, nc, 0.1);
     let mut g = Grads::zeros_like(&model);
     backward(&model, &batch, &cache, &dz, &mut g);
 
     let total = |m: &RecognizerModel| -> f64 {
         let c = forward(m, &batch, 0.0, None);
-        loss(&batch, &c.logits, nc).0 as f64
+        loss(&batch, &c.logits, nc, 0.1).0 as f64
     };
     let eps = 1e-2f32;
     let mut worst = 0.0f64;
@@ -397,4 +397,72 @@ fn running_max_session_equals_the_batched_forward() {
     let dir = tempfile::tempdir().unwrap();
     r.save(dir.path()).unwrap();
     assert!(Recognizer::load(dir.path()).unwrap().model().running_max());
+}
+
+/// Unknown classes with an output each, label smoothing and weight
+/// averaging: the run trains K + U outputs, exports them with the unknown
+/// classes' names, p(other) is the sum of their probabilities, and a run
+/// resumed from its checkpoint (averaged weights included) ends where the
+/// uninterrupted one does.
+#[test]
+fn unknown_classes_with_their_own_outputs_train_export_and_resume() {
+    use rnn_studio::sketch::eval::export;
+    use rnn_studio::sketch::recognizer::softmax;
+    let mut ds = tiny_dataset();
+    let all = read_drawings(&fixture("recognizer/val.ndjson"));
+    for word in ["sun", "apple"] {
+        ds.unknown[0].extend(
+            all.iter()
+                .filter(|d| d.word.as_deref() == Some(word))
+                .map(|d| (word.to_string(), features::preprocess(d))),
+        );
+    }
+    let cfg = TrainConfig {
+        other_weight: 1.0,
+        other_classes: true,
+        label_smoothing: 0.1,
+        ema: 0.9,
+        max_epochs: 2,
+        ..tiny_config()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let a = train(&ds, &cfg, dir.path(), &mut |_| {}).unwrap();
+    assert_eq!(a.best.num_outputs(), 3 + 2);
+    assert_eq!(a.meta.other_classes, ["apple", "sun"]);
+
+    let dir2 = tempfile::tempdir().unwrap();
+    let one = TrainConfig {
+        max_epochs: 1,
+        ..cfg.clone()
+    };
+    train(&ds, &one, dir2.path(), &mut |_| {}).unwrap();
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir2.path().join("checkpoint.json")).unwrap())
+            .unwrap();
+    // Resume the one-epoch run as if it had been started for two.
+    meta["config"]["max_epochs"] = 2.into();
+    std::fs::write(
+        dir2.path().join("checkpoint.json"),
+        serde_json::to_vec(&meta).unwrap(),
+    )
+    .unwrap();
+    let b = train(&ds, &cfg, dir2.path(), &mut |_| {}).unwrap();
+    assert_eq!(b.best, a.best, "resumed with its averaged weights");
+
+    let rec = export(&a.best, &a.meta, &ds, serde_json::Value::Null).unwrap();
+    let saved = tempfile::tempdir().unwrap();
+    rec.save(saved.path()).unwrap();
+    let back = Recognizer::load(saved.path()).unwrap();
+    assert_eq!(back.config().other_classes, ["apple", "sun"]);
+    let d = &ds.classes[0].val[0];
+    let g = back.classify(d);
+    let mut p = back.logits_per_step(&features::inputs(d)).pop().unwrap();
+    softmax(&mut p);
+    assert!(
+        (g.p_other - (p[3] + p[4])).abs() < 1e-6,
+        "{} vs {:?}",
+        g.p_other,
+        p
+    );
+    assert_eq!(g.top.len(), 3, "the guess ranks the known classes only");
 }

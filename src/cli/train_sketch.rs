@@ -36,6 +36,20 @@ pub struct TrainSketchArgs {
     /// the drawing).
     #[arg(long)]
     pub running_max: bool,
+    /// Label smoothing ε of the cross-entropy target.
+    #[arg(long, default_value_t = 0.0)]
+    pub label_smoothing: f32,
+    /// Validate and export an exponential moving average of the weights
+    /// with this decay per update (0: the raw weights).
+    #[arg(long, default_value_t = 0.0)]
+    pub ema: f32,
+    /// One output per unknown training class instead of a single "other"
+    /// output (p(other) is their sum).
+    #[arg(long)]
+    pub other_classes: bool,
+    /// How many classes' worth of each batch the unknown drawings get.
+    #[arg(long, default_value_t = 2.0)]
+    pub other_weight: f32,
     /// LSTM layers.
     #[arg(long, default_value_t = 2)]
     pub layers: usize,
@@ -111,6 +125,10 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         max_minutes: args.minutes,
         threads: args.threads,
         running_max: args.running_max,
+        label_smoothing: args.label_smoothing,
+        ema: args.ema,
+        other_classes: args.other_classes,
+        other_weight: args.other_weight,
         ..TrainConfig::default()
     };
     if let Some(path) = &args.preview {

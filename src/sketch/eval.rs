@@ -118,6 +118,7 @@ pub fn export(
         format: FORMAT.into(),
         classes: meta.classes.clone(),
         other_output: meta.other_output,
+        other_classes: meta.other_classes.clone(),
         input_size: features::INPUT_SIZE,
         hidden_size: model.lstm.hidden_size,
         num_layers: model.lstm.layers.len(),

@@ -114,8 +114,14 @@ pub struct RecognizerConfig {
     pub format: String,
     /// The K known classes, in output order (file names: `palm_tree`).
     pub classes: Vec<String>,
-    /// Whether the last output is [`OTHER`].
+    /// Whether the outputs after the known ones are [`OTHER`].
     pub other_output: bool,
+    /// When the other output was split by the unknown classes it was trained
+    /// on: their names, one output each after the known classes (so the
+    /// LSTM learnt to tell ~100 more things apart); p(other) is their sum.
+    /// Empty: one other output.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_classes: Vec<String>,
     /// I
     pub input_size: usize,
     /// H
@@ -139,7 +145,12 @@ pub struct RecognizerConfig {
 impl RecognizerConfig {
     /// C, the number of outputs.
     pub fn num_outputs(&self) -> usize {
-        self.classes.len() + usize::from(self.other_output)
+        let others = if self.other_output {
+            self.other_classes.len().max(1)
+        } else {
+            0
+        };
+        self.classes.len() + others
     }
 }
 
@@ -515,7 +526,7 @@ impl Recognizer {
         Guess {
             unsure: score < cfg.unsure_threshold,
             score,
-            p_other: if cfg.other_output { p[k] } else { 0.0 },
+            p_other: p[k..].iter().sum(),
             top,
         }
     }

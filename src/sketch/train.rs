@@ -15,6 +15,12 @@
 //!
 //! so the last step decides, and earlier steps are pushed to guess early
 //! (later steps weigh more, since they have seen more). λ = [`PREFIX_LOSS`].
+//! With label smoothing ε the target of CE is q = (1 − ε)·onehot(y) + ε/C.
+//!
+//! **Weight averaging**: with [`TrainConfig::ema`] = d > 0, after every
+//! update θ̄ ← d·θ̄ + (1 − d)·θ; validation, early stopping and the exported
+//! model use θ̄, which averages out the step-to-step jitter that a few
+//! hundred real drawings per update leave in θ.
 //!
 //! **Batches**: each element picks a class uniformly (the other output counts
 //! [`TrainConfig::other_weight`] classes), then a drawing: a synthetic one
@@ -81,6 +87,18 @@ pub struct TrainConfig {
     /// [`RecognizerModel`])
     #[serde(default)]
     pub running_max: bool,
+    /// label smoothing ε: the target puts 1 − ε on the class and ε/C on
+    /// every output, so no drawing of ~25 can be learnt with certainty
+    #[serde(default)]
+    pub label_smoothing: f32,
+    /// decay of the exponential moving average of the weights that is
+    /// validated and exported (0: the raw weights)
+    #[serde(default)]
+    pub ema: f32,
+    /// one output per unknown training class instead of a single other
+    /// output (p(other) is their sum): a richer task for the LSTM
+    #[serde(default)]
+    pub other_classes: bool,
 }
 
 impl Default for TrainConfig {
@@ -103,6 +121,9 @@ impl Default for TrainConfig {
             threads: 2,
             val_cap: 40,
             running_max: false,
+            label_smoothing: 0.0,
+            ema: 0.0,
+            other_classes: false,
         }
     }
 }
@@ -318,7 +339,7 @@ fn with_running_max(h: &[f32], nt: usize, nb: usize, nh: usize) -> (Vec<f32>, Ve
 
 /// The loss of a batch (sum over elements, see the module doc), the number of
 /// elements whose last step is right, and ∂loss/∂logits (T·B, C).
-pub fn loss(batch: &Batch, logits: &[f32], nc: usize) -> (f32, usize, Vec<f32>) {
+pub fn loss(batch: &Batch, logits: &[f32], nc: usize, smoothing: f32) -> (f32, usize, Vec<f32>) {
     let nb = batch.size();
     let mut dz = vec![0.0; logits.len()];
     let (mut total, mut correct) = (0.0f32, 0usize);
@@ -334,14 +355,16 @@ pub fn loss(batch: &Batch, logits: &[f32], nc: usize) -> (f32, usize, Vec<f32>) 
             }
             p.copy_from_slice(&logits[at..at + nc]);
             softmax(&mut p);
-            total -= w * p[y].max(1e-12).ln();
+            let q =
+                |c: usize| smoothing / nc as f32 + (1.0 - smoothing) * f32::from(u8::from(c == y));
+            total -= w * (0..nc).map(|c| q(c) * p[c].max(1e-12).ln()).sum::<f32>();
             if t + 1 == len {
                 let best = (0..nc).max_by(|&a, &c| p[a].total_cmp(&p[c])).unwrap_or(0);
                 correct += usize::from(best == y);
             }
-            // ∂CE/∂z_c = p_c − [c = y]
+            // ∂CE/∂z_c = p_c − q_c
             for (c, d) in dz[at..at + nc].iter_mut().enumerate() {
-                *d = w * (p[c] - f32::from(u8::from(c == y)));
+                *d = w * (p[c] - q(c));
             }
         }
     }
@@ -429,16 +452,24 @@ pub fn last_logits(batch: &Batch, logits: &[f32], nc: usize) -> Vec<Vec<f32>> {
 fn sample_item(
     ds: &Dataset,
     cfg: &TrainConfig,
-    other: bool,
+    other: Option<&[usize]>,
     aug: &AugmentOptions,
     rng: &mut ChaCha8Rng,
 ) -> (Drawing, usize) {
     let k = ds.classes.len();
-    let total = k as f32 + if other { cfg.other_weight } else { 0.0 };
+    let total = k as f32
+        + if other.is_some() {
+            cfg.other_weight
+        } else {
+            0.0
+        };
     let pick = rng.random::<f32>() * total;
-    let (source, y): (&Drawing, usize) = if pick >= k as f32 && other {
+    let (source, y): (&Drawing, usize) = if let Some(labels) = other
+        && pick >= k as f32
+    {
         let u = &ds.unknown[0];
-        (&u[rng.random_range(0..u.len())].1, k)
+        let i = rng.random_range(0..u.len());
+        (&u[i].1, labels[i])
     } else {
         let c = (pick as usize).min(k - 1);
         let cd = &ds.classes[c];
@@ -457,12 +488,33 @@ fn sample_item(
 /// `n` training items exactly as an epoch would draw them (augmented), for
 /// looking at what the model is fed.
 pub fn preview(ds: &Dataset, cfg: &TrainConfig, n: usize) -> Vec<(Drawing, usize)> {
-    let other = cfg.other_weight > 0.0 && !ds.unknown[0].is_empty();
+    let (labels, _) = other_labels(ds, cfg);
     let mut rng = epoch_rng(cfg.seed, 0);
     let aug = AugmentOptions::default();
     (0..n)
-        .map(|_| sample_item(ds, cfg, other, &aug, &mut rng))
+        .map(|_| sample_item(ds, cfg, labels.as_deref(), &aug, &mut rng))
         .collect()
+}
+
+/// The output index of every unknown training drawing (None: no other
+/// output), and the unknown classes that have an output of their own.
+fn other_labels(ds: &Dataset, cfg: &TrainConfig) -> (Option<Vec<usize>>, Vec<String>) {
+    let u = &ds.unknown[0];
+    if cfg.other_weight <= 0.0 || u.is_empty() {
+        return (None, Vec::new());
+    }
+    let k = ds.classes.len();
+    if !cfg.other_classes {
+        return (Some(vec![k; u.len()]), Vec::new());
+    }
+    let mut names: Vec<String> = u.iter().map(|(c, _)| c.clone()).collect();
+    names.sort();
+    names.dedup();
+    let labels = u
+        .iter()
+        .map(|(c, _)| k + names.binary_search(c).expect("a name from this list"))
+        .collect();
+    (Some(labels), names)
 }
 
 /// One epoch's batches, reproducible from (seed, epoch).
@@ -573,6 +625,9 @@ pub struct CheckpointMeta {
     /// the known classes, output order
     pub classes: Vec<String>,
     pub other_output: bool,
+    /// the unknown classes with an output each (see [`TrainConfig::other_classes`])
+    #[serde(default)]
+    pub other_classes: Vec<String>,
 }
 
 /// What [`train`] returns.
@@ -588,6 +643,8 @@ pub struct RunPaths {
     pub checkpoint: PathBuf,
     pub meta: PathBuf,
     pub best: PathBuf,
+    /// the averaged weights (with [`TrainConfig::ema`])
+    pub ema: PathBuf,
 }
 
 impl RunPaths {
@@ -596,6 +653,7 @@ impl RunPaths {
             checkpoint: out.join("checkpoint.safetensors"),
             meta: out.join("checkpoint.json"),
             best: out.join("best.safetensors"),
+            ema: out.join("ema.safetensors"),
         }
     }
 }
@@ -627,8 +685,9 @@ pub fn train(
             "every class needs a training drawing".into(),
         ));
     }
-    let other = cfg.other_weight > 0.0 && !ds.unknown[0].is_empty();
-    let nc = ds.classes.len() + usize::from(other);
+    let (labels, other_classes) = other_labels(ds, cfg);
+    let other = labels.is_some();
+    let nc = ds.classes.len() + if other { other_classes.len().max(1) } else { 0 };
     let paths = RunPaths::new(out);
     let ck_err = |path: &Path, message: String| TrainError::Checkpoint {
         path: path.to_path_buf(),
@@ -648,8 +707,10 @@ pub fn train(
         history: Vec::new(),
         classes: ds.classes.iter().map(|c| c.class.clone()).collect(),
         other_output: other,
+        other_classes,
     };
     let mut best = model.clone();
+    let mut ema = model.clone();
     if paths.meta.is_file() {
         let (m, a, b, mm) = load_checkpoint(&paths, nc)?;
         if mm.config != *cfg || mm.classes != meta.classes {
@@ -660,6 +721,11 @@ pub fn train(
             ));
         }
         (model, adam, best, meta) = (m, a, b, mm);
+        if cfg.ema > 0.0 {
+            let bytes = std::fs::read(&paths.ema).map_err(|e| ck_err(&paths.ema, e.to_string()))?;
+            ema = RecognizerModel::from_bytes(&bytes, &paths.ema)
+                .map_err(|e| ck_err(&paths.ema, e.to_string()))?;
+        }
         progress(Progress::Message(format!(
             "resuming after epoch {} ({:.0} s so far, best macro top-1 {:.3} at epoch {})",
             meta.epoch, meta.elapsed_s, meta.best_score, meta.best_epoch
@@ -700,7 +766,7 @@ pub fn train(
         let (mut loss_sum, mut right, mut seen) = (0.0f32, 0usize, 0usize);
         for step in 0..cfg.steps_per_epoch {
             let items: Vec<(Drawing, usize)> = (0..cfg.batch)
-                .map(|_| sample_item(ds, cfg, other, &aug, &mut rng))
+                .map(|_| sample_item(ds, cfg, labels.as_deref(), &aug, &mut rng))
                 .collect();
             // Micro-batches of similar length (sorted), so little time goes
             // into padded steps; they run on the rayon pool.
@@ -717,7 +783,7 @@ pub fn train(
                     let batch = Batch::from_drawings(chunk);
                     let mut drng = ChaCha8Rng::seed_from_u64(seed);
                     let cache = forward(&model, &batch, cfg.dropout, Some(&mut drng));
-                    let (l, c, dz) = loss(&batch, &cache.logits, nc);
+                    let (l, c, dz) = loss(&batch, &cache.logits, nc, cfg.label_smoothing);
                     let mut g = Grads::zeros_like(&model);
                     backward(&model, &batch, &cache, &dz, &mut g);
                     (l, c, g)
@@ -742,6 +808,20 @@ pub fn train(
             clip_grad_norm(&mut gt, cfg.clip);
             let views: Vec<&[f32]> = gt.iter().map(|g| &**g).collect();
             adam.step(&mut model_tensors_mut(&mut model), &views);
+            if cfg.ema > 0.0 {
+                // The usual warm-up, so the first updates are not drowned by
+                // the random initial weights.
+                let n = adam.steps() as f32;
+                let d = cfg.ema.min((1.0 + n) / (10.0 + n));
+                for (a, w) in model_tensors_mut(&mut ema)
+                    .into_iter()
+                    .zip(model_tensors(&model))
+                {
+                    a.iter_mut()
+                        .zip(w)
+                        .for_each(|(a, w)| *a = d * *a + (1.0 - d) * w);
+                }
+            }
             progress(Progress::Step {
                 epoch,
                 step: step + 1,
@@ -750,13 +830,14 @@ pub fn train(
                 acc: right as f32 / seen as f32,
             });
         }
-        let val = validate(&model, ds, cfg.val_cap, threads);
+        let judged = if cfg.ema > 0.0 { &ema } else { &model };
+        let val = validate(judged, ds, cfg.val_cap, threads);
         meta.epoch = epoch + 1;
         let is_best = val.macro_top1 > meta.best_score;
         if is_best {
             meta.best_score = val.macro_top1;
             meta.best_epoch = epoch + 1;
-            best = model.clone();
+            best = judged.clone();
         }
         meta.elapsed_s = elapsed0 + start.elapsed().as_secs_f64();
         meta.adam_steps = adam.steps();
@@ -769,6 +850,12 @@ pub fn train(
             "lr": adam.lr,
             "elapsed_s": meta.elapsed_s,
         }));
+        if cfg.ema > 0.0 {
+            let bytes = ema.to_bytes().map_err(|e| ck_err(&paths.ema, e))?;
+            // Before the checkpoint's meta file, which marks it complete.
+            crate::fsutil::write_atomic(&paths.ema, &bytes)
+                .map_err(|e| ck_err(&paths.ema, e.to_string()))?;
+        }
         save_checkpoint(&paths, &model, &adam, &best, &meta)?;
         progress(Progress::Epoch {
             epoch,
