@@ -50,6 +50,12 @@ pub struct TrainSketchArgs {
     /// How many classes' worth of each batch the unknown drawings get.
     #[arg(long, default_value_t = 2.0)]
     pub other_weight: f32,
+    /// Augmentation: probability of reordering nearby strokes of a drawing.
+    #[arg(long, default_value_t = 0.0)]
+    pub stroke_order: f32,
+    /// Augmentation: probability of drawing each stroke backwards.
+    #[arg(long, default_value_t = 0.0)]
+    pub stroke_reverse: f32,
     /// LSTM layers.
     #[arg(long, default_value_t = 2)]
     pub layers: usize,
@@ -129,6 +135,8 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         ema: args.ema,
         other_classes: args.other_classes,
         other_weight: args.other_weight,
+        stroke_order: args.stroke_order,
+        stroke_reverse: args.stroke_reverse,
         ..TrainConfig::default()
     };
     if let Some(path) = &args.preview {

@@ -1,8 +1,10 @@
 //! Training-time augmentation of drawings, so ~25 real drawings per class
 //! look like many: a random affine map (anisotropic scale, rotation, shear),
 //! point resampling (densify, then jitter, so RDP keeps different points),
-//! per-point jitter, stroke dropout and prefix crops (partial drawings, the
-//! live-guessing case). The result is passed through
+//! per-point jitter, stroke dropout, stroke order and direction changes (a
+//! sequence model sees *how* a thing was drawn, and ~25 drawings show only
+//! ~25 orders; other people draw the ears before the head, or a line the
+//! other way) and prefix crops (partial drawings, the live-guessing case). The result is passed through
 //! [`features::preprocess`](super::features::preprocess) again, so augmented
 //! drawings stay in the distribution the model reads.
 
@@ -30,7 +32,16 @@ pub struct AugmentOptions {
     pub prefix_prob: f32,
     /// the shortest prefix kept, as a fraction of the points
     pub prefix_min: f32,
+    /// probability of reordering the strokes: each moves by up to
+    /// [`STROKE_ORDER_WINDOW`] places (a noisy sort, not a free shuffle:
+    /// people change the order of nearby parts, rarely of the whole)
+    pub stroke_order: f32,
+    /// probability of drawing each stroke backwards
+    pub stroke_reverse: f32,
 }
+
+/// How far a reordered stroke may move, in places.
+pub const STROKE_ORDER_WINDOW: f32 = 2.5;
 
 impl Default for AugmentOptions {
     fn default() -> Self {
@@ -43,6 +54,8 @@ impl Default for AugmentOptions {
             stroke_dropout: 0.1,
             prefix_prob: 0.15,
             prefix_min: 0.4,
+            stroke_order: 0.0,
+            stroke_reverse: 0.0,
         }
     }
 }
@@ -59,6 +72,8 @@ impl AugmentOptions {
             stroke_dropout: 0.0,
             prefix_prob: 0.0,
             prefix_min: 1.0,
+            stroke_order: 0.0,
+            stroke_reverse: 0.0,
         }
     }
 }
@@ -98,7 +113,19 @@ pub fn augment(d: &Drawing, opts: &AugmentOptions, rng: &mut impl Rng) -> Drawin
             p.x += sym(rng, opts.jitter);
             p.y += sym(rng, opts.jitter);
         }
+        if opts.stroke_reverse > 0.0 && rng.random::<f32>() < opts.stroke_reverse {
+            pts.reverse();
+        }
         strokes.push(Stroke { points: pts });
+    }
+    if opts.stroke_order > 0.0 && rng.random::<f32>() < opts.stroke_order {
+        let mut keyed: Vec<(f32, Stroke)> = strokes
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (i as f32 + rng.random_range(0.0..STROKE_ORDER_WINDOW), s))
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        strokes = keyed.into_iter().map(|(_, s)| s).collect();
     }
     let mut out = Drawing {
         strokes,
@@ -182,5 +209,59 @@ mod tests {
         }
         let same = augment(&d, &AugmentOptions::none(), &mut rng);
         assert_eq!(same.strokes, features::preprocess(&d).strokes);
+    }
+
+    /// Reordering and reversing only rearrange: the same strokes (as sets
+    /// of points) come out, in another order or direction, and both happen.
+    #[test]
+    fn stroke_order_and_direction_changes_keep_the_strokes() {
+        let d = Drawing {
+            strokes: (0..6)
+                .map(|k| Stroke {
+                    points: (0..4)
+                        .map(|i| Point::xy(40.0 * k as f32, 60.0 * i as f32 + 5.0 * k as f32))
+                        .collect(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let opts = AugmentOptions {
+            stroke_order: 1.0,
+            stroke_reverse: 0.5,
+            ..AugmentOptions::none()
+        };
+        let base = features::preprocess(&d);
+        let sorted = |dr: &Drawing| {
+            let mut v: Vec<Vec<(i32, i32)>> = dr
+                .strokes
+                .iter()
+                .map(|s| {
+                    let mut p: Vec<(i32, i32)> = s
+                        .points
+                        .iter()
+                        .map(|p| (p.x.round() as i32, p.y.round() as i32))
+                        .collect();
+                    p.sort();
+                    p
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let (mut reordered, mut reversed) = (false, false);
+        for _ in 0..50 {
+            let a = augment(&d, &opts, &mut rng);
+            assert_eq!(sorted(&a), sorted(&base));
+            reordered |= a.strokes.iter().zip(&base.strokes).any(|(x, y)| {
+                x.points.first().map(|p| p.x.round()) != y.points.first().map(|p| p.x.round())
+                    && x.points.last().map(|p| p.x.round()) != y.points.first().map(|p| p.x.round())
+            });
+            reversed |= a
+                .strokes
+                .iter()
+                .any(|s| s.points.first().unwrap().y > s.points.last().unwrap().y);
+        }
+        assert!(reordered && reversed);
     }
 }

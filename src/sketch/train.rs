@@ -99,6 +99,12 @@ pub struct TrainConfig {
     /// output (p(other) is their sum): a richer task for the LSTM
     #[serde(default)]
     pub other_classes: bool,
+    /// probability of reordering a drawing's nearby strokes (augmentation)
+    #[serde(default)]
+    pub stroke_order: f32,
+    /// probability of reversing each stroke (augmentation)
+    #[serde(default)]
+    pub stroke_reverse: f32,
 }
 
 impl Default for TrainConfig {
@@ -124,6 +130,8 @@ impl Default for TrainConfig {
             label_smoothing: 0.0,
             ema: 0.0,
             other_classes: false,
+            stroke_order: 0.0,
+            stroke_reverse: 0.0,
         }
     }
 }
@@ -490,10 +498,19 @@ fn sample_item(
 pub fn preview(ds: &Dataset, cfg: &TrainConfig, n: usize) -> Vec<(Drawing, usize)> {
     let (labels, _) = other_labels(ds, cfg);
     let mut rng = epoch_rng(cfg.seed, 0);
-    let aug = AugmentOptions::default();
+    let aug = augment_options(cfg);
     (0..n)
         .map(|_| sample_item(ds, cfg, labels.as_deref(), &aug, &mut rng))
         .collect()
+}
+
+/// The augmentation of a run: the defaults, and the stroke-order changes it asks for.
+fn augment_options(cfg: &TrainConfig) -> AugmentOptions {
+    AugmentOptions {
+        stroke_order: cfg.stroke_order,
+        stroke_reverse: cfg.stroke_reverse,
+        ..AugmentOptions::default()
+    }
 }
 
 /// The output index of every unknown training drawing (None: no other
@@ -739,7 +756,7 @@ pub fn train(
         model.num_params(),
         model.num_params() as f64 * 4.0 / 1e6
     )));
-    let aug = AugmentOptions::default();
+    let aug = augment_options(cfg);
     let start = std::time::Instant::now();
     let elapsed0 = meta.elapsed_s;
     let threads = cfg.threads.max(1);
