@@ -8,6 +8,7 @@
 //! drawings (cached in `OUT/synthetic/`), trains with checkpoints in `OUT`
 //! (rerun the same command to resume), then calibrates the unsure threshold
 //! and writes the model folder `OUT/model/` (copy it to `weights/recognizer/`).
+//! The defaults are the recipe of the shipped weights (`weights/README.md`).
 
 use crate::sketch::dataset::{self, SynthOptions};
 use crate::sketch::eval;
@@ -29,7 +30,7 @@ pub struct TrainSketchArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// LSTM hidden size H.
-    #[arg(long, default_value_t = 160)]
+    #[arg(long, default_value_t = 192)]
     pub hidden: usize,
     /// The head also reads the running max of the top layer's output over
     /// the points so far (the strongest evidence of each unit, anywhere in
@@ -37,11 +38,11 @@ pub struct TrainSketchArgs {
     #[arg(long)]
     pub running_max: bool,
     /// Label smoothing ε of the cross-entropy target.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.1)]
     pub label_smoothing: f32,
     /// Validate and export an exponential moving average of the weights
     /// with this decay per update (0: the raw weights).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.998)]
     pub ema: f32,
     /// One output per unknown training class instead of a single "other"
     /// output (p(other) is their sum).
@@ -51,35 +52,35 @@ pub struct TrainSketchArgs {
     #[arg(long, default_value_t = 2.0)]
     pub other_weight: f32,
     /// Augmentation: probability of reordering nearby strokes of a drawing.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.9)]
     pub stroke_order: f32,
     /// Augmentation: probability of drawing each stroke backwards.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.3)]
     pub stroke_reverse: f32,
     /// LSTM layers.
     #[arg(long, default_value_t = 2)]
     pub layers: usize,
     #[arg(long, default_value_t = 64)]
     pub batch: usize,
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 50)]
     pub steps_per_epoch: usize,
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = 160)]
     pub epochs: usize,
     /// Early stopping: epochs without a better validation score.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 60)]
     pub patience: usize,
-    #[arg(long, default_value_t = 3e-3)]
+    #[arg(long, default_value_t = 4e-3)]
     pub lr: f32,
     #[arg(long, default_value_t = 0.25)]
     pub dropout: f32,
     /// Stop training after this many minutes of wall time (then finish normally).
-    #[arg(long, default_value_t = 25.0)]
+    #[arg(long, default_value_t = 24.0)]
     pub minutes: f64,
     /// sketch-rnn samples per generator class and temperature (0: none).
     #[arg(long, default_value_t = 250)]
     pub synth_count: usize,
     /// sketch-rnn sampling temperatures, comma-separated.
-    #[arg(long, default_value = "0.25", value_delimiter = ',')]
+    #[arg(long, default_value = "0.25,0.5", value_delimiter = ',')]
     pub synth_temperatures: Vec<f32>,
     /// Folder of the sketch-rnn models.
     #[arg(long)]
