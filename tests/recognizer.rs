@@ -271,8 +271,13 @@ fn the_shipped_model_fits_its_budget_and_names_real_drawings() {
     assert!(a3 >= claim3 - 1.5 / n, "top-3 {a3} < claimed {claim3}");
 }
 
-/// A recognizer around `model` (45 outputs), with the shipped config's
-/// classes and the model's hidden size.
+/// C of the shipped model: 44 classes and its other output(s).
+fn shipped_outputs() -> usize {
+    shipped().config().num_outputs()
+}
+
+/// A recognizer around `model` (with [`shipped_outputs`] outputs), with the
+/// shipped config's classes and the model's hidden size.
 fn with_shipped_config(model: RecognizerModel) -> Recognizer {
     let cfg = rnn_studio::sketch::recognizer::RecognizerConfig {
         hidden_size: model.lstm.hidden_size,
@@ -283,7 +288,7 @@ fn with_shipped_config(model: RecognizerModel) -> Recognizer {
 
 #[test]
 fn a_random_model_saves_and_loads() {
-    let model = RecognizerModel::random(8, 2, 45, false, 3);
+    let model = RecognizerModel::random(8, 2, shipped_outputs(), false, 3);
     let r = with_shipped_config(model);
     let dir = tempfile::tempdir().unwrap();
     r.save(dir.path()).unwrap();
@@ -378,7 +383,8 @@ fn running_max_head_gradients_match_finite_differences() {
 #[test]
 fn running_max_session_equals_the_batched_forward() {
     use rnn_studio::sketch::train::{Batch, forward};
-    let model = RecognizerModel::random(6, 2, 45, true, 8);
+    let nc = shipped_outputs();
+    let model = RecognizerModel::random(6, 2, nc, true, 8);
     let r = with_shipped_config(model.clone());
     let rows = wavy_rows(9, 4);
     let streamed = r.logits_per_step(&rows);
@@ -386,7 +392,7 @@ fn running_max_session_equals_the_batched_forward() {
     assert_eq!(streamed.len(), 9);
     for (t, z) in streamed.iter().enumerate() {
         for (c, v) in z.iter().enumerate() {
-            let want = batched[t * 45 + c];
+            let want = batched[t * nc + c];
             assert!(
                 (v - want).abs() < 1e-5,
                 "step {t}, output {c}: {v} vs {want}"

@@ -45,11 +45,11 @@ pub struct TrainSketchArgs {
     #[arg(long, default_value_t = 0.998)]
     pub ema: f32,
     /// One output per unknown training class instead of a single "other"
-    /// output (p(other) is their sum).
-    #[arg(long)]
+    /// output (p(other) is their sum); `--other-classes false` for one.
+    #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
     pub other_classes: bool,
     /// How many classes' worth of each batch the unknown drawings get.
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = 8.0)]
     pub other_weight: f32,
     /// Augmentation: probability of reordering nearby strokes of a drawing.
     #[arg(long, default_value_t = 0.9)]
@@ -57,6 +57,10 @@ pub struct TrainSketchArgs {
     /// Augmentation: probability of drawing each stroke backwards.
     #[arg(long, default_value_t = 0.3)]
     pub stroke_reverse: f32,
+    /// Probability that a generator class's batch element is a sketch-rnn
+    /// sample rather than a real drawing.
+    #[arg(long, default_value_t = 0.5)]
+    pub synth_frac: f32,
     /// LSTM layers.
     #[arg(long, default_value_t = 2)]
     pub layers: usize,
@@ -137,6 +141,7 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         other_classes: args.other_classes,
         other_weight: args.other_weight,
         stroke_order: args.stroke_order,
+        synth_frac: args.synth_frac,
         stroke_reverse: args.stroke_reverse,
         ..TrainConfig::default()
     };
