@@ -38,6 +38,7 @@ use super::drawing::{Drawing, Point, Stroke};
 use super::features::{self, INPUT_SIZE, Row};
 use crate::nn::io::{lstm_from_tensors, lstm_to_tensors};
 use crate::nn::lstm::{GateTap, Lstm, LstmState};
+use crate::nn::matmul::{Mat, Threads, matmul};
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -267,15 +268,21 @@ impl RecognizerModel {
     /// ignored without the running max), into `z` (C).
     pub fn head(&self, h: &[f32], m: &[f32], z: &mut [f32]) {
         let ni = self.head_inputs();
-        let nh = self.lstm.hidden_size;
-        for (c, zc) in z.iter_mut().enumerate() {
-            let w = &self.head_w[c * ni..(c + 1) * ni];
-            let mut v = self.head_b[c] + w[..nh].iter().zip(h).map(|(a, b)| a * b).sum::<f32>();
-            if ni > nh {
-                v += w[nh..].iter().zip(m).map(|(a, b)| a * b).sum::<f32>();
-            }
-            *zc = v;
-        }
+        let u: std::borrow::Cow<[f32]> = if ni > h.len() {
+            [h, m].concat().into()
+        } else {
+            h.into()
+        };
+        // One row: the matmul's few-row path, a vectorised dot product per
+        // output (with ~150 outputs the head costs as much as a layer).
+        z.copy_from_slice(&self.head_b);
+        matmul(
+            z,
+            Mat::new(&u, 1, ni),
+            Mat::new(&self.head_w, self.num_outputs(), ni).t(),
+            true,
+            Threads::One,
+        );
     }
 
     /// Every tensor under its stored name.
