@@ -3,8 +3,9 @@
 //!
 //! Shapes legend: **T** points (time steps), **B** batch, **I** feature row
 //! ([`features::INPUT_SIZE`]), **H** hidden size, **L** layers, **C** outputs
-//! (the K known classes, plus one **other** output when the model was trained
-//! with drawings of unknown classes).
+//! (the K known classes, then, when the model was trained with drawings of
+//! unknown classes, one **other** output or one per unknown training class,
+//! whose probabilities add up to p(other)).
 //!
 //! ```text
 //! x_t = features row of point t                 (I)      see features.rs
