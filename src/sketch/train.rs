@@ -739,9 +739,7 @@ pub fn train(
         }
         (model, adam, best, meta) = (m, a, b, mm);
         if cfg.ema > 0.0 {
-            let bytes = std::fs::read(&paths.ema).map_err(|e| ck_err(&paths.ema, e.to_string()))?;
-            ema = RecognizerModel::from_bytes(&bytes, &paths.ema)
-                .map_err(|e| ck_err(&paths.ema, e.to_string()))?;
+            ema = read_model(&paths.ema)?;
         }
         progress(Progress::Message(format!(
             "resuming after epoch {} ({:.0} s so far, best macro top-1 {:.3} at epoch {})",
@@ -867,13 +865,8 @@ pub fn train(
             "lr": adam.lr,
             "elapsed_s": meta.elapsed_s,
         }));
-        if cfg.ema > 0.0 {
-            let bytes = ema.to_bytes().map_err(|e| ck_err(&paths.ema, e))?;
-            // Before the checkpoint's meta file, which marks it complete.
-            crate::fsutil::write_atomic(&paths.ema, &bytes)
-                .map_err(|e| ck_err(&paths.ema, e.to_string()))?;
-        }
-        save_checkpoint(&paths, &model, &adam, &best, &meta)?;
+        let averaged = (cfg.ema > 0.0).then_some(&ema);
+        save_checkpoint(&paths, &model, &adam, &best, averaged, &meta)?;
         progress(Progress::Epoch {
             epoch,
             max_epochs: cfg.max_epochs,
@@ -892,6 +885,7 @@ fn save_checkpoint(
     model: &RecognizerModel,
     adam: &Adam,
     best: &RecognizerModel,
+    ema: Option<&RecognizerModel>,
     meta: &CheckpointMeta,
 ) -> Result<(), TrainError> {
     let err = |path: &Path, message: String| TrainError::Checkpoint {
@@ -918,9 +912,12 @@ fn save_checkpoint(
     let bytes = tensors_to_bytes(&extra).map_err(|e| err(&paths.checkpoint, e))?;
     crate::fsutil::write_atomic(&paths.checkpoint, &bytes)
         .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
-    let best_bytes = best.to_bytes().map_err(|e| err(&paths.best, e))?;
-    crate::fsutil::write_atomic(&paths.best, &best_bytes)
-        .map_err(|e| err(&paths.best, e.to_string()))?;
+    for (path, m) in [(&paths.best, Some(best)), (&paths.ema, ema)] {
+        if let Some(m) = m {
+            let bytes = m.to_bytes().map_err(|e| err(path, e))?;
+            crate::fsutil::write_atomic(path, &bytes).map_err(|e| err(path, e.to_string()))?;
+        }
+    }
     let json = serde_json::to_string_pretty(meta).map_err(|e| err(&paths.meta, e.to_string()))?;
     // The meta file last: it marks the checkpoint complete.
     crate::fsutil::write_atomic(&paths.meta, json.as_bytes())
@@ -956,6 +953,16 @@ pub fn tensors_to_bytes(
 }
 
 type Loaded = (RecognizerModel, Adam, RecognizerModel, CheckpointMeta);
+
+/// A model file of the run folder (the best or the averaged weights).
+fn read_model(path: &Path) -> Result<RecognizerModel, TrainError> {
+    let err = |message: String| TrainError::Checkpoint {
+        path: path.to_path_buf(),
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    RecognizerModel::from_bytes(&bytes, path).map_err(|e| err(e.to_string()))
+}
 
 fn load_checkpoint(paths: &RunPaths, nc: usize) -> Result<Loaded, TrainError> {
     let err = |path: &Path, message: String| TrainError::Checkpoint {
@@ -998,8 +1005,6 @@ fn load_checkpoint(paths: &RunPaths, nc: usize) -> Result<Loaded, TrainError> {
     let mut adam = Adam::new(meta.config.lr);
     adam.weight_decay = meta.config.weight_decay;
     adam.restore(meta.adam_steps, m, v);
-    let best_bytes = std::fs::read(&paths.best).map_err(|e| err(&paths.best, e.to_string()))?;
-    let best = RecognizerModel::from_bytes(&best_bytes, &paths.best)
-        .map_err(|e| err(&paths.best, e.to_string()))?;
+    let best = read_model(&paths.best)?;
     Ok((model, adam, best, meta))
 }
