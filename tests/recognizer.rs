@@ -455,7 +455,7 @@ fn unknown_classes_with_their_own_outputs_train_export_and_resume() {
     let b = train(&ds, &cfg, dir2.path(), &mut |_| {}).unwrap();
     assert_eq!(b.best, a.best, "resumed with its averaged weights");
 
-    let rec = export(&a.best, &a.meta, &ds, serde_json::Value::Null).unwrap();
+    let rec = export(&a.best, None, &a.meta, &ds, serde_json::Value::Null).unwrap();
     let saved = tempfile::tempdir().unwrap();
     rec.save(saved.path()).unwrap();
     let back = Recognizer::load(saved.path()).unwrap();
@@ -471,4 +471,98 @@ fn unknown_classes_with_their_own_outputs_train_export_and_resume() {
         p
     );
     assert_eq!(g.top.len(), 3, "the guess ranks the known classes only");
+}
+
+/// The raster CNN stage: it lowers its loss, resumes exactly, and the
+/// exported recognizer saves both models, reloads them, and guesses with the
+/// mixture (1 − w)·p_lstm + w·p_cnn, live and whole alike.
+#[test]
+fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
+    use rnn_studio::sketch::eval::export;
+    use rnn_studio::sketch::recognizer::softmax;
+    use rnn_studio::sketch::train_cnn::{CnnTrainConfig, train_cnn};
+    let ds = tiny_dataset();
+    let run = TrainConfig {
+        max_epochs: 1,
+        ..tiny_config()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lstm = train(&ds, &run, dir.path(), &mut |_| {}).unwrap();
+    let cfg = CnnTrainConfig {
+        size: 16,
+        channels: vec![4, 8],
+        batch: 12,
+        steps_per_epoch: 6,
+        epochs: 3,
+        lr: 1e-2,
+        weight: 0.4,
+        ..CnnTrainConfig::default()
+    };
+    let (cnn, meta) = train_cnn(&ds, &run, &cfg, &lstm.best, dir.path(), &mut |_| {}).unwrap();
+    let loss = |h: &serde_json::Value| h["loss"].as_f64().unwrap();
+    let (first, last) = (loss(&meta.history[0]), loss(meta.history.last().unwrap()));
+    assert!(last < first, "CNN loss {first} -> {last}");
+    assert_eq!(cnn.num_outputs(), 3);
+
+    // Two epochs, then resumed to three, equals three at once.
+    let dir2 = tempfile::tempdir().unwrap();
+    let two = CnnTrainConfig {
+        epochs: 2,
+        ..cfg.clone()
+    };
+    train_cnn(&ds, &run, &two, &lstm.best, dir2.path(), &mut |_| {}).unwrap();
+    assert!(
+        train_cnn(&ds, &run, &cfg, &lstm.best, dir2.path(), &mut |_| {}).is_err(),
+        "a checkpoint of other settings is refused"
+    );
+    let path = dir2.path().join("cnn_checkpoint.json");
+    let mut saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    saved["config"]["epochs"] = 3.into();
+    std::fs::write(&path, serde_json::to_vec(&saved).unwrap()).unwrap();
+    let (resumed, _) = train_cnn(&ds, &run, &cfg, &lstm.best, dir2.path(), &mut |_| {}).unwrap();
+    assert_eq!(
+        resumed, cnn,
+        "resumed with Adam's moments and averaged weights"
+    );
+
+    let rec = export(
+        &lstm.best,
+        Some((&cnn, cfg.weight)),
+        &lstm.meta,
+        &ds,
+        serde_json::Value::Null,
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    rec.save(out.path()).unwrap();
+    let back = Recognizer::load(out.path()).unwrap();
+    assert_eq!(back.cnn(), Some(&cnn));
+    let d = &ds.classes[2].val[0];
+    let g = back.classify(d);
+    let simple = features::preprocess(d);
+    let mut p = back
+        .logits_per_step(&features::inputs(&simple))
+        .pop()
+        .unwrap();
+    softmax(&mut p);
+    let mut q = cnn.logits(&simple);
+    softmax(&mut q);
+    for (class, prob) in &g.top {
+        let c = back.classes().iter().position(|n| n == class).unwrap();
+        let want = 0.6 * p[c] + 0.4 * q[c];
+        assert!((prob - want).abs() < 1e-5, "{class}: {prob} vs {want}");
+    }
+    // Live: point by point, the same guess as the whole drawing.
+    let mut session = back.session();
+    for s in &d.strokes {
+        for (j, pt) in s.points.iter().enumerate() {
+            session.push_point(pt.x, pt.y, j == 0);
+        }
+    }
+    assert_eq!(session.guess(), g);
+    // A damaged CNN file is an error that names it.
+    std::fs::write(out.path().join("cnn.safetensors"), b"junk").unwrap();
+    let e = Recognizer::load(out.path()).unwrap_err().to_string();
+    assert!(e.contains("cnn.safetensors"), "{e}");
 }

@@ -5,14 +5,16 @@
 //! ```
 //!
 //! Reads `DIR/quickdraw`, `DIR/quickdraw-unknown` and samples sketch-rnn
-//! drawings (cached in `OUT/synthetic/`), trains with checkpoints in `OUT`
-//! (rerun the same command to resume), then calibrates the unsure threshold
+//! drawings (cached in `OUT/synthetic/`), trains the LSTM, then the raster
+//! CNN that is mixed with it (`--cnn false` skips it), with checkpoints in
+//! `OUT` (rerun the same command to resume), then calibrates the unsure threshold
 //! and writes the model folder `OUT/model/` (copy it to `weights/recognizer/`).
 //! The defaults are the recipe of the shipped weights (`weights/README.md`).
 
 use crate::sketch::dataset::{self, SynthOptions};
 use crate::sketch::eval;
 use crate::sketch::train::{self, Progress, TrainConfig};
+use crate::sketch::train_cnn::{self, CnnTrainConfig};
 use anyhow::Context;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -92,6 +94,28 @@ pub struct TrainSketchArgs {
     /// Worker threads for a batch.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
+    /// Train the raster CNN after the LSTM and mix the two
+    /// (`--cnn false`: the LSTM alone).
+    #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub cnn: bool,
+    /// CNN: picture side S (divisible by 2 per block).
+    #[arg(long, default_value_t = 48)]
+    pub cnn_size: usize,
+    /// CNN: channels of each conv block, comma-separated.
+    #[arg(long, default_value = "16,32,64,128", value_delimiter = ',')]
+    pub cnn_channels: Vec<usize>,
+    #[arg(long, default_value_t = 60)]
+    pub cnn_epochs: usize,
+    #[arg(long, default_value_t = 100)]
+    pub cnn_steps_per_epoch: usize,
+    #[arg(long, default_value_t = 3e-3)]
+    pub cnn_lr: f32,
+    /// The CNN's share w of the mixed probabilities.
+    #[arg(long, default_value_t = 0.5)]
+    pub cnn_weight: f32,
+    /// Stop the CNN stage after this many minutes (then finish normally).
+    #[arg(long, default_value_t = 10.0)]
+    pub cnn_minutes: f64,
     /// Only write a PNG grid of augmented training drawings to this file and exit.
     #[arg(long)]
     pub preview: Option<PathBuf>,
@@ -164,6 +188,37 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
     let mut bar = Bar::new(cfg.steps_per_epoch as u64);
     let outcome = train::train(&ds, &cfg, &args.out, &mut |p| bar.show(p))?;
     bar.finish();
+    let cnn = if args.cnn {
+        let cnn_cfg = CnnTrainConfig {
+            size: args.cnn_size,
+            channels: args.cnn_channels.clone(),
+            epochs: args.cnn_epochs,
+            steps_per_epoch: args.cnn_steps_per_epoch,
+            lr: args.cnn_lr,
+            weight: args.cnn_weight,
+            max_minutes: args.cnn_minutes,
+            ..CnnTrainConfig::default()
+        };
+        if cnn_cfg.channels.is_empty()
+            || cnn_cfg.size == 0
+            || !cnn_cfg.size.is_multiple_of(1 << cnn_cfg.channels.len())
+        {
+            anyhow::bail!(
+                "--cnn-size {} is not divisible by 2^{} (one halving per block of --cnn-channels)",
+                cnn_cfg.size,
+                cnn_cfg.channels.len()
+            );
+        }
+        let mut bar = Bar::new(cnn_cfg.steps_per_epoch as u64);
+        let (cnn, meta) =
+            train_cnn::train_cnn(&ds, &cfg, &cnn_cfg, &outcome.best, &args.out, &mut |p| {
+                bar.show(p)
+            })?;
+        bar.finish();
+        Some((cnn, meta))
+    } else {
+        None
+    };
     eprintln!(
         "calibrating the unsure threshold and writing {}",
         args.out.join("model").display()
@@ -181,15 +236,29 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         })),
         "total_seconds_this_invocation": started.elapsed().as_secs_f64(),
         "generator_classes": ds.classes.iter().filter(|c| c.has_generator).map(|c| c.class.clone()).collect::<Vec<_>>(),
+        "cnn": cnn.as_ref().map(|(_, m)| serde_json::json!({
+            "train_config": m.config,
+            "epochs": m.epoch,
+            "best_epoch": m.best_epoch,
+            "best_val_macro_top1_mixed": m.best_score,
+            "training_seconds": m.elapsed_s,
+            "history": m.history,
+        })),
     });
-    let rec = eval::export(&outcome.best, &outcome.meta, &ds, training)?;
+    let rec = eval::export(
+        &outcome.best,
+        cnn.as_ref().map(|(net, _)| (net, args.cnn_weight)),
+        &outcome.meta,
+        &ds,
+        training,
+    )?;
     let dir = args.out.join("model");
     rec.save(&dir)?;
     eprintln!(
         "wrote {} (unsure threshold {:.3}); training took {:.1} min",
         dir.display(),
         rec.config().unsure_threshold,
-        outcome.meta.elapsed_s / 60.0
+        (outcome.meta.elapsed_s + cnn.as_ref().map_or(0.0, |(_, m)| m.elapsed_s)) / 60.0
     );
     Ok(ExitCode::SUCCESS)
 }

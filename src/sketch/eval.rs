@@ -15,13 +15,16 @@
 //! - **Accuracy at f of the points**: the guess after the first ⌈f·T⌉ rows of
 //!   the preprocessed drawing (the live guess when that much is drawn).
 
+use super::cnn::RasterCnn;
 use super::dataset::Dataset;
 use super::drawing::Drawing;
 use super::features;
 use super::recognizer::{
-    FORMAT, Normalisation, OTHER, Recognizer, RecognizerConfig, RecognizerModel, UnsureScore,
+    CnnConfig, FORMAT, Normalisation, OTHER, Recognizer, RecognizerConfig, RecognizerModel,
+    UnsureScore, mix_logits,
 };
 use super::train::{CheckpointMeta, predict_last};
+use super::train_cnn::cnn_logits;
 use image::{Rgb, RgbImage};
 use serde::Serialize;
 
@@ -78,6 +81,7 @@ pub fn youden_threshold(pos: &[f32], neg: &[f32]) -> f32 {
 /// threshold and fills the config.
 pub fn export(
     model: &RecognizerModel,
+    cnn: Option<(&RasterCnn, f32)>,
     meta: &CheckpointMeta,
     ds: &Dataset,
     training: serde_json::Value,
@@ -90,8 +94,20 @@ pub fn export(
         .flat_map(|c| c.val.iter().cloned())
         .collect();
     let calib: Vec<Drawing> = ds.unknown[1].iter().map(|(_, d)| d.clone()).collect();
-    let pos_z = last_logits(model, &val, threads);
-    let neg_z = last_logits(model, &calib, threads);
+    // What the recognizer will compute: the LSTM's logits, mixed with the CNN's.
+    let recognizer_logits = |drawings: &[Drawing]| {
+        let z = last_logits(model, drawings, threads);
+        match cnn {
+            None => z,
+            Some((net, w)) => {
+                let refs: Vec<&Drawing> = drawings.iter().collect();
+                let c = cnn_logits(net, &refs, threads);
+                z.iter().zip(&c).map(|(a, b)| mix_logits(a, b, w)).collect()
+            }
+        }
+    };
+    let pos_z = recognizer_logits(&val);
+    let neg_z = recognizer_logits(&calib);
     // The score that separates known from the calibration unknowns best
     // (energy and 1 − p(other) need logits / an other output).
     let mut best = (UnsureScore::MaxP, f32::NEG_INFINITY, Vec::new(), Vec::new());
@@ -125,6 +141,11 @@ pub fn export(
         normalisation: Normalisation::default(),
         unsure_score: method,
         unsure_threshold: threshold,
+        cnn: cnn.map(|(net, weight)| CnnConfig {
+            size: net.size,
+            channels: net.channels.clone(),
+            weight,
+        }),
         training,
         scores: serde_json::json!({
             "calibration_auroc": calib_auroc,
@@ -132,7 +153,8 @@ pub fn export(
             "other_label": OTHER,
         }),
     };
-    Recognizer::new(model.clone(), config).map_err(anyhow::Error::msg)
+    Recognizer::with_cnn(model.clone(), cnn.map(|(net, _)| net.clone()), config)
+        .map_err(anyhow::Error::msg)
 }
 
 /// Per-class results.
@@ -186,12 +208,15 @@ pub fn evaluate(rec: &Recognizer, ds: &Dataset, progress: &mut dyn FnMut(usize, 
     for (c, cd) in ds.classes.iter().enumerate() {
         let (mut t1, mut t3) = (0, 0);
         for d in &cd.val {
-            let rows = features::inputs(d);
-            let logits = rec.logits_per_step(&rows);
+            let mut session = rec.session();
+            session.update(d);
+            let steps = session.rows().len();
             done += 1;
             progress(done, total);
-            let Some(last) = logits.last() else { continue };
-            let g = rec.guess_from_logits(last);
+            if steps == 0 {
+                continue;
+            }
+            let g = session.guess();
             known_scores.push(g.score);
             let rank = g.top.iter().position(|(name, _)| *name == cd.class);
             t1 += usize::from(rank == Some(0));
@@ -200,8 +225,8 @@ pub fn evaluate(rec: &Recognizer, ds: &Dataset, progress: &mut dyn FnMut(usize, 
                 confusion[c][best] += 1;
             }
             for (fi, f) in fractions.iter().enumerate() {
-                let at = ((logits.len() as f32 * f).ceil() as usize).clamp(1, logits.len()) - 1;
-                let g = rec.guess_from_logits(&logits[at]);
+                let at = ((steps as f32 * f).ceil() as usize).clamp(1, steps) - 1;
+                let g = rec.guess_from_logits(&session.logits_after(at));
                 early_hits[fi][c].0 += usize::from(g.top[0].0 == cd.class);
                 early_hits[fi][c].1 += 1;
             }

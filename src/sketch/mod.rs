@@ -6,12 +6,14 @@
 
 pub mod augment;
 pub mod bench;
+pub mod cnn;
 pub mod dataset;
 pub mod drawing;
 pub mod eval;
 pub mod features;
 pub mod inspect;
 pub mod ndjson;
+pub mod raster;
 pub mod recognizer;
 pub mod render;
 pub mod simplify;
@@ -19,5 +21,6 @@ pub mod sketch_rnn;
 pub mod stats;
 pub mod stroke5;
 pub mod train;
+pub mod train_cnn;
 
 pub use drawing::{Drawing, Point, Recorder, Stroke};

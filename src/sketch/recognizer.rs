@@ -14,6 +14,13 @@
 //! p_t = softmax(z_t)                            (C)
 //! ```
 //!
+//! **With a raster CNN** (config `cnn`, file `cnn.safetensors`, see
+//! [`cnn`](super::cnn)), the LSTM's p_t is mixed with the CNN's verdict q_t
+//! on the picture of the first t + 1 points: p_t ← (1 − w)·p_t + w·q_t
+//! ([`mix_logits`]). The LSTM knows how the drawing was made, the CNN what it
+//! looks like; with ~25 real drawings a class they err on different
+//! drawings, and the mixture beats both.
+//!
 //! The guess after point t is the K known classes ranked by p_t. **Unsure**
 //! ("I'm not sure — is it one of these?"): the known-ness score s (max known
 //! p, 1 − p(other), or the energy of the known logits — [`UnsureScore`], the
@@ -35,6 +42,7 @@
 //! `head.weight` (C, H), `head.bias` (C)) and `config.json`
 //! ([`RecognizerConfig`]).
 
+use super::cnn::RasterCnn;
 use super::drawing::{Drawing, Point, Stroke};
 use super::features::{self, INPUT_SIZE, Row};
 use crate::nn::io::{lstm_from_tensors, lstm_to_tensors};
@@ -48,6 +56,8 @@ use std::sync::Arc;
 
 /// The weights file inside a model folder.
 pub const WEIGHTS_FILE: &str = "model.safetensors";
+/// The raster CNN's weights inside a model folder (when the config has `cnn`).
+pub const CNN_FILE: &str = "cnn.safetensors";
 /// The config file inside a model folder.
 pub const CONFIG_FILE: &str = "config.json";
 /// The label of the extra output for drawings of no known class.
@@ -136,12 +146,26 @@ pub struct RecognizerConfig {
     pub unsure_score: UnsureScore,
     /// s below this means "I'm not sure".
     pub unsure_threshold: f32,
+    /// The raster CNN mixed with the LSTM (absent: the LSTM alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cnn: Option<CnnConfig>,
     /// How the weights were made: command, seed, time, data.
     #[serde(default)]
     pub training: serde_json::Value,
     /// Scores on the real validation drawings.
     #[serde(default)]
     pub scores: serde_json::Value,
+}
+
+/// The raster CNN of a recognizer (see [`cnn`](super::cnn)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CnnConfig {
+    /// S, the picture side
+    pub size: usize,
+    /// C_l of each conv block
+    pub channels: Vec<usize>,
+    /// w, the CNN's share of the mixed probabilities
+    pub weight: f32,
 }
 
 impl RecognizerConfig {
@@ -414,8 +438,24 @@ pub fn softmax(z: &mut [f32]) {
     }
 }
 
+/// The two models' opinions mixed: ln((1 − w)·softmax(z_lstm) + w·softmax(z_cnn)),
+/// as logits (their softmax is the mixture itself), so everything that reads
+/// logits (the guess, the known-ness score) reads the mixture. Averaging
+/// probabilities, not logits, lets a confident model outvote an unsure one
+/// without one model's scale swamping the other's.
+pub fn mix_logits(lstm: &[f32], cnn: &[f32], w: f32) -> Vec<f32> {
+    let (mut a, mut b) = (lstm.to_vec(), cnn.to_vec());
+    softmax(&mut a);
+    softmax(&mut b);
+    a.iter()
+        .zip(&b)
+        .map(|(p, q)| ((1.0 - w) * p + w * q).max(1e-30).ln())
+        .collect()
+}
+
 struct Inner {
     model: RecognizerModel,
+    cnn: Option<RasterCnn>,
     config: RecognizerConfig,
 }
 
@@ -451,14 +491,41 @@ impl Recognizer {
                 message: e.to_string(),
             })?;
         let model = RecognizerModel::from_bytes(&read(&weights_path)?, &weights_path)?;
-        Self::new(model, config).map_err(|message| RecognizerError::Weights {
-            path: weights_path,
-            message,
-        })
+        let cnn = match &config.cnn {
+            None => None,
+            Some(c) => {
+                let path = dir.join(CNN_FILE);
+                let bad = |message: String| RecognizerError::Weights {
+                    path: path.clone(),
+                    message,
+                };
+                let t = candle_core::safetensors::load_buffer(&read(&path)?, &Device::Cpu)
+                    .map_err(|e| bad(e.to_string()))?;
+                Some(RasterCnn::from_tensors(&t, c.size).map_err(bad)?)
+            }
+        };
+        let path = if cnn.is_some() {
+            dir.join(CNN_FILE)
+        } else {
+            weights_path
+        };
+        Self::with_cnn(model, cnn, config)
+            .map_err(|message| RecognizerError::Weights { path, message })
     }
 
-    /// A recognizer from a model in memory; the config must match its shape.
+    /// A recognizer from an LSTM in memory; the config must match its shape
+    /// (and have no CNN).
     pub fn new(model: RecognizerModel, config: RecognizerConfig) -> Result<Self, String> {
+        Self::with_cnn(model, None, config)
+    }
+
+    /// A recognizer from an LSTM and, when the config names one, a raster
+    /// CNN in memory; the config must match their shapes.
+    pub fn with_cnn(
+        model: RecognizerModel,
+        cnn: Option<RasterCnn>,
+        config: RecognizerConfig,
+    ) -> Result<Self, String> {
         if config.format != FORMAT {
             return Err(format!(
                 "config format {:?}, expected {FORMAT:?}",
@@ -476,14 +543,52 @@ impl Recognizer {
                 "weights have (outputs, hidden, layers) = {shape:?} but the config says {want:?}"
             ));
         }
+        match (&cnn, &config.cnn) {
+            (None, None) => {}
+            (Some(net), Some(c)) => {
+                let have = (net.size, &net.channels, net.num_outputs());
+                let want = (c.size, &c.channels, config.num_outputs());
+                if have != want {
+                    return Err(format!(
+                        "the CNN has (size, channels, outputs) = {have:?} but the config says {want:?}"
+                    ));
+                }
+                if !(0.0..=1.0).contains(&c.weight) {
+                    return Err(format!("cnn weight {} is not in [0, 1]", c.weight));
+                }
+            }
+            (Some(_), None) => return Err("a CNN was given but the config has no \"cnn\"".into()),
+            (None, Some(_)) => return Err("the config has \"cnn\" but no CNN was given".into()),
+        }
         Ok(Self {
-            inner: Arc::new(Inner { model, config }),
+            inner: Arc::new(Inner { model, cnn, config }),
         })
     }
 
-    /// Writes `dir/model.safetensors` and `dir/config.json` atomically.
+    /// Writes `dir/model.safetensors`, `dir/cnn.safetensors` (with a CNN)
+    /// and `dir/config.json`, each atomically.
     pub fn save(&self, dir: &Path) -> Result<(), RecognizerError> {
-        save_files(dir, &self.inner.model, &self.inner.config)
+        save_files(
+            dir,
+            &self.inner.model,
+            self.inner.cnn.as_ref(),
+            &self.inner.config,
+        )
+    }
+
+    /// The raster CNN, when the recognizer mixes one in.
+    pub fn cnn(&self) -> Option<&RasterCnn> {
+        self.inner.cnn.as_ref()
+    }
+
+    /// The logits the guess reads from the LSTM's logits and the CNN's
+    /// verdict on the same (preprocessed) drawing: their mixture with a
+    /// CNN, else the LSTM's own.
+    fn mixed(&self, lstm: &[f32], cnn: Option<&[f32]>) -> Vec<f32> {
+        match (cnn, &self.inner.config.cnn) {
+            (Some(z), Some(c)) => mix_logits(lstm, z, c.weight),
+            _ => lstm.to_vec(),
+        }
     }
 
     pub fn config(&self) -> &RecognizerConfig {
@@ -510,7 +615,8 @@ impl Recognizer {
         s.update(d)
     }
 
-    /// The per-step outputs (T, C) (logits) for given rows, from the zero state.
+    /// The LSTM's per-step outputs (T, C) (logits) for given rows, from the
+    /// zero state (without the CNN, which reads pictures, not rows).
     pub fn logits_per_step(&self, rows: &[Row]) -> Vec<Vec<f32>> {
         let mut s = self.session();
         s.feed_rows(rows);
@@ -556,6 +662,7 @@ impl Recognizer {
 pub fn save_files(
     dir: &Path,
     model: &RecognizerModel,
+    cnn: Option<&RasterCnn>,
     config: &RecognizerConfig,
 ) -> Result<(), RecognizerError> {
     let werr = |path: &Path, message: String| RecognizerError::Write {
@@ -566,6 +673,12 @@ pub fn save_files(
     let wp = dir.join(WEIGHTS_FILE);
     let bytes = model.to_bytes().map_err(|m| werr(&wp, m))?;
     crate::fsutil::write_atomic(&wp, &bytes).map_err(|e| werr(&wp, e.to_string()))?;
+    if let Some(cnn) = cnn {
+        let path = dir.join(CNN_FILE);
+        let tensors = cnn.to_tensors().map_err(|e| werr(&path, e.to_string()))?;
+        let bytes = super::train::tensors_to_bytes(&tensors).map_err(|m| werr(&path, m))?;
+        crate::fsutil::write_atomic(&path, &bytes).map_err(|e| werr(&path, e.to_string()))?;
+    }
     let cp = dir.join(CONFIG_FILE);
     let mut json = serde_json::to_string_pretty(config).map_err(|e| werr(&cp, e.to_string()))?;
     json.push('\n');
@@ -592,6 +705,11 @@ pub struct Session {
     /// taps[s][layer]: the gates of row s, when taps are on.
     taps: Option<Vec<Vec<GateTap>>>,
     scratch: Vec<f32>,
+    /// The preprocessed drawing of the last update (its rows are `rows`).
+    simple: Drawing,
+    /// The CNN's logits (C) for `simple`, when the recognizer has a CNN and
+    /// the session was updated with a drawing.
+    cnn_z: Option<Vec<f32>>,
 }
 
 impl Session {
@@ -605,6 +723,8 @@ impl Session {
             logits: Vec::new(),
             taps: None,
             scratch: Vec::new(),
+            simple: Drawing::default(),
+            cnn_z: None,
         }
     }
 
@@ -635,6 +755,8 @@ impl Session {
         self.states.clear();
         self.maxes.clear();
         self.logits.clear();
+        self.simple = Drawing::default();
+        self.cnn_z = None;
         if let Some(t) = &mut self.taps {
             t.clear();
         }
@@ -665,7 +787,16 @@ impl Session {
     /// coordinates) and returns the guess after its last point. Only the rows
     /// that differ from what was fed are stepped.
     pub fn update(&mut self, d: &Drawing) -> Guess {
-        let rows = features::model_input(d);
+        let simple = features::preprocess(d);
+        let rows = features::inputs(&simple);
+        // The rows determine the preprocessed drawing, so the same rows
+        // need no new picture.
+        if let Some(cnn) = self.rec.cnn()
+            && (rows != self.rows || self.cnn_z.is_none())
+        {
+            self.cnn_z = (!rows.is_empty()).then(|| cnn.logits(&simple));
+        }
+        self.simple = simple;
         self.feed_rows(&rows);
         self.guess()
     }
@@ -741,16 +872,38 @@ impl Session {
     /// The guess after the last row (uniform and unsure before any).
     pub fn guess(&self) -> Guess {
         match self.logits.last() {
-            Some(z) => self.rec.guess_from_logits(z),
+            Some(z) => self
+                .rec
+                .guess_from_logits(&self.rec.mixed(z, self.cnn_z.as_deref())),
             None => self.rec.empty_guess(),
         }
     }
 
+    /// The recognizer's logits (C) after row `t` (< T): the LSTM's at t,
+    /// mixed (with a CNN) with the CNN's verdict on the drawing's first t + 1
+    /// points, as the live guess was when only they were drawn.
+    pub fn logits_after(&self, t: usize) -> Vec<f32> {
+        let z = &self.logits[t];
+        let Some(cnn) = self.rec.cnn() else {
+            return z.clone();
+        };
+        let cnn_z = if t + 1 == self.logits.len() && self.cnn_z.is_some() {
+            self.cnn_z.clone()
+        } else if self.simple.num_points() == self.rows.len() {
+            let mut prefix = self.simple.clone();
+            features::truncate(&mut prefix, t + 1);
+            Some(cnn.logits(&prefix))
+        } else {
+            // Fed rows without a drawing (logits_per_step): the LSTM alone.
+            None
+        };
+        self.rec.mixed(z, cnn_z.as_deref())
+    }
+
     /// The guess after each row so far, (T) — how the guess evolved.
     pub fn guesses(&self) -> Vec<Guess> {
-        self.logits
-            .iter()
-            .map(|z| self.rec.guess_from_logits(z))
+        (0..self.logits.len())
+            .map(|t| self.rec.guess_from_logits(&self.logits_after(t)))
             .collect()
     }
 

@@ -457,7 +457,7 @@ pub fn last_logits(batch: &Batch, logits: &[f32], nc: usize) -> Vec<Vec<f32>> {
 }
 
 /// A training sample source: which class and which drawing.
-fn sample_item(
+pub(crate) fn sample_item(
     ds: &Dataset,
     cfg: &TrainConfig,
     other: Option<&[usize]>,
@@ -505,7 +505,7 @@ pub fn preview(ds: &Dataset, cfg: &TrainConfig, n: usize) -> Vec<(Drawing, usize
 }
 
 /// The augmentation of a run: the defaults, and the stroke-order changes it asks for.
-fn augment_options(cfg: &TrainConfig) -> AugmentOptions {
+pub(crate) fn augment_options(cfg: &TrainConfig) -> AugmentOptions {
     AugmentOptions {
         stroke_order: cfg.stroke_order,
         stroke_reverse: cfg.stroke_reverse,
@@ -515,7 +515,7 @@ fn augment_options(cfg: &TrainConfig) -> AugmentOptions {
 
 /// The output index of every unknown training drawing (None: no other
 /// output), and the unknown classes that have an output of their own.
-fn other_labels(ds: &Dataset, cfg: &TrainConfig) -> (Option<Vec<usize>>, Vec<String>) {
+pub(crate) fn other_labels(ds: &Dataset, cfg: &TrainConfig) -> (Option<Vec<usize>>, Vec<String>) {
     let u = &ds.unknown[0];
     if cfg.other_weight <= 0.0 || u.is_empty() {
         return (None, Vec::new());
@@ -535,7 +535,7 @@ fn other_labels(ds: &Dataset, cfg: &TrainConfig) -> (Option<Vec<usize>>, Vec<Str
 }
 
 /// One epoch's batches, reproducible from (seed, epoch).
-fn epoch_rng(seed: u64, epoch: usize) -> ChaCha8Rng {
+pub(crate) fn epoch_rng(seed: u64, epoch: usize) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (epoch as u64 + 1))
 }
 

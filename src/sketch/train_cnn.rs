@@ -1,0 +1,441 @@
+//! Training the raster CNN ([`cnn`](super::cnn)), the second stage of
+//! `train-sketch`, after the LSTM.
+//!
+//! It sees exactly the batches the LSTM stage draws (the same class-balanced
+//! sampling of real, sketch-rnn and unknown drawings, the same augmentation,
+//! through [`sample_item`]), rendered to pictures, and the same loss
+//! (smoothed cross-entropy on the one output). Adam with global-norm
+//! clipping, a cosine learning rate over the epochs, weight averaging.
+//!
+//! **Which epoch is kept**: the one whose averaged weights, *mixed with the
+//! finished LSTM* the way the recognizer mixes them, have the best macro
+//! top-1 on the real validation drawings; the CNN alone is logged beside it.
+//!
+//! Checkpoints (`cnn_checkpoint.*`, `cnn_best.safetensors`,
+//! `cnn_ema.safetensors` in the run folder) after every epoch; a rerun
+//! resumes exactly, as the LSTM stage does (the data of epoch e come from a
+//! generator seeded by (seed, e)).
+
+use super::cnn::RasterCnn;
+use super::dataset::Dataset;
+use super::drawing::Drawing;
+use super::recognizer::{RecognizerModel, mix_logits};
+use super::train::{
+    Batch, Progress, TrainConfig, TrainError, ValScore, augment_options, epoch_rng, loss,
+    other_labels, predict_last, sample_item, tensors_to_bytes,
+};
+use crate::nn::optim::{Adam, clip_grad_norm};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Everything that decides the CNN stage (the sampling settings come from
+/// the run's [`TrainConfig`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CnnTrainConfig {
+    /// S
+    pub size: usize,
+    /// C_l of each block
+    pub channels: Vec<usize>,
+    pub batch: usize,
+    pub steps_per_epoch: usize,
+    pub epochs: usize,
+    /// Adam step size at the start, cosine-decayed to 5% over the epochs
+    pub lr: f32,
+    pub clip: f32,
+    pub dropout: f32,
+    pub weight_decay: f32,
+    pub ema: f32,
+    pub label_smoothing: f32,
+    /// the CNN's share w of the mixed probabilities
+    pub weight: f32,
+    /// stop (and finish normally) after this much wall time of this stage
+    pub max_minutes: f64,
+}
+
+impl Default for CnnTrainConfig {
+    fn default() -> Self {
+        Self {
+            size: 48,
+            channels: vec![16, 32, 64, 128],
+            batch: 64,
+            steps_per_epoch: 100,
+            epochs: 60,
+            lr: 3e-3,
+            clip: 5.0,
+            dropout: 0.3,
+            weight_decay: 5e-4,
+            ema: 0.998,
+            label_smoothing: 0.1,
+            weight: 0.5,
+            max_minutes: 10.0,
+        }
+    }
+}
+
+/// The CNN stage's state saved after every epoch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CnnCheckpointMeta {
+    pub config: CnnTrainConfig,
+    /// the run's seed (the data come from it)
+    pub seed: u64,
+    pub epoch: usize,
+    pub adam_steps: i32,
+    /// macro top-1 of the mixture at the best epoch
+    pub best_score: f32,
+    pub best_epoch: usize,
+    pub elapsed_s: f64,
+    pub history: Vec<serde_json::Value>,
+}
+
+/// Files of the CNN stage inside the run folder.
+struct Paths {
+    checkpoint: PathBuf,
+    meta: PathBuf,
+    best: PathBuf,
+    ema: PathBuf,
+}
+
+impl Paths {
+    fn new(out: &Path) -> Self {
+        Self {
+            checkpoint: out.join("cnn_checkpoint.safetensors"),
+            meta: out.join("cnn_checkpoint.json"),
+            best: out.join("cnn_best.safetensors"),
+            ema: out.join("cnn_ema.safetensors"),
+        }
+    }
+}
+
+/// Macro and micro top-1 of last-step logits against the labels.
+fn score(z: &[Vec<f32>], labels: &[usize], k: usize) -> ValScore {
+    let mut right = vec![0usize; k];
+    let mut seen = vec![0usize; k];
+    for (z, &y) in z.iter().zip(labels) {
+        seen[y] += 1;
+        let best = (0..k).max_by(|&a, &b| z[a].total_cmp(&z[b])).unwrap_or(0);
+        right[y] += usize::from(best == y);
+    }
+    let per: Vec<f32> = (0..k)
+        .filter(|&c| seen[c] > 0)
+        .map(|c| right[c] as f32 / seen[c] as f32)
+        .collect();
+    ValScore {
+        macro_top1: per.iter().sum::<f32>() / per.len().max(1) as f32,
+        micro_top1: right.iter().sum::<usize>() as f32 / seen.iter().sum::<usize>().max(1) as f32,
+    }
+}
+
+/// The CNN's logits for preprocessed drawings, on `threads` threads.
+pub fn cnn_logits(cnn: &RasterCnn, drawings: &[&Drawing], threads: usize) -> Vec<Vec<f32>> {
+    let per = drawings.len().div_ceil(threads.max(1)).max(1);
+    let nc = cnn.num_outputs();
+    let parts: Vec<Vec<Vec<f32>>> = drawings
+        .par_chunks(per)
+        .map(|chunk| {
+            chunk
+                .chunks(32)
+                .flat_map(|c| {
+                    let img = cnn.images(c.iter().copied());
+                    cnn.forward(&img, c.len(), 0.0, None)
+                        .logits
+                        .chunks_exact(nc)
+                        .map(<[f32]>::to_vec)
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        })
+        .collect();
+    parts.into_iter().flatten().collect()
+}
+
+/// Trains (or resumes) the CNN on `ds` next to the finished `lstm`; the
+/// sampling settings and seed are `run`'s.
+pub fn train_cnn(
+    ds: &Dataset,
+    run: &TrainConfig,
+    cfg: &CnnTrainConfig,
+    lstm: &RecognizerModel,
+    out: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(RasterCnn, CnnCheckpointMeta), TrainError> {
+    let (labels, _) = other_labels(ds, run);
+    let nc = lstm.num_outputs();
+    let k = ds.classes.len();
+    let paths = Paths::new(out);
+    let err = |path: &Path, message: String| TrainError::Checkpoint {
+        path: path.to_path_buf(),
+        message,
+    };
+    let threads = run.threads.max(1);
+    // The validation drawings and the LSTM's verdict on them, once.
+    let val: Vec<(Drawing, usize)> = ds
+        .classes
+        .iter()
+        .enumerate()
+        .flat_map(|(c, cd)| cd.val.iter().take(run.val_cap).map(move |d| (d.clone(), c)))
+        .collect();
+    let val_refs: Vec<&Drawing> = val.iter().map(|(d, _)| d).collect();
+    let val_y: Vec<usize> = val.iter().map(|(_, y)| *y).collect();
+    let lstm_z = predict_last(lstm, &val, threads);
+
+    let mut model = RasterCnn::random(cfg.size, &cfg.channels, nc, run.seed);
+    let mut adam = Adam::new(cfg.lr);
+    adam.weight_decay = cfg.weight_decay;
+    let mut meta = CnnCheckpointMeta {
+        config: cfg.clone(),
+        seed: run.seed,
+        epoch: 0,
+        adam_steps: 0,
+        best_score: -1.0,
+        best_epoch: 0,
+        elapsed_s: 0.0,
+        history: Vec::new(),
+    };
+    let mut ema = model.clone();
+    let mut best = model.clone();
+    if paths.meta.is_file() {
+        let saved: CnnCheckpointMeta = serde_json::from_slice(
+            &std::fs::read(&paths.meta).map_err(|e| err(&paths.meta, e.to_string()))?,
+        )
+        .map_err(|e| err(&paths.meta, e.to_string()))?;
+        if saved.config != *cfg || saved.seed != run.seed {
+            return Err(err(
+                &paths.meta,
+                "was written by a CNN stage with other settings; use another --out or delete the cnn_* files"
+                    .into(),
+            ));
+        }
+        let (m, mo, v) = read_cnn(&paths.checkpoint, cfg.size, true)?;
+        model = m;
+        adam.restore(saved.adam_steps, mo, v);
+        ema = read_cnn(&paths.ema, cfg.size, false)?.0;
+        best = read_cnn(&paths.best, cfg.size, false)?.0;
+        meta = saved;
+        progress(Progress::Message(format!(
+            "CNN: resuming after epoch {} ({:.0} s so far)",
+            meta.epoch, meta.elapsed_s
+        )));
+    }
+    if model.num_outputs() != nc {
+        return Err(err(
+            &paths.checkpoint,
+            format!("has {} outputs, expected {nc}", model.num_outputs()),
+        ));
+    }
+    progress(Progress::Message(format!(
+        "CNN: {}×{} picture, channels {:?}, {} outputs, {} parameters ({:.2} MB f32)",
+        cfg.size,
+        cfg.size,
+        cfg.channels,
+        nc,
+        model.num_params(),
+        model.num_params() as f64 * 4.0 / 1e6
+    )));
+    let aug = augment_options(run);
+    let start = std::time::Instant::now();
+    let elapsed0 = meta.elapsed_s;
+    while meta.epoch < cfg.epochs {
+        if elapsed0 + start.elapsed().as_secs_f64() > cfg.max_minutes * 60.0 {
+            progress(Progress::Message(format!(
+                "CNN: time budget of {} min reached",
+                cfg.max_minutes
+            )));
+            break;
+        }
+        let epoch = meta.epoch;
+        // Its own stream of batches: not the LSTM's epoch e again.
+        let mut rng = epoch_rng(run.seed ^ 0xc22_c22, epoch);
+        let phase = epoch as f32 / cfg.epochs.max(1) as f32;
+        adam.lr = cfg.lr * (0.05 + 0.95 * 0.5 * (1.0 + (std::f32::consts::PI * phase).cos()));
+        let (mut loss_sum, mut right, mut seen) = (0.0f32, 0usize, 0usize);
+        for step in 0..cfg.steps_per_epoch {
+            let items: Vec<(Drawing, usize)> = (0..cfg.batch)
+                .map(|_| sample_item(ds, run, labels.as_deref(), &aug, &mut rng))
+                .collect();
+            let part = cfg.batch.div_ceil(threads).max(1);
+            let seeds: Vec<u64> = (0..cfg.batch.div_ceil(part))
+                .map(|_| rng.random())
+                .collect();
+            let results: Vec<(f32, usize, Vec<Vec<f32>>)> = items
+                .par_chunks(part)
+                .zip(seeds.par_iter())
+                .map(|(chunk, &seed)| {
+                    let img = model.images(chunk.iter().map(|(d, _)| d));
+                    let mut drng = ChaCha8Rng::seed_from_u64(seed);
+                    let cache = model.forward(&img, chunk.len(), cfg.dropout, Some(&mut drng));
+                    let batch = Batch {
+                        x: Vec::new(),
+                        lengths: vec![1; chunk.len()],
+                        targets: chunk.iter().map(|(_, y)| *y).collect(),
+                        steps: 1,
+                    };
+                    let (l, c, dz) = loss(&batch, &cache.logits, nc, cfg.label_smoothing);
+                    let mut g: Vec<Vec<f32>> =
+                        model.tensors().iter().map(|t| vec![0.0; t.len()]).collect();
+                    model.backward(&cache, &dz, &mut g);
+                    (l, c, g)
+                })
+                .collect();
+            let mut grads: Option<Vec<Vec<f32>>> = None;
+            for (l, c, g) in results {
+                loss_sum += l;
+                right += c;
+                match &mut grads {
+                    None => grads = Some(g),
+                    Some(acc) => acc
+                        .iter_mut()
+                        .zip(&g)
+                        .for_each(|(a, b)| a.iter_mut().zip(b).for_each(|(x, y)| *x += y)),
+                }
+            }
+            seen += cfg.batch;
+            let mut grads = grads.expect("at least one batch part");
+            let scale = 1.0 / cfg.batch as f32;
+            let mut gt: Vec<&mut [f32]> = grads
+                .iter_mut()
+                .map(|g| {
+                    g.iter_mut().for_each(|v| *v *= scale);
+                    g.as_mut_slice()
+                })
+                .collect();
+            clip_grad_norm(&mut gt, cfg.clip);
+            let views: Vec<&[f32]> = gt.iter().map(|g| &**g).collect();
+            adam.step(&mut model.tensors_mut(), &views);
+            let n = adam.steps() as f32;
+            let d = cfg.ema.min((1.0 + n) / (10.0 + n));
+            for (a, w) in ema.tensors_mut().into_iter().zip(model.tensors()) {
+                a.iter_mut()
+                    .zip(w)
+                    .for_each(|(a, w)| *a = d * *a + (1.0 - d) * w);
+            }
+            progress(Progress::Step {
+                epoch,
+                step: step + 1,
+                steps_per_epoch: cfg.steps_per_epoch,
+                loss: loss_sum / seen as f32,
+                acc: right as f32 / seen as f32,
+            });
+        }
+        let cnn_z = cnn_logits(&ema, &val_refs, threads);
+        let alone = score(&cnn_z, &val_y, k);
+        let mixed: Vec<Vec<f32>> = lstm_z
+            .iter()
+            .zip(&cnn_z)
+            .map(|(a, b)| mix_logits(a, b, cfg.weight))
+            .collect();
+        let val = score(&mixed, &val_y, k);
+        meta.epoch = epoch + 1;
+        let is_best = val.macro_top1 > meta.best_score;
+        if is_best {
+            meta.best_score = val.macro_top1;
+            meta.best_epoch = epoch + 1;
+            best = ema.clone();
+        }
+        meta.elapsed_s = elapsed0 + start.elapsed().as_secs_f64();
+        meta.adam_steps = adam.steps();
+        meta.history.push(serde_json::json!({
+            "epoch": epoch + 1,
+            "loss": loss_sum / seen as f32,
+            "train_acc": right as f32 / seen as f32,
+            "val_macro_top1_cnn": alone.macro_top1,
+            "val_macro_top1_mixed": val.macro_top1,
+            "lr": adam.lr,
+            "elapsed_s": meta.elapsed_s,
+        }));
+        save(&paths, &model, &adam, &ema, &best, &meta)?;
+        progress(Progress::Message(format!(
+            "CNN epoch {}/{}: loss {:.3} train acc {:.3} val macro top-1 {:.3} alone, {:.3} mixed with the LSTM{} — {:.1} min",
+            epoch + 1,
+            cfg.epochs,
+            loss_sum / seen as f32,
+            right as f32 / seen as f32,
+            alone.macro_top1,
+            val.macro_top1,
+            if is_best { " best" } else { "" },
+            meta.elapsed_s / 60.0
+        )));
+    }
+    Ok((best, meta))
+}
+
+fn save(
+    paths: &Paths,
+    model: &RasterCnn,
+    adam: &Adam,
+    ema: &RasterCnn,
+    best: &RasterCnn,
+    meta: &CnnCheckpointMeta,
+) -> Result<(), TrainError> {
+    let err = |path: &Path, message: String| TrainError::Checkpoint {
+        path: path.to_path_buf(),
+        message,
+    };
+    let (_, m, v) = adam.state();
+    let mut tensors = model
+        .to_tensors()
+        .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
+    for (i, (mi, vi)) in m.iter().zip(v).enumerate() {
+        for (name, data) in [(format!("adam.m.{i}"), mi), (format!("adam.v.{i}"), vi)] {
+            let t = candle_core::Tensor::from_slice(data, data.len(), &candle_core::Device::Cpu)
+                .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
+            tensors.insert(name, t);
+        }
+    }
+    let files: [(&PathBuf, HashMap<String, candle_core::Tensor>); 3] = [
+        (&paths.checkpoint, tensors),
+        (
+            &paths.ema,
+            ema.to_tensors()
+                .map_err(|e| err(&paths.ema, e.to_string()))?,
+        ),
+        (
+            &paths.best,
+            best.to_tensors()
+                .map_err(|e| err(&paths.best, e.to_string()))?,
+        ),
+    ];
+    for (path, t) in files {
+        let bytes = tensors_to_bytes(&t).map_err(|e| err(path, e))?;
+        crate::fsutil::write_atomic(path, &bytes).map_err(|e| err(path, e.to_string()))?;
+    }
+    let json = serde_json::to_string_pretty(meta).map_err(|e| err(&paths.meta, e.to_string()))?;
+    // The meta file last: it marks the checkpoint complete.
+    crate::fsutil::write_atomic(&paths.meta, json.as_bytes())
+        .map_err(|e| err(&paths.meta, e.to_string()))
+}
+
+/// Adam's first or second moments, one vector per parameter tensor.
+type Moments = Vec<Vec<f32>>;
+
+/// A CNN file of the run folder, with Adam's moments when `with_adam`.
+fn read_cnn(
+    path: &Path,
+    size: usize,
+    with_adam: bool,
+) -> Result<(RasterCnn, Moments, Moments), TrainError> {
+    let err = |message: String| TrainError::Checkpoint {
+        path: path.to_path_buf(),
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let t = candle_core::safetensors::load_buffer(&bytes, &candle_core::Device::Cpu)
+        .map_err(|e| err(e.to_string()))?;
+    let model = RasterCnn::from_tensors(&t, size).map_err(err)?;
+    let (mut m, mut v) = (Vec::new(), Vec::new());
+    if with_adam {
+        for i in 0..model.tensors().len() {
+            for (name, dst) in [
+                (format!("adam.m.{i}"), &mut m),
+                (format!("adam.v.{i}"), &mut v),
+            ] {
+                let x = t.get(&name).ok_or_else(|| err(format!("missing {name}")))?;
+                dst.push(x.to_vec1::<f32>().map_err(|e| err(e.to_string()))?);
+            }
+        }
+    }
+    Ok((model, m, v))
+}
