@@ -244,9 +244,19 @@ fn a_tiny_seeded_training_run_lowers_the_loss_and_resumes() {
 #[test]
 fn the_shipped_model_fits_its_budget_and_names_real_drawings() {
     let rec = shipped();
-    let bytes = std::fs::metadata(root().join("weights/recognizer/model.safetensors"))
-        .unwrap()
-        .len();
+    // The budget covers both models of the mixture.
+    let bytes: u64 = ["model.safetensors", "cnn.safetensors"]
+        .iter()
+        .map(|f| {
+            std::fs::metadata(root().join("weights/recognizer").join(f))
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert!(
+        rec.cnn().is_some(),
+        "the shipped recognizer mixes in its CNN"
+    );
     assert!(bytes <= 5_000_000, "{bytes} bytes");
     assert_eq!(rec.classes().len(), 44);
     let expected: serde_json::Value = serde_json::from_str(
@@ -277,10 +287,11 @@ fn shipped_outputs() -> usize {
 }
 
 /// A recognizer around `model` (with [`shipped_outputs`] outputs), with the
-/// shipped config's classes and the model's hidden size.
+/// shipped config's classes and the model's hidden size, without a CNN.
 fn with_shipped_config(model: RecognizerModel) -> Recognizer {
     let cfg = rnn_studio::sketch::recognizer::RecognizerConfig {
         hidden_size: model.lstm.hidden_size,
+        cnn: None,
         ..shipped().config().clone()
     };
     Recognizer::new(model, cfg).unwrap()

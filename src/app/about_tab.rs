@@ -7,8 +7,8 @@ pub fn ui(ui: &mut egui::Ui) {
         ui.label(format!("version {}", env!("CARGO_PKG_VERSION")));
         ui.add_space(6.0);
         ui.label(
-            "Recurrent networks at work. Draw a doodle and a stroke-sequence LSTM guesses what it is \
-             while you draw; let sketch-rnn draw for you; drop a photo and a CNN encoder feeds an \
+            "Recurrent networks at work. Draw a doodle and a stroke-sequence LSTM (seconded by a small \
+             CNN that looks at the picture) guesses what it is while you draw; let sketch-rnn draw for you; drop a photo and a CNN encoder feeds an \
              attention LSTM that writes a caption; look inside the LSTM at its forget, input and \
              output gates and its memory.",
         );

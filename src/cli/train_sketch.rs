@@ -102,7 +102,7 @@ pub struct TrainSketchArgs {
     #[arg(long, default_value_t = 48)]
     pub cnn_size: usize,
     /// CNN: channels of each conv block, comma-separated.
-    #[arg(long, default_value = "16,32,64,128", value_delimiter = ',')]
+    #[arg(long, default_value = "24,48,96,144", value_delimiter = ',')]
     pub cnn_channels: Vec<usize>,
     #[arg(long, default_value_t = 60)]
     pub cnn_epochs: usize,

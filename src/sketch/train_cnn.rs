@@ -60,7 +60,7 @@ impl Default for CnnTrainConfig {
     fn default() -> Self {
         Self {
             size: 48,
-            channels: vec![16, 32, 64, 128],
+            channels: vec![24, 48, 96, 144],
             batch: 64,
             steps_per_epoch: 100,
             epochs: 60,
