@@ -101,6 +101,32 @@ fn a_live_session_equals_classifying_the_drawing_so_far() {
     assert_eq!(session.update(&shorter), rec.classify(&shorter));
 }
 
+/// With taps on (the Inspect view) a session keeps the CNN's verdict on
+/// every prefix and computes only the new ones; after a point-by-point
+/// drawing, and after an undo, the guess after every point still equals a
+/// fresh session's.
+#[test]
+fn the_guess_after_every_point_survives_live_updates_and_undo() {
+    let rec = shipped();
+    let d = &read_drawings(&fixture("recognizer/val.ndjson"))[7];
+    let mut live = rec.session().with_taps();
+    for s in &d.strokes {
+        for (j, p) in s.points.iter().enumerate() {
+            live.push_point(p.x, p.y, j == 0);
+        }
+    }
+    let mut fresh = rec.session();
+    fresh.update(live.drawing());
+    assert!(live.guesses().len() > 20);
+    assert_eq!(live.guesses(), fresh.guesses());
+    let mut shorter = live.drawing().clone();
+    shorter.strokes.pop();
+    live.update(&shorter);
+    let mut fresh = rec.session();
+    fresh.update(&shorter);
+    assert_eq!(live.guesses(), fresh.guesses());
+}
+
 #[test]
 fn taps_cover_every_step_and_layer() {
     let rec = shipped();

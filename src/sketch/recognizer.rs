@@ -710,6 +710,10 @@ pub struct Session {
     /// The CNN's logits (C) for `simple`, when the recognizer has a CNN and
     /// the session was updated with a drawing.
     cnn_z: Option<Vec<f32>>,
+    /// prefix_cnn[s]: the CNN's logits for the first s + 1 points of
+    /// `simple`, kept while taps are on (the Inspect view plots the guess
+    /// after every point, and an update then computes only the new ones).
+    prefix_cnn: Vec<Vec<f32>>,
 }
 
 impl Session {
@@ -725,6 +729,7 @@ impl Session {
             scratch: Vec::new(),
             simple: Drawing::default(),
             cnn_z: None,
+            prefix_cnn: Vec::new(),
         }
     }
 
@@ -757,6 +762,7 @@ impl Session {
         self.logits.clear();
         self.simple = Drawing::default();
         self.cnn_z = None;
+        self.prefix_cnn.clear();
         if let Some(t) = &mut self.taps {
             t.clear();
         }
@@ -798,6 +804,22 @@ impl Session {
         }
         self.simple = simple;
         self.feed_rows(&rows);
+        if let Some(cnn) = self.rec.cnn()
+            && self.taps.is_some()
+        {
+            // feed_rows kept the prefixes whose points did not change.
+            for t in self.prefix_cnn.len()..self.rows.len() {
+                let z = match &self.cnn_z {
+                    Some(z) if t + 1 == self.rows.len() => z.clone(),
+                    _ => {
+                        let mut prefix = self.simple.clone();
+                        features::truncate(&mut prefix, t + 1);
+                        cnn.logits(&prefix)
+                    }
+                };
+                self.prefix_cnn.push(z);
+            }
+        }
         self.guess()
     }
 
@@ -820,6 +842,8 @@ impl Session {
         self.states.truncate(common);
         self.maxes.truncate(common);
         self.logits.truncate(common);
+        // Equal rows are equal points, so these prefixes' pictures are too.
+        self.prefix_cnn.truncate(common);
         if let Some(t) = &mut self.taps {
             t.truncate(common);
         }
@@ -887,7 +911,9 @@ impl Session {
         let Some(cnn) = self.rec.cnn() else {
             return z.clone();
         };
-        let cnn_z = if t + 1 == self.logits.len() && self.cnn_z.is_some() {
+        let cnn_z = if let Some(z) = self.prefix_cnn.get(t) {
+            Some(z.clone())
+        } else if t + 1 == self.logits.len() && self.cnn_z.is_some() {
             self.cnn_z.clone()
         } else if self.simple.num_points() == self.rows.len() {
             let mut prefix = self.simple.clone();
