@@ -113,6 +113,9 @@ pub struct TrainSketchArgs {
     /// The CNN's share w of the mixed probabilities.
     #[arg(long, default_value_t = 0.5)]
     pub cnn_weight: f32,
+    /// CNN: probability of mirroring a training picture left to right.
+    #[arg(long, default_value_t = 0.0)]
+    pub cnn_mirror: f32,
     /// Stop the CNN stage after this many minutes (then finish normally).
     #[arg(long, default_value_t = 10.0)]
     pub cnn_minutes: f64,
@@ -197,6 +200,7 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
             lr: args.cnn_lr,
             weight: args.cnn_weight,
             max_minutes: args.cnn_minutes,
+            mirror: args.cnn_mirror,
             ..CnnTrainConfig::default()
         };
         if cnn_cfg.channels.is_empty()

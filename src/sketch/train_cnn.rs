@@ -54,6 +54,11 @@ pub struct CnnTrainConfig {
     pub weight: f32,
     /// stop (and finish normally) after this much wall time of this stage
     pub max_minutes: f64,
+    /// probability of mirroring a training picture left to right (a dog
+    /// facing left is as much a dog; the LSTM's stroke changes have no
+    /// picture counterpart)
+    #[serde(default)]
+    pub mirror: f32,
 }
 
 impl Default for CnnTrainConfig {
@@ -72,6 +77,7 @@ impl Default for CnnTrainConfig {
             label_smoothing: 0.1,
             weight: 0.5,
             max_minutes: 10.0,
+            mirror: 0.0,
         }
     }
 }
@@ -264,8 +270,15 @@ pub fn train_cnn(
                 .par_chunks(part)
                 .zip(seeds.par_iter())
                 .map(|(chunk, &seed)| {
-                    let img = model.images(chunk.iter().map(|(d, _)| d));
+                    let mut img = model.images(chunk.iter().map(|(d, _)| d));
                     let mut drng = ChaCha8Rng::seed_from_u64(seed);
+                    if cfg.mirror > 0.0 {
+                        for pic in img.chunks_exact_mut(cfg.size * cfg.size) {
+                            if drng.random::<f32>() < cfg.mirror {
+                                pic.chunks_exact_mut(cfg.size).for_each(<[f32]>::reverse);
+                            }
+                        }
+                    }
                     let cache = model.forward(&img, chunk.len(), cfg.dropout, Some(&mut drng));
                     let batch = Batch {
                         x: Vec::new(),
