@@ -533,6 +533,7 @@ fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
         epochs: 3,
         lr: 1e-2,
         weight: 0.4,
+        mirror: 0.5,
         ..CnnTrainConfig::default()
     };
     let (cnn, meta) = train_cnn(&ds, &run, &cfg, &lstm.best, dir.path(), &mut |_| {}).unwrap();

@@ -116,6 +116,10 @@ pub struct TrainSketchArgs {
     /// CNN: probability of mirroring a training picture left to right.
     #[arg(long, default_value_t = 0.0)]
     pub cnn_mirror: f32,
+    /// CNN: the share of sketch-rnn samples for generator classes (default:
+    /// --synth-frac, as the LSTM).
+    #[arg(long)]
+    pub cnn_synth_frac: Option<f32>,
     /// Stop the CNN stage after this many minutes (then finish normally).
     #[arg(long, default_value_t = 10.0)]
     pub cnn_minutes: f64,
@@ -201,6 +205,7 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
             weight: args.cnn_weight,
             max_minutes: args.cnn_minutes,
             mirror: args.cnn_mirror,
+            synth_frac: args.cnn_synth_frac,
             ..CnnTrainConfig::default()
         };
         if cnn_cfg.channels.is_empty()

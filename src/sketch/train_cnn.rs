@@ -59,6 +59,10 @@ pub struct CnnTrainConfig {
     /// picture counterpart)
     #[serde(default)]
     pub mirror: f32,
+    /// the share of sketch-rnn samples for generator classes in this
+    /// stage's batches (None: the run's, as the LSTM had)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synth_frac: Option<f32>,
 }
 
 impl Default for CnnTrainConfig {
@@ -78,6 +82,7 @@ impl Default for CnnTrainConfig {
             weight: 0.5,
             max_minutes: 10.0,
             mirror: 0.0,
+            synth_frac: None,
         }
     }
 }
@@ -242,6 +247,10 @@ pub fn train_cnn(
         model.num_params() as f64 * 4.0 / 1e6
     )));
     let aug = augment_options(run);
+    let sampling = TrainConfig {
+        synth_frac: cfg.synth_frac.unwrap_or(run.synth_frac),
+        ..run.clone()
+    };
     let start = std::time::Instant::now();
     let elapsed0 = meta.elapsed_s;
     while meta.epoch < cfg.epochs {
@@ -260,7 +269,7 @@ pub fn train_cnn(
         let (mut loss_sum, mut right, mut seen) = (0.0f32, 0usize, 0usize);
         for step in 0..cfg.steps_per_epoch {
             let items: Vec<(Drawing, usize)> = (0..cfg.batch)
-                .map(|_| sample_item(ds, run, labels.as_deref(), &aug, &mut rng))
+                .map(|_| sample_item(ds, &sampling, labels.as_deref(), &aug, &mut rng))
                 .collect();
             let part = cfg.batch.div_ceil(threads).max(1);
             let seeds: Vec<u64> = (0..cfg.batch.div_ceil(part))
