@@ -213,6 +213,15 @@ fn train_sketch_resumes_after_kill_9_to_the_same_weights() {
             "1",
             "--seed",
             "3",
+            // A small CNN stage after the LSTM's.
+            "--cnn-size",
+            "16",
+            "--cnn-channels",
+            "4,8",
+            "--cnn-epochs",
+            "3",
+            "--cnn-steps-per-epoch",
+            "4",
         ]);
         a.extend(["--data".into(), data.display().to_string()]);
         a.extend(["--out".into(), out.display().to_string()]);
@@ -233,10 +242,12 @@ fn train_sketch_resumes_after_kill_9_to_the_same_weights() {
         log.contains(&format!("resuming after epoch {at}")),
         "resumed from the checkpoint of epoch {at}:\n{log}"
     );
-    files_equal(
-        &whole.join("model/model.safetensors"),
-        &killed.join("model/model.safetensors"),
-    );
+    for file in ["model.safetensors", "cnn.safetensors"] {
+        files_equal(
+            &whole.join("model").join(file),
+            &killed.join("model").join(file),
+        );
+    }
 }
 
 #[test]
