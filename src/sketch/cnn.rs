@@ -33,6 +33,9 @@ use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 
 const PREFIX: &str = "cnn.";
+/// The largest picture side a weights file may ask for (a doodle needs far
+/// less; a damaged config must not make us allocate gigabytes).
+pub const MAX_SIDE: usize = 256;
 
 /// The weights.
 #[derive(Debug, Clone, PartialEq)]
@@ -385,6 +388,11 @@ impl RasterCnn {
             conv_w.push(w);
             conv_b.push(b);
         }
+        if size > MAX_SIDE {
+            return Err(format!(
+                "an image side of {size} is more than {MAX_SIDE} pixels"
+            ));
+        }
         if channels.is_empty() || size == 0 || !size.is_multiple_of(1 << channels.len()) {
             return Err(format!(
                 "{} conv blocks do not fit an image side of {size}",
@@ -594,6 +602,8 @@ mod tests {
         assert_eq!(RasterCnn::from_tensors(&t, 16).unwrap(), m);
         let err = RasterCnn::from_tensors(&t, 18).unwrap_err();
         assert!(err.contains("image side of 18"), "{err}");
+        let err = RasterCnn::from_tensors(&t, 1 << 20).unwrap_err();
+        assert!(err.contains("more than 256"), "{err}");
         let mut bad = t.clone();
         bad.insert(
             "cnn.conv1.bias".into(),
