@@ -131,6 +131,11 @@ pub struct TrainSketchArgs {
 /// Runs `train-sketch`.
 pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
+    let cnn_cfg = if args.cnn {
+        Some(cnn_config(&args)?)
+    } else {
+        None
+    };
     let command: String = std::env::args().collect::<Vec<_>>().join(" ");
     let synth = (args.synth_count > 0).then(|| SynthOptions {
         models: args
@@ -195,32 +200,10 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
     let mut bar = Bar::new(cfg.steps_per_epoch as u64);
     let outcome = train::train(&ds, &cfg, &args.out, &mut |p| bar.show(p))?;
     bar.finish();
-    let cnn = if args.cnn {
-        let cnn_cfg = CnnTrainConfig {
-            size: args.cnn_size,
-            channels: args.cnn_channels.clone(),
-            epochs: args.cnn_epochs,
-            steps_per_epoch: args.cnn_steps_per_epoch,
-            lr: args.cnn_lr,
-            weight: args.cnn_weight,
-            max_minutes: args.cnn_minutes,
-            mirror: args.cnn_mirror,
-            synth_frac: args.cnn_synth_frac,
-            ..CnnTrainConfig::default()
-        };
-        if cnn_cfg.channels.is_empty()
-            || cnn_cfg.size == 0
-            || !cnn_cfg.size.is_multiple_of(1 << cnn_cfg.channels.len())
-        {
-            anyhow::bail!(
-                "--cnn-size {} is not divisible by 2^{} (one halving per block of --cnn-channels)",
-                cnn_cfg.size,
-                cnn_cfg.channels.len()
-            );
-        }
+    let cnn = if let Some(cnn_cfg) = &cnn_cfg {
         let mut bar = Bar::new(cnn_cfg.steps_per_epoch as u64);
         let (cnn, meta) =
-            train_cnn::train_cnn(&ds, &cfg, &cnn_cfg, &outcome.best, &args.out, &mut |p| {
+            train_cnn::train_cnn(&ds, &cfg, cnn_cfg, &outcome.best, &args.out, &mut |p| {
                 bar.show(p)
             })?;
         bar.finish();
@@ -270,6 +253,54 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         (outcome.meta.elapsed_s + cnn.as_ref().map_or(0.0, |(_, m)| m.elapsed_s)) / 60.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The CNN stage's settings from the flags, checked before any training.
+fn cnn_config(args: &TrainSketchArgs) -> anyhow::Result<CnnTrainConfig> {
+    let cnn_cfg = CnnTrainConfig {
+        size: args.cnn_size,
+        channels: args.cnn_channels.clone(),
+        epochs: args.cnn_epochs,
+        steps_per_epoch: args.cnn_steps_per_epoch,
+        lr: args.cnn_lr,
+        weight: args.cnn_weight,
+        max_minutes: args.cnn_minutes,
+        mirror: args.cnn_mirror,
+        synth_frac: args.cnn_synth_frac,
+        ..CnnTrainConfig::default()
+    };
+    if cnn_cfg.size > crate::sketch::cnn::MAX_SIDE {
+        anyhow::bail!(
+            "--cnn-size {} is more than {} pixels",
+            cnn_cfg.size,
+            crate::sketch::cnn::MAX_SIDE
+        );
+    }
+    if cnn_cfg.channels.is_empty()
+        || cnn_cfg.size == 0
+        || !cnn_cfg.size.is_multiple_of(1 << cnn_cfg.channels.len())
+    {
+        anyhow::bail!(
+            "--cnn-size {} is not divisible by 2^{} (one halving per block of --cnn-channels)",
+            cnn_cfg.size,
+            cnn_cfg.channels.len()
+        );
+    }
+    if cnn_cfg.channels.contains(&0) {
+        anyhow::bail!("--cnn-channels: every block needs at least one channel");
+    }
+    for (flag, v) in [
+        ("--cnn-weight", Some(cnn_cfg.weight)),
+        ("--cnn-mirror", Some(cnn_cfg.mirror)),
+        ("--cnn-synth-frac", cnn_cfg.synth_frac),
+    ] {
+        if let Some(v) = v
+            && !(0.0..=1.0).contains(&v)
+        {
+            anyhow::bail!("{flag} {v} is not in [0, 1]");
+        }
+    }
+    Ok(cnn_cfg)
 }
 
 /// A progress bar on a terminal, plain lines otherwise.
