@@ -558,13 +558,19 @@ pub fn validate(model: &RecognizerModel, ds: &Dataset, cap: usize, threads: usiz
         .flat_map(|(c, cd)| cd.val.iter().take(cap).map(move |d| (d.clone(), c)))
         .collect();
     let preds = predict_last(model, &items, threads);
-    let k = ds.classes.len();
+    let labels: Vec<usize> = items.iter().map(|(_, y)| *y).collect();
+    score(&preds, &labels, ds.classes.len())
+}
+
+/// Macro and micro top-1 over the K known classes of last-step logits
+/// against their labels.
+pub(crate) fn score(z: &[Vec<f32>], labels: &[usize], k: usize) -> ValScore {
     let mut right = vec![0usize; k];
     let mut seen = vec![0usize; k];
-    for ((_, y), z) in items.iter().zip(&preds) {
-        seen[*y] += 1;
+    for (z, &y) in z.iter().zip(labels) {
+        seen[y] += 1;
         let best = (0..k).max_by(|&a, &b| z[a].total_cmp(&z[b])).unwrap_or(0);
-        right[*y] += usize::from(best == *y);
+        right[y] += usize::from(best == y);
     }
     let per: Vec<f32> = (0..k)
         .filter(|&c| seen[c] > 0)
@@ -815,27 +821,20 @@ pub fn train(
             }
             seen += cfg.batch;
             let mut grads = grads.expect("at least one batch part");
-            let scale = 1.0 / cfg.batch as f32;
-            let mut gt = grads.tensors_mut();
-            for t in gt.iter_mut() {
-                t.iter_mut().for_each(|v| *v *= scale);
-            }
-            clip_grad_norm(&mut gt, cfg.clip);
-            let views: Vec<&[f32]> = gt.iter().map(|g| &**g).collect();
-            adam.step(&mut model_tensors_mut(&mut model), &views);
+            update(
+                &mut adam,
+                &mut model_tensors_mut(&mut model),
+                &mut grads.tensors_mut(),
+                cfg.batch,
+                cfg.clip,
+            );
             if cfg.ema > 0.0 {
-                // The usual warm-up, so the first updates are not drowned by
-                // the random initial weights.
-                let n = adam.steps() as f32;
-                let d = cfg.ema.min((1.0 + n) / (10.0 + n));
-                for (a, w) in model_tensors_mut(&mut ema)
-                    .into_iter()
-                    .zip(model_tensors(&model))
-                {
-                    a.iter_mut()
-                        .zip(w)
-                        .for_each(|(a, w)| *a = d * *a + (1.0 - d) * w);
-                }
+                average_into(
+                    model_tensors_mut(&mut ema),
+                    model_tensors(&model),
+                    cfg.ema,
+                    adam.steps(),
+                );
             }
             progress(Progress::Step {
                 epoch,
@@ -880,6 +879,74 @@ pub fn train(
     Ok(TrainOutcome { best, meta })
 }
 
+/// One optimiser update from gradients summed over a batch: their mean,
+/// clipped to a global norm of `clip`, then an Adam step.
+pub(crate) fn update(
+    adam: &mut Adam,
+    params: &mut [&mut [f32]],
+    grads: &mut [&mut [f32]],
+    batch: usize,
+    clip: f32,
+) {
+    let scale = 1.0 / batch as f32;
+    for g in grads.iter_mut() {
+        g.iter_mut().for_each(|v| *v *= scale);
+    }
+    clip_grad_norm(grads, clip);
+    let views: Vec<&[f32]> = grads.iter().map(|g| &**g).collect();
+    adam.step(params, &views);
+}
+
+/// θ̄ ← d·θ̄ + (1 − d)·θ after update n, with the usual warm-up
+/// d = min(decay, (1 + n)/(10 + n)), so the first updates are not drowned by
+/// the random initial weights.
+pub(crate) fn average_into(avg: Vec<&mut [f32]>, params: Vec<&[f32]>, decay: f32, n: i32) {
+    let n = n as f32;
+    let d = decay.min((1.0 + n) / (10.0 + n));
+    for (a, w) in avg.into_iter().zip(params) {
+        a.iter_mut()
+            .zip(w)
+            .for_each(|(a, w)| *a = d * *a + (1.0 - d) * w);
+    }
+}
+
+/// Adds Adam's moments to a checkpoint's tensors: `adam.m.{i}` /
+/// `adam.v.{i}` in the order of the parameter list.
+pub(crate) fn insert_adam_moments(
+    adam: &Adam,
+    tensors: &mut std::collections::HashMap<String, candle_core::Tensor>,
+) -> candle_core::Result<()> {
+    let (_, m, v) = adam.state();
+    for (i, (mi, vi)) in m.iter().zip(v).enumerate() {
+        for (name, data) in [(format!("adam.m.{i}"), mi), (format!("adam.v.{i}"), vi)] {
+            let t = candle_core::Tensor::from_slice(data, data.len(), &candle_core::Device::Cpu)?;
+            tensors.insert(name, t);
+        }
+    }
+    Ok(())
+}
+
+/// Adam's moments of `n` parameter tensors, read back from a checkpoint.
+pub(crate) fn read_adam_moments(
+    tensors: &std::collections::HashMap<String, candle_core::Tensor>,
+    n: usize,
+) -> Result<(Vec<Vec<f32>>, Vec<Vec<f32>>), String> {
+    let read = |name: String| -> Result<Vec<f32>, String> {
+        tensors
+            .get(&name)
+            .ok_or_else(|| format!("missing {name}"))?
+            .to_vec1::<f32>()
+            .map_err(|e| format!("{name}: {e}"))
+    };
+    let m = (0..n)
+        .map(|i| read(format!("adam.m.{i}")))
+        .collect::<Result<_, _>>()?;
+    let v = (0..n)
+        .map(|i| read(format!("adam.v.{i}")))
+        .collect::<Result<_, _>>()?;
+    Ok((m, v))
+}
+
 fn save_checkpoint(
     paths: &RunPaths,
     model: &RecognizerModel,
@@ -894,21 +961,10 @@ fn save_checkpoint(
     };
     // The model and Adam's moments in one file: model tensors, then
     // `adam.m.{i}` / `adam.v.{i}` in the order of the parameter list.
-    let (_, m, v) = adam.state();
-    let mut extra = RecognizerModel {
-        lstm: model.lstm.clone(),
-        head_w: model.head_w.clone(),
-        head_b: model.head_b.clone(),
-    }
-    .to_tensors()
-    .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
-    for (i, (mi, vi)) in m.iter().zip(v).enumerate() {
-        for (name, data) in [(format!("adam.m.{i}"), mi), (format!("adam.v.{i}"), vi)] {
-            let t = candle_core::Tensor::from_slice(data, data.len(), &candle_core::Device::Cpu)
-                .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
-            extra.insert(name, t);
-        }
-    }
+    let extra = model
+        .to_tensors()
+        .and_then(|mut t| insert_adam_moments(adam, &mut t).map(|()| t))
+        .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
     let bytes = tensors_to_bytes(&extra).map_err(|e| err(&paths.checkpoint, e))?;
     crate::fsutil::write_atomic(&paths.checkpoint, &bytes)
         .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
@@ -985,23 +1041,8 @@ fn load_checkpoint(paths: &RunPaths, nc: usize) -> Result<Loaded, TrainError> {
     }
     let tensors = candle_core::safetensors::load_buffer(&bytes, &candle_core::Device::Cpu)
         .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
-    let n = model_tensors(&model).len();
-    let mut m = Vec::with_capacity(n);
-    let mut v = Vec::with_capacity(n);
-    for i in 0..n {
-        for (name, dst) in [
-            (format!("adam.m.{i}"), &mut m),
-            (format!("adam.v.{i}"), &mut v),
-        ] {
-            let t = tensors
-                .get(&name)
-                .ok_or_else(|| err(&paths.checkpoint, format!("missing {name}")))?;
-            dst.push(
-                t.to_vec1::<f32>()
-                    .map_err(|e| err(&paths.checkpoint, e.to_string()))?,
-            );
-        }
-    }
+    let (m, v) = read_adam_moments(&tensors, model_tensors(&model).len())
+        .map_err(|e| err(&paths.checkpoint, e))?;
     let mut adam = Adam::new(meta.config.lr);
     adam.weight_decay = meta.config.weight_decay;
     adam.restore(meta.adam_steps, m, v);

@@ -21,10 +21,11 @@ use super::dataset::Dataset;
 use super::drawing::Drawing;
 use super::recognizer::{RecognizerModel, mix_logits};
 use super::train::{
-    Batch, Progress, TrainConfig, TrainError, ValScore, augment_options, epoch_rng, loss,
-    other_labels, predict_last, sample_item, tensors_to_bytes,
+    Batch, Progress, TrainConfig, TrainError, augment_options, average_into, epoch_rng,
+    insert_adam_moments, loss, other_labels, predict_last, read_adam_moments, sample_item, score,
+    tensors_to_bytes, update,
 };
-use crate::nn::optim::{Adam, clip_grad_norm};
+use crate::nn::optim::Adam;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -118,25 +119,6 @@ impl Paths {
             best: out.join("cnn_best.safetensors"),
             ema: out.join("cnn_ema.safetensors"),
         }
-    }
-}
-
-/// Macro and micro top-1 of last-step logits against the labels.
-fn score(z: &[Vec<f32>], labels: &[usize], k: usize) -> ValScore {
-    let mut right = vec![0usize; k];
-    let mut seen = vec![0usize; k];
-    for (z, &y) in z.iter().zip(labels) {
-        seen[y] += 1;
-        let best = (0..k).max_by(|&a, &b| z[a].total_cmp(&z[b])).unwrap_or(0);
-        right[y] += usize::from(best == y);
-    }
-    let per: Vec<f32> = (0..k)
-        .filter(|&c| seen[c] > 0)
-        .map(|c| right[c] as f32 / seen[c] as f32)
-        .collect();
-    ValScore {
-        macro_top1: per.iter().sum::<f32>() / per.len().max(1) as f32,
-        micro_top1: right.iter().sum::<usize>() as f32 / seen.iter().sum::<usize>().max(1) as f32,
     }
 }
 
@@ -316,24 +298,15 @@ pub fn train_cnn(
             }
             seen += cfg.batch;
             let mut grads = grads.expect("at least one batch part");
-            let scale = 1.0 / cfg.batch as f32;
-            let mut gt: Vec<&mut [f32]> = grads
-                .iter_mut()
-                .map(|g| {
-                    g.iter_mut().for_each(|v| *v *= scale);
-                    g.as_mut_slice()
-                })
-                .collect();
-            clip_grad_norm(&mut gt, cfg.clip);
-            let views: Vec<&[f32]> = gt.iter().map(|g| &**g).collect();
-            adam.step(&mut model.tensors_mut(), &views);
-            let n = adam.steps() as f32;
-            let d = cfg.ema.min((1.0 + n) / (10.0 + n));
-            for (a, w) in ema.tensors_mut().into_iter().zip(model.tensors()) {
-                a.iter_mut()
-                    .zip(w)
-                    .for_each(|(a, w)| *a = d * *a + (1.0 - d) * w);
-            }
+            let mut gt: Vec<&mut [f32]> = grads.iter_mut().map(Vec::as_mut_slice).collect();
+            update(
+                &mut adam,
+                &mut model.tensors_mut(),
+                &mut gt,
+                cfg.batch,
+                cfg.clip,
+            );
+            average_into(ema.tensors_mut(), model.tensors(), cfg.ema, adam.steps());
             progress(Progress::Step {
                 epoch,
                 step: step + 1,
@@ -396,17 +369,10 @@ fn save(
         path: path.to_path_buf(),
         message,
     };
-    let (_, m, v) = adam.state();
-    let mut tensors = model
+    let tensors = model
         .to_tensors()
+        .and_then(|mut t| insert_adam_moments(adam, &mut t).map(|()| t))
         .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
-    for (i, (mi, vi)) in m.iter().zip(v).enumerate() {
-        for (name, data) in [(format!("adam.m.{i}"), mi), (format!("adam.v.{i}"), vi)] {
-            let t = candle_core::Tensor::from_slice(data, data.len(), &candle_core::Device::Cpu)
-                .map_err(|e| err(&paths.checkpoint, e.to_string()))?;
-            tensors.insert(name, t);
-        }
-    }
     let files: [(&PathBuf, HashMap<String, candle_core::Tensor>); 3] = [
         (&paths.checkpoint, tensors),
         (
@@ -447,17 +413,10 @@ fn read_cnn(
     let t = candle_core::safetensors::load_buffer(&bytes, &candle_core::Device::Cpu)
         .map_err(|e| err(e.to_string()))?;
     let model = RasterCnn::from_tensors(&t, size).map_err(err)?;
-    let (mut m, mut v) = (Vec::new(), Vec::new());
-    if with_adam {
-        for i in 0..model.tensors().len() {
-            for (name, dst) in [
-                (format!("adam.m.{i}"), &mut m),
-                (format!("adam.v.{i}"), &mut v),
-            ] {
-                let x = t.get(&name).ok_or_else(|| err(format!("missing {name}")))?;
-                dst.push(x.to_vec1::<f32>().map_err(|e| err(e.to_string()))?);
-            }
-        }
-    }
+    let (m, v) = if with_adam {
+        read_adam_moments(&t, model.tensors().len()).map_err(err)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok((model, m, v))
 }
