@@ -926,11 +926,14 @@ pub(crate) fn insert_adam_moments(
     Ok(())
 }
 
+/// Adam's first or second moments, one vector per parameter tensor.
+pub(crate) type Moments = Vec<Vec<f32>>;
+
 /// Adam's moments of `n` parameter tensors, read back from a checkpoint.
 pub(crate) fn read_adam_moments(
     tensors: &std::collections::HashMap<String, candle_core::Tensor>,
     n: usize,
-) -> Result<(Vec<Vec<f32>>, Vec<Vec<f32>>), String> {
+) -> Result<(Moments, Moments), String> {
     let read = |name: String| -> Result<Vec<f32>, String> {
         tensors
             .get(&name)

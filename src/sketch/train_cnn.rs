@@ -21,7 +21,7 @@ use super::dataset::Dataset;
 use super::drawing::Drawing;
 use super::recognizer::{RecognizerModel, mix_logits};
 use super::train::{
-    Batch, Progress, TrainConfig, TrainError, augment_options, average_into, epoch_rng,
+    Batch, Moments, Progress, TrainConfig, TrainError, augment_options, average_into, epoch_rng,
     insert_adam_moments, loss, other_labels, predict_last, read_adam_moments, sample_item, score,
     tensors_to_bytes, update,
 };
@@ -395,9 +395,6 @@ fn save(
     crate::fsutil::write_atomic(&paths.meta, json.as_bytes())
         .map_err(|e| err(&paths.meta, e.to_string()))
 }
-
-/// Adam's first or second moments, one vector per parameter tensor.
-type Moments = Vec<Vec<f32>>;
 
 /// A CNN file of the run folder, with Adam's moments when `with_adam`.
 fn read_cnn(
