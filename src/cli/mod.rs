@@ -133,7 +133,7 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             let dir = classify::default_weights_dir();
             let rec = crate::sketch::recognizer::Recognizer::load(&dir)
                 .context("cannot load the recognizer")?;
-            crate::sketch::bench::bench_sketch(&rec, args.runs.max(5))
+            crate::sketch::bench::bench_sketch(&rec, args.runs.max(5), !args.no_baseline)
         }
         BenchWhich::Caption => bench_caption(args.runs)?,
         BenchWhich::Startup => bench_startup::bench(args.runs)?,

@@ -7,10 +7,15 @@
 //! - `update_at_150_points_box_grows`: the new point lies outside the box, so
 //!   every row changes and the session re-runs all 150 steps (the worst case);
 //! - `classify_150_points`: a whole 150-point drawing from a fresh session.
+//!
+//! With a CNN in the recognizer, each case also carries `lstm_only_median_ms`:
+//! the same work by the LSTM alone, timed in alternation with the mixture in
+//! the same run (the baseline; what the CNN adds is the difference, whatever
+//! the machine's speed at the moment).
 
 use super::drawing::{Drawing, Point, Stroke};
 use super::features;
-use super::recognizer::Recognizer;
+use super::recognizer::{Recognizer, Session};
 use std::time::Instant;
 
 /// A deterministic test drawing with exactly `n` rows after preprocessing:
@@ -35,17 +40,27 @@ pub fn test_drawing(n: usize) -> Drawing {
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// Times `f` (after one warm-up call) `runs` times; returns ms per call.
-fn time_ms(runs: usize, mut setup_and_run: impl FnMut() -> f64) -> Vec<f64> {
-    setup_and_run();
-    (0..runs.max(1)).map(|_| setup_and_run()).collect()
+/// Times `f(i)` for i in 0..n (after one warm-up round) `runs` times, the
+/// i in turn so that all see the same machine; returns, per i, ms per call.
+fn time_ms(runs: usize, n: usize, mut f: impl FnMut(usize) -> f64) -> Vec<Vec<f64>> {
+    (0..n).for_each(|i| {
+        f(i);
+    });
+    let mut out = vec![Vec::new(); n];
+    for _ in 0..runs.max(1) {
+        for (i, v) in out.iter_mut().enumerate() {
+            v.push(f(i));
+        }
+    }
+    out
 }
 
-/// Runs the cases; one JSON object each: `{"case":…,"median_ms":…,"runs":…,"points":…}`.
-pub fn bench_sketch(rec: &Recognizer, runs: usize) -> Vec<serde_json::Value> {
+/// Runs the cases; one JSON object each: `{"case":…,"median_ms":…,"runs":…,"points":…}`,
+/// plus `lstm_only_median_ms` when `baseline` is set and the recognizer has a CNN.
+pub fn bench_sketch(rec: &Recognizer, runs: usize, baseline: bool) -> Vec<serde_json::Value> {
     let full = test_drawing(150);
     let n_rows = features::model_input(&full).len();
     let mut before = full.clone();
@@ -55,8 +70,6 @@ pub fn bench_sketch(rec: &Recognizer, runs: usize) -> Vec<serde_json::Value> {
         .last_mut()
         .and_then(|s| s.points.pop())
         .expect("the test drawing has points");
-    let mut base = rec.session();
-    base.update(&before);
     let b = full.bounds().expect("non-empty");
     let mut grown = before.clone();
     grown
@@ -65,24 +78,39 @@ pub fn bench_sketch(rec: &Recognizer, runs: usize) -> Vec<serde_json::Value> {
         .expect("has strokes")
         .points
         .push(Point::xy(b.max_x + 40.0, b.max_y + 40.0));
-    let inside = time_ms(runs, || {
-        let mut s = base.clone();
+    let lstm = (baseline && rec.cnn().is_some()).then(|| rec.lstm_only());
+    let recs: Vec<&Recognizer> = std::iter::once(rec).chain(lstm.as_ref()).collect();
+    let bases: Vec<Session> = recs
+        .iter()
+        .map(|r| {
+            let mut s = r.session();
+            s.update(&before);
+            s
+        })
+        .collect();
+    let update = |next: &Drawing| {
+        time_ms(runs, recs.len(), |i| {
+            let mut s = bases[i].clone();
+            let t = Instant::now();
+            std::hint::black_box(s.update(next));
+            t.elapsed().as_secs_f64() * 1e3
+        })
+    };
+    let inside = update(&full);
+    let outside = update(&grown);
+    let whole = time_ms(runs, recs.len(), |i| {
         let t = Instant::now();
-        std::hint::black_box(s.update(&full));
+        std::hint::black_box(recs[i].classify(&full));
         t.elapsed().as_secs_f64() * 1e3
     });
-    let outside = time_ms(runs, || {
-        let mut s = base.clone();
-        let t = Instant::now();
-        std::hint::black_box(s.update(&grown));
-        t.elapsed().as_secs_f64() * 1e3
-    });
-    let whole = time_ms(runs, || {
-        let t = Instant::now();
-        std::hint::black_box(rec.classify(&full));
-        t.elapsed().as_secs_f64() * 1e3
-    });
-    let case = |name: &str, v: Vec<f64>| serde_json::json!({"case": name, "median_ms": median(v), "runs": runs.max(1), "points": n_rows});
+    let case = |name: &str, v: Vec<Vec<f64>>| {
+        let mut v = v.into_iter();
+        let mut c = serde_json::json!({"case": name, "median_ms": median(v.next().unwrap_or_default()), "runs": runs.max(1), "points": n_rows});
+        if let Some(b) = v.next() {
+            c["lstm_only_median_ms"] = median(b).into();
+        }
+        c
+    };
     vec![
         case("update_at_150_points", inside),
         case("update_at_150_points_box_grows", outside),

@@ -422,46 +422,45 @@ impl RasterCnn {
 /// pixels (y+dy, x+dx), dy and dx in −1..=1, tap-major.
 fn im2col(x: &[f32], nb: usize, side: usize, c: usize) -> Vec<f32> {
     let mut cols = vec![0.0; nb * side * side * 9 * c];
-    for b in 0..nb {
-        for y in 0..side {
-            for xx in 0..side {
-                let row = ((b * side + y) * side + xx) * 9 * c;
-                for (tap, (dy, dx)) in TAPS.iter().enumerate() {
-                    let (sy, sx) = (y as isize + dy, xx as isize + dx);
-                    if sy < 0 || sx < 0 || sy >= side as isize || sx >= side as isize {
-                        continue;
-                    }
-                    let from = ((b * side + sy as usize) * side + sx as usize) * c;
-                    cols[row + tap * c..row + (tap + 1) * c].copy_from_slice(&x[from..from + c]);
-                }
-            }
-        }
-    }
+    for_each_tap(nb, side, c, |col, pixel| {
+        cols[col..col + c].copy_from_slice(&x[pixel..pixel + c]);
+    });
     cols
 }
 
 /// The adjoint of [`im2col`]: every column entry added back to its pixel.
 fn col2im(cols: &[f32], nb: usize, side: usize, c: usize) -> Vec<f32> {
     let mut x = vec![0.0; nb * side * side * c];
+    for_each_tap(nb, side, c, |col, pixel| {
+        x[pixel..pixel + c]
+            .iter_mut()
+            .zip(&cols[col..col + c])
+            .for_each(|(a, v)| *a += v);
+    });
+    x
+}
+
+/// Calls `f(col, pixel)` for every im2col entry that lies inside the map:
+/// the offset of its C values in the im2col matrix and in the (B, S, S, C)
+/// map (the padding's taps are skipped; they stay zero).
+fn for_each_tap(nb: usize, side: usize, c: usize, mut f: impl FnMut(usize, usize)) {
     for b in 0..nb {
         for y in 0..side {
-            for xx in 0..side {
-                let row = ((b * side + y) * side + xx) * 9 * c;
+            for x in 0..side {
+                let row = ((b * side + y) * side + x) * 9 * c;
                 for (tap, (dy, dx)) in TAPS.iter().enumerate() {
-                    let (sy, sx) = (y as isize + dy, xx as isize + dx);
+                    let (sy, sx) = (y as isize + dy, x as isize + dx);
                     if sy < 0 || sx < 0 || sy >= side as isize || sx >= side as isize {
                         continue;
                     }
-                    let to = ((b * side + sy as usize) * side + sx as usize) * c;
-                    x[to..to + c]
-                        .iter_mut()
-                        .zip(&cols[row + tap * c..row + (tap + 1) * c])
-                        .for_each(|(a, v)| *a += v);
+                    f(
+                        row + tap * c,
+                        ((b * side + sy as usize) * side + sx as usize) * c,
+                    );
                 }
             }
         }
     }
-    x
 }
 
 /// The 3×3 neighbourhood offsets (dy, dx), row-major.

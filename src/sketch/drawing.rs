@@ -59,6 +59,19 @@ pub struct Drawing {
 }
 
 impl Drawing {
+    /// A drawing from strokes of (x, y) points, untimed and unlabelled.
+    pub fn from_xy(strokes: &[&[(f32, f32)]]) -> Self {
+        Self {
+            strokes: strokes
+                .iter()
+                .map(|s| Stroke {
+                    points: s.iter().map(|&(x, y)| Point::xy(x, y)).collect(),
+                })
+                .collect(),
+            ..Self::default()
+        }
+    }
+
     /// Number of points over all strokes.
     pub fn num_points(&self) -> usize {
         self.strokes.iter().map(|s| s.points.len()).sum()

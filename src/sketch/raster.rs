@@ -84,25 +84,12 @@ fn segment(img: &mut [f32], size: usize, a: (f32, f32), b: (f32, f32)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sketch::drawing::{Point, Stroke};
-
-    fn drawing(strokes: &[&[(f32, f32)]]) -> Drawing {
-        Drawing {
-            strokes: strokes
-                .iter()
-                .map(|s| Stroke {
-                    points: s.iter().map(|&(x, y)| Point::xy(x, y)).collect(),
-                })
-                .collect(),
-            ..Drawing::default()
-        }
-    }
 
     #[test]
     fn a_horizontal_line_inks_one_row_band_and_nothing_else() {
         // A full-width line at y = 0: the drawing is 255 wide and 0 high, so
         // it is centred vertically, on the middle row.
-        let img = render(&drawing(&[&[(0.0, 0.0), (255.0, 0.0)]]), 48);
+        let img = render(&Drawing::from_xy(&[&[(0.0, 0.0), (255.0, 0.0)]]), 48);
         let row_ink: Vec<f32> = img.chunks(48).map(|r| r.iter().sum()).collect();
         let middle = row_ink
             .iter()
@@ -128,7 +115,7 @@ mod tests {
 
     #[test]
     fn a_dot_is_drawn_and_an_empty_drawing_is_blank() {
-        let img = render(&drawing(&[&[(100.0, 100.0)]]), 32);
+        let img = render(&Drawing::from_xy(&[&[(100.0, 100.0)]]), 32);
         assert!(img.iter().sum::<f32>() > 1.0);
         assert!(render(&Drawing::default(), 32).iter().all(|&v| v == 0.0));
     }

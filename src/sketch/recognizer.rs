@@ -576,6 +576,17 @@ impl Recognizer {
         )
     }
 
+    /// The same recognizer without its CNN: the LSTM alone (a baseline for
+    /// comparisons; its unsure threshold is still the mixture's).
+    pub fn lstm_only(&self) -> Recognizer {
+        let config = RecognizerConfig {
+            cnn: None,
+            ..self.inner.config.clone()
+        };
+        Self::with_cnn(self.inner.model.clone(), None, config)
+            .expect("an LSTM fits the config it was loaded with")
+    }
+
     /// The raster CNN, when the recognizer mixes one in.
     pub fn cnn(&self) -> Option<&RasterCnn> {
         self.inner.cnn.as_ref()

@@ -170,21 +170,9 @@ pub fn to_drawing(tokens: &[Token]) -> Drawing {
 mod tests {
     use super::*;
 
-    fn drawing(strokes: &[&[(f32, f32)]]) -> Drawing {
-        Drawing {
-            strokes: strokes
-                .iter()
-                .map(|s| Stroke {
-                    points: s.iter().map(|&(x, y)| Point::xy(x, y)).collect(),
-                })
-                .collect(),
-            ..Default::default()
-        }
-    }
-
     #[test]
     fn tokens_follow_the_pen() {
-        let d = drawing(&[
+        let d = Drawing::from_xy(&[
             &[(10.0, 10.0), (20.0, 10.0), (20.0, 30.0)],
             &[(0.0, 0.0), (5.0, 5.0)],
         ]);
@@ -203,7 +191,7 @@ mod tests {
 
     #[test]
     fn round_trip_up_to_the_origin() {
-        let d = drawing(&[
+        let d = Drawing::from_xy(&[
             &[(7.0, 3.0)],
             &[(1.0, 2.0), (3.0, 4.0)],
             &[(9.0, 9.0)],
