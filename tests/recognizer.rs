@@ -599,6 +599,18 @@ fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
         }
     }
     assert_eq!(session.guess(), g);
+    // A config that disagrees with the CNN file is an error naming the file.
+    let cp = out.path().join("config.json");
+    let good = std::fs::read(&cp).unwrap();
+    let mut c: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    c["cnn"]["channels"] = serde_json::json!([4, 9]);
+    std::fs::write(&cp, serde_json::to_vec(&c).unwrap()).unwrap();
+    let e = Recognizer::load(out.path()).unwrap_err().to_string();
+    assert!(
+        e.contains("cnn.safetensors") && e.contains("channels"),
+        "{e}"
+    );
+    std::fs::write(&cp, good).unwrap();
     // A damaged CNN file is an error that names it.
     std::fs::write(out.path().join("cnn.safetensors"), b"junk").unwrap();
     let e = Recognizer::load(out.path()).unwrap_err().to_string();

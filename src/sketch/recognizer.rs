@@ -504,13 +504,18 @@ impl Recognizer {
                 Some(RasterCnn::from_tensors(&t, c.size).map_err(bad)?)
             }
         };
-        let path = if cnn.is_some() {
-            dir.join(CNN_FILE)
-        } else {
-            weights_path
-        };
-        Self::with_cnn(model, cnn, config)
-            .map_err(|message| RecognizerError::Weights { path, message })
+        check_lstm(&model, &config).map_err(|message| RecognizerError::Weights {
+            path: weights_path.clone(),
+            message,
+        })?;
+        check_cnn(cnn.as_ref(), &config).map_err(|message| RecognizerError::Weights {
+            path: dir.join(CNN_FILE),
+            message,
+        })?;
+        Self::with_cnn(model, cnn, config).map_err(|message| RecognizerError::Weights {
+            path: weights_path,
+            message,
+        })
     }
 
     /// A recognizer from an LSTM in memory; the config must match its shape
@@ -526,40 +531,8 @@ impl Recognizer {
         cnn: Option<RasterCnn>,
         config: RecognizerConfig,
     ) -> Result<Self, String> {
-        if config.format != FORMAT {
-            return Err(format!(
-                "config format {:?}, expected {FORMAT:?}",
-                config.format
-            ));
-        }
-        let shape = (
-            model.num_outputs(),
-            model.lstm.hidden_size,
-            model.lstm.layers.len(),
-        );
-        let want = (config.num_outputs(), config.hidden_size, config.num_layers);
-        if shape != want {
-            return Err(format!(
-                "weights have (outputs, hidden, layers) = {shape:?} but the config says {want:?}"
-            ));
-        }
-        match (&cnn, &config.cnn) {
-            (None, None) => {}
-            (Some(net), Some(c)) => {
-                let have = (net.size, &net.channels, net.num_outputs());
-                let want = (c.size, &c.channels, config.num_outputs());
-                if have != want {
-                    return Err(format!(
-                        "the CNN has (size, channels, outputs) = {have:?} but the config says {want:?}"
-                    ));
-                }
-                if !(0.0..=1.0).contains(&c.weight) {
-                    return Err(format!("cnn weight {} is not in [0, 1]", c.weight));
-                }
-            }
-            (Some(_), None) => return Err("a CNN was given but the config has no \"cnn\"".into()),
-            (None, Some(_)) => return Err("the config has \"cnn\" but no CNN was given".into()),
-        }
+        check_lstm(&model, &config)?;
+        check_cnn(cnn.as_ref(), &config)?;
         Ok(Self {
             inner: Arc::new(Inner { model, cnn, config }),
         })
@@ -667,6 +640,50 @@ impl Recognizer {
             p_other: 0.0,
         }
     }
+}
+
+/// The LSTM's shape and the config's format agree with the config.
+fn check_lstm(model: &RecognizerModel, config: &RecognizerConfig) -> Result<(), String> {
+    if config.format != FORMAT {
+        return Err(format!(
+            "config format {:?}, expected {FORMAT:?}",
+            config.format
+        ));
+    }
+    let shape = (
+        model.num_outputs(),
+        model.lstm.hidden_size,
+        model.lstm.layers.len(),
+    );
+    let want = (config.num_outputs(), config.hidden_size, config.num_layers);
+    if shape != want {
+        return Err(format!(
+            "weights have (outputs, hidden, layers) = {shape:?} but the config says {want:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// The CNN (if any) agrees with the config's `cnn` (if any).
+fn check_cnn(cnn: Option<&RasterCnn>, config: &RecognizerConfig) -> Result<(), String> {
+    match (cnn, &config.cnn) {
+        (None, None) => {}
+        (Some(net), Some(c)) => {
+            let have = (net.size, &net.channels, net.num_outputs());
+            let want = (c.size, &c.channels, config.num_outputs());
+            if have != want {
+                return Err(format!(
+                    "the CNN has (size, channels, outputs) = {have:?} but the config says {want:?}"
+                ));
+            }
+            if !(0.0..=1.0).contains(&c.weight) {
+                return Err(format!("cnn weight {} is not in [0, 1]", c.weight));
+            }
+        }
+        (Some(_), None) => return Err("a CNN was given but the config has no \"cnn\"".into()),
+        (None, Some(_)) => return Err("the config has \"cnn\" but no CNN was given".into()),
+    }
+    Ok(())
 }
 
 /// Writes a model folder (weights and config), each file atomically.
