@@ -418,11 +418,18 @@ fn caption_cli_reports_bad_photos_and_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("empty.jpg");
     std::fs::write(&bad, b"").unwrap();
+    // A JPEG cut in half decodes to a half-grey picture without a word from
+    // the decoder; it must be an error, not a caption.
+    let half = dir.path().join("half.jpg");
+    let jpeg = std::fs::read(repo().join("tests/fixtures/encoder/coffee.jpg")).unwrap();
+    std::fs::write(&half, &jpeg[..jpeg.len() / 2]).unwrap();
     let results = dir.path().join("results.json");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rnn-studio"))
         .arg("caption")
         .arg(repo().join("tests/fixtures/encoder/chelsea.png"))
         .arg(&bad)
+        .arg(&half)
+        .arg("/dev/zero")
         .args(["--json", "--nbest", "2", "--results-json"])
         .arg(&results)
         .env("RNN_STUDIO_WEIGHTS", repo().join("weights"))
@@ -439,11 +446,18 @@ fn caption_cli_reports_bad_photos_and_goes_on() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2);
+    assert_eq!(lines.len(), 4);
     assert!(lines[0]["caption"].is_string());
     assert_eq!(lines[0]["nbest"].as_array().unwrap().len(), 2);
     assert!(lines[0]["labels"][0]["class"].is_string());
     assert!(lines[1]["error"].as_str().unwrap().contains("empty.jpg"));
+    let e = lines[2]["error"].as_str().unwrap();
+    assert!(
+        e.contains("half.jpg") && e.contains("damaged or truncated"),
+        "{e}"
+    );
+    let e = lines[3]["error"].as_str().unwrap();
+    assert!(e.contains("/dev/zero") && e.contains("limit"), "{e}");
     let coco: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
     assert_eq!(coco[0]["image_id"], "chelsea");

@@ -207,6 +207,39 @@ fn classify_reports_every_line_and_the_right_exit_code() {
     assert_eq!(out.lines().count(), good.lines().count());
 }
 
+#[test]
+fn classify_bounds_every_line_and_says_when_there_is_nothing() {
+    // An empty input is not a silent success.
+    let (code, out, err) = run_classify(&["--json"], Some(""));
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("no drawings in stdin"), "{err}");
+
+    // A line over the limit is one bad line; the next line is still read.
+    let good = std::fs::read_to_string(fixture("quickdraw/sample.ndjson")).unwrap();
+    let first = good.lines().next().unwrap();
+    let long = format!("{}\n{first}\n", "[".repeat(ndjson::MAX_LINE_BYTES + 1));
+    let (code, out, _) = run_classify(&["--json"], Some(&long));
+    assert_eq!(code, 1);
+    let objs: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objs.len(), 2);
+    assert!(
+        objs[0]["error"].as_str().unwrap().contains("8 MiB"),
+        "{out}"
+    );
+    assert_eq!(objs[1]["line"], 2);
+    assert!(objs[1]["top"].is_array());
+
+    // An endless file fails fast, in bounded memory.
+    let t = std::time::Instant::now();
+    let (code, out, _) = run_classify(&["--json", "/dev/zero"], None);
+    assert_eq!(code, 1);
+    assert!(out.contains("no end"), "{out}");
+    assert!(t.elapsed().as_secs_f32() < 10.0);
+}
+
 fn tiny_dataset() -> Dataset {
     let all = read_drawings(&fixture("recognizer/val.ndjson"));
     let mut ds = Dataset::default();

@@ -5,7 +5,7 @@
 //! [`MAX_SIDE`] pixels a side or [`MAX_ALLOC`] bytes of decoding memory
 //! *before* the pixels are allocated, so a decompression bomb costs nothing.
 
-use image::{DynamicImage, ImageReader, Limits, RgbImage};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage};
 use std::io::Cursor;
 use std::path::Path;
 
@@ -13,6 +13,9 @@ use std::path::Path;
 pub const MAX_SIDE: u32 = 16_384;
 /// The most memory one decode may allocate.
 pub const MAX_ALLOC: u64 = 512 * 1024 * 1024;
+/// The largest image file we read. Far above any photo, and read with a
+/// cap, so naming `/dev/zero` or a huge file by mistake costs nothing.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Why a photo could not be loaded. Messages name the file.
 #[derive(Debug, thiserror::Error)]
@@ -27,8 +30,25 @@ pub enum ImageLoadError {
     Empty { name: String },
     #[error("{name}: not an image (supported: JPEG, PNG, WebP, BMP, GIF)")]
     UnknownFormat { name: String },
-    #[error("{name}: image is too large ({detail}); at most {MAX_SIDE} px a side are accepted")]
-    TooLarge { name: String, detail: String },
+    #[error(
+        "{name}: image is too large ({width}×{height} px); at most {MAX_SIDE} px a side are accepted"
+    )]
+    TooLarge {
+        name: String,
+        width: u32,
+        height: u32,
+    },
+    #[error(
+        "{name}: decoding this {width}×{height} px image needs more memory than the decoder's cap of {} MiB",
+        MAX_ALLOC >> 20
+    )]
+    OverMemoryCap {
+        name: String,
+        width: u32,
+        height: u32,
+    },
+    #[error("{name}: file is larger than the limit of {} MiB", MAX_FILE_BYTES >> 20)]
+    FileTooLarge { name: String },
     #[error("{name}: image is damaged or truncated: {detail}")]
     Corrupt { name: String, detail: String },
     #[error("{name}: image has no pixels")]
@@ -66,9 +86,13 @@ pub fn load_image(path: &Path) -> Result<Photo, ImageLoadError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|source| ImageLoadError::Read {
-        name: path.display().to_string(),
-        source,
+    let bytes = crate::fsutil::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::fsutil::ReadCappedError::Io { path, source } => {
+            ImageLoadError::Read { name: path, source }
+        }
+        crate::fsutil::ReadCappedError::TooLarge { path, .. } => {
+            ImageLoadError::FileTooLarge { name: path }
+        }
     })?;
     decode_image(&bytes, &name)
 }
@@ -89,9 +113,42 @@ pub fn decode_image(bytes: &[u8], name: &str) -> Result<Photo, ImageLoadError> {
     if reader.format().is_none() {
         return Err(ImageLoadError::UnknownFormat { name });
     }
+    let format = reader.format();
+    // The header's size first, so the error can say which limit was hit.
+    let size = ImageReader::with_format(Cursor::new(bytes), format.unwrap_or(ImageFormat::Png))
+        .into_dimensions()
+        .ok();
+    if let Some((width, height)) = size
+        && (width > MAX_SIDE || height > MAX_SIDE)
+    {
+        return Err(ImageLoadError::TooLarge {
+            name,
+            width,
+            height,
+        });
+    }
+    if format == Some(ImageFormat::Jpeg) && !jpeg_is_complete(bytes) {
+        // The JPEG decoder fills a cut-off scan with grey and says nothing.
+        return Err(ImageLoadError::Corrupt {
+            name,
+            detail: "the JPEG data ends before its end-of-image marker".into(),
+        });
+    }
     reader.limits(limits());
-    let image = reader.decode().map_err(|e| classify(e, &name))?;
+    let image = reader.decode().map_err(|e| classify(e, &name, size))?;
     finish(image, name)
+}
+
+/// Returns true if and only if the JPEG has an end-of-image marker (FF D9)
+/// after its last start-of-scan (FF DA). Inside a scan every FF byte is
+/// stuffed as FF 00, so FF D9 there can only be the real marker; bytes
+/// after it (some cameras append data) are allowed.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let marker = |m: u8| bytes.windows(2).rposition(|w| w == [0xff, m]);
+    match (marker(0xda), marker(0xd9)) {
+        (Some(sos), Some(eoi)) => eoi > sos,
+        _ => false,
+    }
 }
 
 /// Builds a photo from raw RGBA pixels (what the clipboard hands over).
@@ -105,7 +162,8 @@ pub fn from_rgba(
     if width as u64 > MAX_SIDE as u64 || height as u64 > MAX_SIDE as u64 {
         return Err(ImageLoadError::TooLarge {
             name,
-            detail: format!("{width}×{height} px"),
+            width: width.min(u32::MAX as usize) as u32,
+            height: height.min(u32::MAX as usize) as u32,
         });
     }
     if rgba.len() != width * height * 4 {
@@ -133,13 +191,17 @@ fn finish(image: DynamicImage, name: String) -> Result<Photo, ImageLoadError> {
     })
 }
 
-fn classify(e: image::ImageError, name: &str) -> ImageLoadError {
+fn classify(e: image::ImageError, name: &str, size: Option<(u32, u32)>) -> ImageLoadError {
     let name = name.to_owned();
     match e {
-        image::ImageError::Limits(l) => ImageLoadError::TooLarge {
-            name,
-            detail: l.to_string(),
-        },
+        image::ImageError::Limits(_) => {
+            let (width, height) = size.unwrap_or((0, 0));
+            ImageLoadError::OverMemoryCap {
+                name,
+                width,
+                height,
+            }
+        }
         image::ImageError::Unsupported(u) => ImageLoadError::UnknownFormat {
             name: format!("{name} ({u})"),
         },
@@ -209,6 +271,35 @@ mod tests {
     }
 
     #[test]
+    fn a_jpeg_cut_short_is_refused_and_a_whole_one_with_trailing_bytes_is_not() {
+        let img = RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&img)
+            .unwrap();
+        assert!(decode_image(&jpeg, "whole.jpg").is_ok());
+        let mut appended = jpeg.clone();
+        appended.extend_from_slice(b"camera maker notes");
+        assert!(decode_image(&appended, "appended.jpg").is_ok());
+        for cut in [jpeg.len() / 2, jpeg.len() - 2] {
+            let e = decode_image(&jpeg[..cut], "half.jpg").unwrap_err();
+            assert!(
+                e.to_string().contains("damaged or truncated"),
+                "cut at {cut}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_image_file_is_read_with_a_cap() {
+        let t = std::time::Instant::now();
+        let e = load_image(Path::new("/dev/zero")).unwrap_err();
+        assert!(matches!(e, ImageLoadError::FileTooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("/dev/zero"), "{e}");
+        assert!(t.elapsed().as_secs_f32() < 10.0);
+    }
+
+    #[test]
     fn decompression_bomb_is_refused_before_decoding() {
         // A valid PNG header claiming 30000×30000 pixels, with no real data.
         let mut png = png_bytes(1, 1);
@@ -219,7 +310,17 @@ mod tests {
         let t = std::time::Instant::now();
         let e = decode_image(&png, "bomb.png").unwrap_err();
         assert!(matches!(e, ImageLoadError::TooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("30000×30000"), "{e}");
         assert!(t.elapsed().as_secs_f32() < 1.0);
+
+        // Within the side limit, but over the decoder's memory cap: say so.
+        png[16..20].copy_from_slice(&16000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&16000u32.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        let e = decode_image(&png, "big.png").unwrap_err();
+        assert!(matches!(e, ImageLoadError::OverMemoryCap { .. }), "{e}");
+        assert!(e.to_string().contains("memory") && e.to_string().contains("16000×16000"));
     }
 
     /// CRC-32 (IEEE) as PNG chunks use it, bit by bit.

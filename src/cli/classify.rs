@@ -11,8 +11,11 @@
 //! `{"line":N,"key_id":"…","top":[{"class":"cat","p":0.91},…],"unsure":false}`
 //! or `{"line":N,"error":"…"}` (N counts from 1 in each input; with more than
 //! one input a `"file"` field names it). A bad line never stops the run.
-//! Exit 0: all lines classified; 1: some lines were bad; 2: usage error or a
-//! file that could not be opened (the other files are still read).
+//! Exit 0: all lines classified; 1: some lines were bad, or an input held no
+//! drawings; 2: usage error or a file that could not be opened (the other
+//! files are still read). A line longer than [`ndjson::MAX_LINE_BYTES`]
+//! (8 MiB) is a bad line; an input that is one endless line is reported and
+//! left after [`ndjson::MAX_SKIP_BYTES`], so memory stays bounded.
 
 use crate::sketch::ndjson;
 use crate::sketch::recognizer::{Guess, Recognizer};
@@ -45,6 +48,8 @@ pub fn default_weights_dir() -> PathBuf {
 /// How a run went, for the exit code.
 #[derive(Debug, Default)]
 struct Tally {
+    /// Non-blank lines read, good or bad.
+    lines: usize,
     bad_lines: usize,
     bad_files: usize,
 }
@@ -83,7 +88,13 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             file: shown.as_deref(),
             color,
         };
+        let lines_before = tally.lines;
         match classify_stream(&rec, reader, &opts, &mut out, &mut tally) {
+            Ok(()) if tally.lines == lines_before => {
+                // Nothing at all to classify is a mistake worth a word, not a silent 0.
+                eprintln!("rnn-studio: no drawings in {}", shown_name(path));
+                tally.bad_lines += 1;
+            }
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
             Err(e) => {
@@ -116,36 +127,34 @@ struct LineOptions<'a> {
 /// Read errors of the stream (not of a line's content) are returned.
 fn classify_stream(
     rec: &Recognizer,
-    mut reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead>,
     opts: &LineOptions<'_>,
     out: &mut impl Write,
     tally: &mut Tally,
 ) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    let mut line_no = 0usize;
-    loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
-            return Ok(());
-        }
-        line_no += 1;
-        let result = match std::str::from_utf8(&buf) {
-            Ok(text) if text.trim().is_empty() => continue,
-            Ok(text) => {
-                ndjson::parse_line(text.trim_end_matches(['\n', '\r'])).map_err(|e| e.to_string())
-            }
-            Err(_) => Err("line is not valid UTF-8".to_string()),
-        };
-        match result {
+    for item in ndjson::BoundedLines::new(reader) {
+        let (line_no, text) = item?;
+        tally.lines += 1;
+        match text.and_then(|t| ndjson::parse_line(&t)) {
             Ok(d) => {
                 let g = rec.classify(&d);
                 write_guess(out, opts, line_no, d.key_id.as_deref(), &g)?;
             }
             Err(e) => {
                 tally.bad_lines += 1;
-                write_error(out, opts, line_no, &e)?;
+                write_error(out, opts, line_no, &e.to_string())?;
             }
         }
+    }
+    Ok(())
+}
+
+/// How an input is named in messages: its path, or "stdin" for `-`.
+fn shown_name(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        "stdin".to_owned()
+    } else {
+        path.display().to_string()
     }
 }
 

@@ -41,6 +41,11 @@ pub enum Command {
     /// Convert sketch-rnn `.gen.json` generators into the shipped safetensors format.
     ConvertSketchRnn(convert_sketch_rnn::ConvertSketchRnnArgs),
     /// Name doodles: ndjson files or stdin, one drawing per line.
+    ///
+    /// Limits: a line may be at most 8 MiB long and a drawing at most 100 000
+    /// points and 10 000 strokes, with coordinates within ±1e6; a longer line
+    /// is reported as a bad line and the run goes on with the next one. An
+    /// input with no drawings is reported on stderr (exit 1).
     Classify(classify::ClassifyArgs),
     /// Score the doodle recognizer on real validation drawings and unknown classes.
     EvalSketch(eval_sketch::EvalSketchArgs),

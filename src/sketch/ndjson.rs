@@ -12,6 +12,7 @@
 use super::drawing::{Drawing, Point, Stroke};
 use serde_json::Value;
 use std::fmt::Write as _;
+use std::io::BufRead;
 
 /// The most points one drawing may have. The canvas and Quick, Draw! stay far
 /// below; the bound keeps a hostile line from costing minutes.
@@ -21,6 +22,14 @@ pub const MAX_STROKES: usize = 10_000;
 /// Coordinates beyond ±this are rejected as nonsense (and would lose all
 /// precision in f32 anyway).
 pub const MAX_COORD: f64 = 1.0e6;
+
+/// The longest line read from a file or a pipe, in bytes. A drawing at
+/// [`MAX_POINTS`] with timings is about 3 MB of text, so no drawing we accept
+/// needs more; the bound keeps `/dev/zero` from filling memory.
+pub const MAX_LINE_BYTES: usize = 8 << 20;
+/// How far past an over-long line we look for its end before giving up on
+/// the rest of the input (a file that is one endless line fails quickly).
+pub const MAX_SKIP_BYTES: usize = 8 * MAX_LINE_BYTES;
 
 /// What is wrong with one ndjson line.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -62,6 +71,116 @@ pub enum NdjsonError {
     Empty,
     #[error("strokes mix timed ([x,y,t]) and untimed ([x,y]) points")]
     MixedTiming,
+    #[error("line is longer than the limit of {} MiB", MAX_LINE_BYTES >> 20)]
+    LineTooLong,
+    #[error(
+        "line is longer than the limit of {} MiB and has no end in the next {} MiB; the rest of the input was not read",
+        MAX_LINE_BYTES >> 20,
+        MAX_SKIP_BYTES >> 20
+    )]
+    EndlessLine,
+    #[error("line is not valid UTF-8")]
+    NotUtf8,
+}
+
+/// Reads an ndjson stream line by line with a bound on each line
+/// ([`MAX_LINE_BYTES`]), so no input can hold more than that in memory.
+/// Yields `(line_number, text or error)` for every non-blank line, numbered
+/// from 1. An over-long line is skipped up to its end and reported; when no
+/// end comes within [`MAX_SKIP_BYTES`], that is reported and the stream ends.
+/// Read errors of the stream itself are returned as `Err`.
+pub struct BoundedLines<R> {
+    reader: R,
+    line_no: usize,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> BoundedLines<R> {
+    pub fn new(reader: R) -> Self {
+        Self {
+            reader,
+            line_no: 0,
+            buf: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// Appends to `self.buf` up to and without the next newline, at most
+    /// `cap` bytes kept; returns (bytes seen, whether the line ended).
+    fn read_until_newline(&mut self, keep: bool, cap: usize) -> std::io::Result<(usize, bool)> {
+        let mut seen = 0;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                return Ok((seen, false));
+            }
+            let (take, ended) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i, true),
+                None => (chunk.len(), false),
+            };
+            if keep {
+                let room = cap.saturating_sub(self.buf.len());
+                self.buf.extend_from_slice(&chunk[..take.min(room)]);
+            }
+            seen += take;
+            self.reader.consume(take + usize::from(ended));
+            if ended || seen > cap {
+                return Ok((seen, ended));
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for BoundedLines<R> {
+    type Item = std::io::Result<(usize, Result<String, NdjsonError>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            self.buf.clear();
+            let (seen, ended) = match self.read_until_newline(true, MAX_LINE_BYTES) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
+            if seen == 0 && !ended {
+                self.done = true;
+                return None;
+            }
+            self.line_no += 1;
+            if seen > MAX_LINE_BYTES && ended {
+                return Some(Ok((self.line_no, Err(NdjsonError::LineTooLong))));
+            }
+            if seen > MAX_LINE_BYTES {
+                // Skip the rest of this line, but not forever.
+                let error = match self.read_until_newline(false, MAX_SKIP_BYTES) {
+                    Ok((_, true)) => NdjsonError::LineTooLong,
+                    Ok((_, false)) => {
+                        self.done = true;
+                        NdjsonError::EndlessLine
+                    }
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                };
+                return Some(Ok((self.line_no, Err(error))));
+            }
+            let text = match std::str::from_utf8(&self.buf) {
+                Ok(t) if t.trim().is_empty() => continue,
+                Ok(t) => Ok(t.trim_end_matches('\r').to_owned()),
+                Err(_) => Err(NdjsonError::NotUtf8),
+            };
+            return Some(Ok((self.line_no, text)));
+        }
+        None
+    }
 }
 
 /// Parses one line into a drawing. Empty drawings are an error: there is
@@ -342,6 +461,38 @@ mod tests {
         assert_eq!(
             parse_line(&line).unwrap_err(),
             NdjsonError::TooManyPoints(n)
+        );
+    }
+
+    #[test]
+    fn bounded_lines_skip_an_over_long_line_and_give_up_on_an_endless_one() {
+        let long = "x".repeat(MAX_LINE_BYTES + 10);
+        let text = format!("{SIMPLE}\r\n\n{long}\n\u{0}\n{RAW}");
+        let lines: Vec<(usize, Result<String, NdjsonError>)> =
+            BoundedLines::new(std::io::Cursor::new(text.into_bytes()))
+                .map(Result::unwrap)
+                .collect();
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[0], (1, Ok(SIMPLE.to_owned())));
+        assert_eq!(lines[1], (3, Err(NdjsonError::LineTooLong)));
+        assert_eq!(lines[2].0, 4);
+        assert_eq!(lines[3], (5, Ok(RAW.to_owned())));
+        let bad = BoundedLines::new(std::io::Cursor::new(vec![0xff, b'\n']))
+            .next()
+            .unwrap()
+            .unwrap();
+        assert_eq!(bad, (1, Err(NdjsonError::NotUtf8)));
+
+        // /dev/zero is one endless line: reported quickly, then the end.
+        let t = std::time::Instant::now();
+        let zero = std::io::BufReader::new(std::fs::File::open("/dev/zero").unwrap());
+        let got: Vec<_> = BoundedLines::new(zero).map(Result::unwrap).collect();
+        assert_eq!(got, vec![(1, Err(NdjsonError::EndlessLine))]);
+        assert!(t.elapsed().as_secs_f32() < 5.0, "{:?}", t.elapsed());
+        assert!(
+            BoundedLines::new(std::io::Cursor::new(b""))
+                .next()
+                .is_none()
         );
     }
 
