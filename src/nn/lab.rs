@@ -58,11 +58,6 @@ impl ModelKind {
             ModelKind::Lstm => "lstm",
         }
     }
-
-    /// The model called `name` (lowercase), if any.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.name() == name)
-    }
 }
 
 /// Which task the lab trains on.
@@ -82,13 +77,6 @@ impl TaskKind {
             TaskKind::Recall => "recall",
             TaskKind::Charlm => "charlm",
         }
-    }
-
-    /// The task called `name` (lowercase), if any.
-    pub fn from_name(name: &str) -> Option<Self> {
-        [TaskKind::Recall, TaskKind::Charlm]
-            .into_iter()
-            .find(|t| t.name() == name)
     }
 }
 

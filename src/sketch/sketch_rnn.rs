@@ -47,6 +47,7 @@ use super::simplify::{self, FRAME, RDP_EPSILON};
 use super::stroke5::{self, Pen, Token};
 use crate::nn::lstm::{LstmParams, LstmState};
 use crate::nn::ops::{categorical, dot, softmax_with_temperature};
+use crate::nn::safetensors::{RawTensor, serialize as serialize_tensors};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -1037,7 +1038,7 @@ pub fn convert_gen_json(src: &Path, out_dir: &Path, source: &str) -> Result<Conv
     let (mut config, q) = parse_gen_json(&read(src)?, src)?;
     config.source = source.to_owned();
     let as_bytes = |v: &[i16]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
-    let data: Vec<(&str, Vec<usize>, Vec<u8>)> = tensor_shapes(&config)
+    let tensors: Vec<RawTensor> = tensor_shapes(&config)
         .into_iter()
         .zip([
             &q.weight_ih,
@@ -1046,19 +1047,16 @@ pub fn convert_gen_json(src: &Path, out_dir: &Path, source: &str) -> Result<Conv
             &q.out_weight,
             &q.out_bias,
         ])
-        .map(|((name, shape), v)| (name, shape, as_bytes(v)))
-        .collect();
-    let views = data
-        .iter()
-        .map(|(name, shape, bytes)| {
-            safetensors::tensor::TensorView::new(safetensors::Dtype::I16, shape.clone(), bytes)
-                .map(|v| (*name, v))
+        .map(|((name, shape), v)| RawTensor {
+            name: name.to_owned(),
+            dtype: safetensors::Dtype::I16,
+            shape,
+            data: as_bytes(v),
         })
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| corrupt(src, format!("cannot build tensors: {e}")))?;
+        .collect();
     let meta = HashMap::from([("format".to_owned(), "pt".to_owned())]);
     let st_path = out_dir.join(format!("{}.safetensors", config.class));
-    let st = safetensors::tensor::serialize(views, Some(meta))
+    let st = serialize_tensors(&tensors, Some(meta))
         .map_err(|e| corrupt(&st_path, format!("cannot serialise: {e}")))?;
     let json_path = out_dir.join(format!("{}.json", config.class));
     let json = serde_json::to_string_pretty(&config).expect("config serialises") + "\n";
