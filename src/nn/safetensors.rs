@@ -109,11 +109,6 @@ impl<'a> Tensors<'a> {
         Ok(Self { path, st })
     }
 
-    /// The file these tensors came from.
-    pub fn path(&self) -> &Path {
-        self.path
-    }
-
     /// Whether the file holds a tensor `name`.
     pub fn contains(&self, name: &str) -> bool {
         self.st.tensor(name).is_ok()
