@@ -23,6 +23,7 @@ use rand_chacha::ChaCha8Rng;
 use rnn_studio::caption::conv::{self, Act, ConvGeom, Threads};
 use rnn_studio::caption::encoder::{Encoder, EncoderError, Tap};
 use rnn_studio::caption::preprocess::{self, INPUT_SIZE};
+use rnn_studio::nn::safetensors::WeightsError;
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -686,20 +687,26 @@ fn loading_errors_name_the_file_and_tensor() {
 
     let missing = dir.path().join("nope.safetensors");
     let err = Encoder::load(&missing).err().expect("missing file fails");
-    assert!(matches!(err, EncoderError::Io { .. }));
+    assert!(matches!(
+        err,
+        EncoderError::Weights(WeightsError::Io { .. })
+    ));
     assert!(err.to_string().contains("nope.safetensors"), "{err}");
 
     let garbage = dir.path().join("garbage.safetensors");
     std::fs::write(&garbage, b"\x10\0\0\0\0\0\0\0not json at all!").unwrap();
     let err = Encoder::load(&garbage).err().expect("garbage fails");
-    assert!(matches!(err, EncoderError::Format { .. }), "{err}");
+    assert!(
+        matches!(err, EncoderError::Weights(WeightsError::Format { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("garbage.safetensors"), "{err}");
 
     let empty = dir.path().join("empty.safetensors");
     std::fs::write(&empty, b"").unwrap();
     assert!(matches!(
         Encoder::load(&empty),
-        Err(EncoderError::Format { .. })
+        Err(EncoderError::Weights(WeightsError::Format { .. }))
     ));
 
     // A valid file lacking a tensor.

@@ -14,9 +14,10 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rnn_studio::nn::elman::{ElmanParams, elman_backward, elman_forward};
-use rnn_studio::nn::jordan::{JordanParams, jordan_backward, jordan_forward, softmax_in_place};
+use rnn_studio::nn::jordan::{JordanParams, jordan_backward, jordan_forward};
 use rnn_studio::nn::lab::{LabConfig, LabSession, ModelKind, Optimizer, TaskKind};
 use rnn_studio::nn::lstm::{LstmParams, lstm_backward, lstm_forward};
+use rnn_studio::nn::ops::softmax_in_place;
 
 mod common;
 use common::{compare_grads, finite_differences, max_abs_diff};

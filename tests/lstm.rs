@@ -11,14 +11,15 @@ use candle_core::{D, DType, Device, IndexOp, Tensor, Var};
 use candle_nn::rnn::{Direction, LSTMConfig, RNN};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rnn_studio::nn::io::{
+use rnn_studio::nn::lstm::{
+    Lstm, LstmParams, LstmState, lstm_backward, lstm_forward, reverse_within_lengths,
+};
+use rnn_studio::nn::lstm_op::LstmVars;
+use rnn_studio::nn::ops::Float;
+use rnn_studio::nn::safetensors::{
     from_tensorflow_ijfo, load_lstm, lstm_from_tensors, lstm_tensor_names, lstm_to_tensors,
     save_lstm,
 };
-use rnn_studio::nn::lstm::{
-    Float, Lstm, LstmParams, LstmState, lstm_backward, lstm_forward, reverse_within_lengths,
-};
-use rnn_studio::nn::lstm_op::LstmVars;
 
 mod common;
 use common::{compare_grads, finite_differences, max_abs_diff};

@@ -5,7 +5,8 @@
 
 use std::time::Instant;
 
-use rnn_studio::nn::tasks::{RecallConfig, RecallTask, train_recall};
+use rnn_studio::nn::lab::{RecallConfig, train_recall};
+use rnn_studio::nn::tasks::RecallTask;
 
 #[test]
 fn full_bptt_learns_a_40_step_recall_and_truncated_bptt_does_not() {

@@ -482,8 +482,8 @@ fn running_max_session_equals_the_batched_forward() {
 /// uninterrupted one does.
 #[test]
 fn unknown_classes_with_their_own_outputs_train_export_and_resume() {
+    use rnn_studio::nn::ops::softmax_in_place;
     use rnn_studio::sketch::eval::export;
-    use rnn_studio::sketch::recognizer::softmax;
     let mut ds = tiny_dataset();
     let all = read_drawings(&fixture("recognizer/val.ndjson"));
     for word in ["sun", "apple"] {
@@ -533,7 +533,7 @@ fn unknown_classes_with_their_own_outputs_train_export_and_resume() {
     let d = &ds.classes[0].val[0];
     let g = back.classify(d);
     let mut p = back.logits_per_step(&features::inputs(d)).pop().unwrap();
-    softmax(&mut p);
+    softmax_in_place(&mut p);
     assert!(
         (g.p_other - (p[3] + p[4])).abs() < 1e-6,
         "{} vs {:?}",
@@ -548,8 +548,8 @@ fn unknown_classes_with_their_own_outputs_train_export_and_resume() {
 /// mixture (1 − w)·p_lstm + w·p_cnn, live and whole alike.
 #[test]
 fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
+    use rnn_studio::nn::ops::softmax_in_place;
     use rnn_studio::sketch::eval::export;
-    use rnn_studio::sketch::recognizer::softmax;
     use rnn_studio::sketch::train_cnn::{CnnTrainConfig, train_cnn};
     let ds = tiny_dataset();
     let run = TrainConfig {
@@ -616,9 +616,9 @@ fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
         .logits_per_step(&features::inputs(&simple))
         .pop()
         .unwrap();
-    softmax(&mut p);
+    softmax_in_place(&mut p);
     let mut q = cnn.logits(&simple);
-    softmax(&mut q);
+    softmax_in_place(&mut q);
     for (class, prob) in &g.top {
         let c = back.classes().iter().position(|n| n == class).unwrap();
         let want = 0.6 * p[c] + 0.4 * q[c];

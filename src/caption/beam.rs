@@ -14,7 +14,8 @@
 
 use rayon::prelude::*;
 
-use crate::nn::lstm::{Float, GateTap};
+use crate::nn::lstm::GateTap;
+use crate::nn::ops::{Float, add_to};
 
 use super::decoder::{DecoderParams, PhotoContext};
 use super::vocab::{END, START, UNK};
@@ -182,7 +183,7 @@ pub fn ensemble_beam_search(
             hyp.logprob = logprob;
             let mut alpha = steps[0].alpha[r * nl..(r + 1) * nl].to_vec();
             for s in &steps[1..] {
-                crate::nn::lstm::add_to(&mut alpha, &s.alpha[r * nl..(r + 1) * nl]);
+                add_to(&mut alpha, &s.alpha[r * nl..(r + 1) * nl]);
             }
             let scale = 1.0 / steps.len() as f32;
             alpha.iter_mut().for_each(|a| *a *= scale);

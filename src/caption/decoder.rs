@@ -38,10 +38,9 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::nn::lstm::{
-    Float, GateTap, LstmParams, activate_gates, add_to, cell_backward, cell_update,
-};
+use crate::nn::lstm::{GateTap, LstmParams, activate_gates, cell_backward, cell_update};
 use crate::nn::matmul::{Mat, Threads, matmul};
+use crate::nn::ops::{Float, add_to, dot, softmax_in_place};
 
 use super::vocab::START;
 
@@ -930,41 +929,6 @@ impl<F: Float> DecoderParams<F> {
         linear_dx(&mut dv, &dkeys, &self.att_key_w, np * nl, nc, true);
         linear_dw(&mut grads.region_w, &dv, &ctx.grid, np * nl, nd);
         bias_grad(&mut grads.region_b, &dv);
-    }
-}
-
-/// Σ a_j·b_j.
-#[inline]
-fn dot<F: Float>(a: &[F], b: &[F]) -> F {
-    let mut acc = [F::ZERO; 8];
-    let (ac, ar) = a.split_at(a.len() / 8 * 8);
-    let (bc, br) = b.split_at(ac.len());
-    for (ca, cb) in ac.chunks_exact(8).zip(bc.chunks_exact(8)) {
-        for j in 0..8 {
-            acc[j] += ca[j] * cb[j];
-        }
-    }
-    let mut s = ar.iter().zip(br).map(|(&x, &y)| x * y).sum::<F>();
-    for v in acc {
-        s += v;
-    }
-    s
-}
-
-/// Softmax of a row, in place.
-fn softmax_in_place<F: Float>(row: &mut [F]) {
-    let max = row
-        .iter()
-        .copied()
-        .fold(row[0], |a, b| if b > a { b } else { a });
-    let mut sum = F::ZERO;
-    for v in row.iter_mut() {
-        *v = (*v - max).exp();
-        sum += *v;
-    }
-    let inv = F::ONE / sum;
-    for v in row.iter_mut() {
-        *v *= inv;
     }
 }
 

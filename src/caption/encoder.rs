@@ -29,15 +29,16 @@
 //! in F32, F16 or BF16 (computed in F32); `weights/encoder/` ships the big ones as F16 (see
 //! [`super::convert`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
 use image::RgbImage;
 use rayon::prelude::*;
-use safetensors::{Dtype, SafeTensors};
 
 use super::conv::{self, Act, ConvGeom, Threads};
 use super::preprocess::{self, INPUT_SIZE};
+use crate::nn::ops::dot;
+use crate::nn::safetensors::{self, Tensors, WeightsError};
 
 /// The weights file inside a weights directory.
 pub const WEIGHTS_FILE: &str = "efficientnet_lite0.safetensors";
@@ -131,36 +132,9 @@ const STAGES: [Stage; 7] = [
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EncoderError {
-    /// The weights file could not be read.
-    #[error("cannot read encoder weights {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// The file is not a valid safetensors file.
-    #[error("{path}: not a valid safetensors file: {reason}")]
-    Format { path: PathBuf, reason: String },
-    /// A tensor the network needs is not in the file.
-    #[error("{path}: missing tensor `{name}`")]
-    MissingTensor { path: PathBuf, name: String },
-    /// A tensor has the wrong shape.
-    #[error("{path}: tensor `{name}` has shape {found:?}, expected {expected:?}")]
-    Shape {
-        path: PathBuf,
-        name: String,
-        found: Vec<usize>,
-        expected: Vec<usize>,
-    },
-    /// A tensor is stored in a dtype the loader does not read.
-    #[error("{path}: tensor `{name}` has dtype {dtype}, expected F32, F16 or BF16")]
-    DType {
-        path: PathBuf,
-        name: String,
-        dtype: String,
-    },
-    /// A tensor holds NaN or ±∞ (a corrupt or badly converted file).
-    #[error("{path}: tensor `{name}` holds a non-finite value")]
-    NonFinite { path: PathBuf, name: String },
+    /// The weights file could not be read, or a tensor is missing or wrong.
+    #[error(transparent)]
+    Weights(#[from] WeightsError),
     /// An input tensor of the wrong length was given to [`Encoder::encode_input`].
     #[error("encoder input has {found} values, expected 224·224·3 = {expected}")]
     InputSize { found: usize, expected: usize },
@@ -310,15 +284,8 @@ impl Encoder {
         } else {
             dir_or_file.to_path_buf()
         };
-        let bytes = std::fs::read(&path).map_err(|source| EncoderError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let st = SafeTensors::deserialize(&bytes).map_err(|e| EncoderError::Format {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        let src = Source { path: &path, st };
+        let bytes = safetensors::read(&path)?;
+        let src = Source(Tensors::parse(&bytes, &path)?);
         Encoder::from_source(&src)
     }
 
@@ -340,8 +307,8 @@ impl Encoder {
             }
         }
         let head = src.pointwise("_conv_head", "_bn1", HEAD_IN, FEATURES)?;
-        let fc_weight = src.tensor("_fc.weight", &[CLASSES, FEATURES])?;
-        let fc_bias = src.tensor("_fc.bias", &[CLASSES])?;
+        let fc_weight = src.0.f32("_fc.weight", &[CLASSES, FEATURES])?;
+        let fc_bias = src.0.f32("_fc.bias", &[CLASSES])?;
         let scratch_sizes = scratch_sizes(&blocks);
         Ok(Encoder {
             stem_weight,
@@ -598,44 +565,6 @@ fn mean_rows(m: &[f32], c: usize) -> Vec<f32> {
     sum.into_iter().map(|s| (s / n as f64) as f32).collect()
 }
 
-/// Dot product of two equal-length slices.
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F (checked just above).
-            return unsafe { dot_avx512(a, b) };
-        }
-    }
-    dot_body(a, b)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn dot_avx512(a: &[f32], b: &[f32]) -> f32 {
-    dot_body(a, b)
-}
-
-/// Dot product with 16 partial sums, so the compiler vectorises it.
-#[inline(always)]
-fn dot_body(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0.0f32; 16];
-    let mut ca = a.chunks_exact(16);
-    let mut cb = b.chunks_exact(16);
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        for i in 0..16 {
-            acc[i] += x[i] * y[i];
-        }
-    }
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    acc.iter().sum::<f32>() + tail
-}
-
 /// `[o, i, kh, kw]` (PyTorch OIHW) → `[kh, kw, i, o]`.
 fn ohwi_to_hwio(w: &[f32], o: usize, i: usize, k: usize) -> Vec<f32> {
     let mut out = vec![0.0; w.len()];
@@ -649,62 +578,10 @@ fn ohwi_to_hwio(w: &[f32], o: usize, i: usize, k: usize) -> Vec<f32> {
     out
 }
 
-/// The tensors of one safetensors file, with the file's path for errors.
-struct Source<'a> {
-    path: &'a Path,
-    st: SafeTensors<'a>,
-}
+/// The encoder's weights file, read through its network-specific parts.
+struct Source<'a>(Tensors<'a>);
 
 impl Source<'_> {
-    /// Tensor `name` as `f32`, checked to have `shape` and finite values.
-    fn tensor(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, EncoderError> {
-        let path = || self.path.to_path_buf();
-        let view = self
-            .st
-            .tensor(name)
-            .map_err(|_| EncoderError::MissingTensor {
-                path: path(),
-                name: name.to_string(),
-            })?;
-        if view.shape() != shape {
-            return Err(EncoderError::Shape {
-                path: path(),
-                name: name.to_string(),
-                found: view.shape().to_vec(),
-                expected: shape.to_vec(),
-            });
-        }
-        let data = view.data();
-        let values: Vec<f32> = match view.dtype() {
-            Dtype::F32 => data
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-            Dtype::F16 => data
-                .chunks_exact(2)
-                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect(),
-            Dtype::BF16 => data
-                .chunks_exact(2)
-                .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect(),
-            other => {
-                return Err(EncoderError::DType {
-                    path: path(),
-                    name: name.to_string(),
-                    dtype: format!("{other:?}"),
-                });
-            }
-        };
-        if !values.iter().all(|v| v.is_finite()) {
-            return Err(EncoderError::NonFinite {
-                path: path(),
-                name: name.to_string(),
-            });
-        }
-        Ok(values)
-    }
-
     /// Conv `{conv}.weight` of `shape` ([o, i, kh, kw]) with BatchNorm `bn` folded
     /// in: returns (weight in OIHW, bias `[o]`).
     fn conv_bn(
@@ -714,11 +591,11 @@ impl Source<'_> {
         shape: [usize; 4],
     ) -> Result<(Vec<f32>, Vec<f32>), EncoderError> {
         let o = shape[0];
-        let mut w = self.tensor(&format!("{conv}.weight"), &shape)?;
-        let gamma = self.tensor(&format!("{bn}.weight"), &[o])?;
-        let beta = self.tensor(&format!("{bn}.bias"), &[o])?;
-        let mean = self.tensor(&format!("{bn}.running_mean"), &[o])?;
-        let var = self.tensor(&format!("{bn}.running_var"), &[o])?;
+        let mut w = self.0.f32(&format!("{conv}.weight"), &shape)?;
+        let gamma = self.0.f32(&format!("{bn}.weight"), &[o])?;
+        let beta = self.0.f32(&format!("{bn}.bias"), &[o])?;
+        let mean = self.0.f32(&format!("{bn}.running_mean"), &[o])?;
+        let var = self.0.f32(&format!("{bn}.running_var"), &[o])?;
         let per_out = w.len() / o;
         let mut bias = Vec::with_capacity(o);
         for (oc, w_row) in w.chunks_exact_mut(per_out).enumerate() {

@@ -25,11 +25,12 @@ use serde::{Deserialize, Serialize};
 use crate::nn::optim::{Adam, clip_grad_norm};
 
 use super::beam::greedy_batch;
-use super::checkpoint::{self, CheckpointError, Precision};
+use super::checkpoint::{self, Precision};
 use super::dataset::{Captions, DatasetError, FEATURES, FeatureCache, REGIONS};
 use super::decoder::{DecoderConfig, DecoderParams, TrainCaption};
 use super::metrics;
 use super::vocab::{Vocab, VocabError, tokenize};
+use crate::nn::safetensors::WeightsError;
 
 /// What went wrong while training.
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +41,7 @@ pub enum TrainError {
     #[error(transparent)]
     Vocab(#[from] VocabError),
     #[error(transparent)]
-    Checkpoint(#[from] CheckpointError),
+    Checkpoint(#[from] WeightsError),
     /// A run-folder file could not be read or written.
     #[error("{path}: {reason}")]
     Run { path: PathBuf, reason: String },

@@ -161,7 +161,7 @@ fn time_candle_train_step(lstm: &Lstm, x: &Tensor, y: &Tensor, runs: usize) -> a
             .data()
             .lock()
             .map_err(|_| anyhow::anyhow!("varmap lock poisoned"))?;
-        for (name, t) in crate::nn::io::lstm_to_tensors(lstm, "")? {
+        for (name, t) in crate::nn::safetensors::lstm_to_tensors(lstm, "")? {
             data.insert(name, Var::from_tensor(&t)?);
         }
     }
@@ -235,7 +235,7 @@ fn bench_stream_step(opts: &BenchOptions) -> anyhow::Result<Value> {
 fn time_candle_stream_step(lstm: &Lstm, points: &[f32]) -> anyhow::Result<f64> {
     let dev = Device::Cpu;
     let vb = candle_nn::VarBuilder::from_tensors(
-        crate::nn::io::lstm_to_tensors(lstm, "")?,
+        crate::nn::safetensors::lstm_to_tensors(lstm, "")?,
         DType::F32,
         &dev,
     );

@@ -23,8 +23,8 @@
 
 use rand::Rng;
 
-use super::lstm::Float;
 use super::matmul::{Mat, Threads, matmul};
+use super::ops::{Float, add_to};
 
 /// Parameters of an Elman layer, row-major.
 #[derive(Debug, Clone, PartialEq)]
@@ -381,13 +381,5 @@ pub fn elman_backward<F: Float>(
         dx,
         dh0,
         dh: dh_all,
-    }
-}
-
-/// dst += src, elementwise.
-#[inline]
-pub(crate) fn add_to<F: Float>(dst: &mut [F], src: &[F]) {
-    for (d, &s) in dst.iter_mut().zip(src) {
-        *d += s;
     }
 }

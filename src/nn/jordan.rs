@@ -27,9 +27,8 @@
 
 use rand::Rng;
 
-use super::elman::add_to;
-use super::lstm::Float;
 use super::matmul::{Mat, Threads, matmul};
+use super::ops::{Float, add_to, softmax_in_place};
 
 /// Parameters of a Jordan network, row-major.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,26 +167,6 @@ impl<F: Float> JordanParams<F> {
         context.copy_from_slice(&y);
         softmax_in_place(context);
         (h, y)
-    }
-}
-
-/// softmax over one row, in place, shifted by the max for stability.
-pub fn softmax_in_place<F: Float>(row: &mut [F]) {
-    let max = row
-        .iter()
-        .copied()
-        .fold(None, |m: Option<F>, v| match m {
-            Some(m) if m >= v => Some(m),
-            _ => Some(v),
-        })
-        .unwrap_or(F::ZERO);
-    let mut total = F::ZERO;
-    for v in row.iter_mut() {
-        *v = (*v - max).exp();
-        total += *v;
-    }
-    for v in row.iter_mut() {
-        *v = *v / total;
     }
 }
 

@@ -20,7 +20,7 @@
 //!
 //! The app's Lab tab and `rnn-studio lab` both drive a [`LabSession`]; the
 //! LSTM's long-range test trains through it too
-//! ([`crate::nn::tasks::train_recall`]). Nothing here knows about egui.
+//! ([`train_recall`]). Nothing here knows about egui.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -30,6 +30,7 @@ use super::elman::{ElmanCache, ElmanParams, elman_backward, elman_forward};
 use super::jordan::{JordanCache, JordanParams, jordan_backward, jordan_forward};
 use super::lstm::{LstmCache, LstmParams, LstmState, lstm_backward, lstm_forward};
 use super::matmul::{Mat, Threads, matmul};
+use super::ops::sample_logits;
 use super::optim::{Adam, clip_grad_norm, global_norm, sgd_step};
 use super::tasks::{CharTask, Head, LECTURE_TEXT, RecallTask, softmax_cross_entropy};
 
@@ -57,11 +58,6 @@ impl ModelKind {
             ModelKind::Lstm => "lstm",
         }
     }
-
-    /// The model called `name` (lowercase), if any.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.name() == name)
-    }
 }
 
 /// Which task the lab trains on.
@@ -81,13 +77,6 @@ impl TaskKind {
             TaskKind::Recall => "recall",
             TaskKind::Charlm => "charlm",
         }
-    }
-
-    /// The task called `name` (lowercase), if any.
-    pub fn from_name(name: &str) -> Option<Self> {
-        [TaskKind::Recall, TaskKind::Charlm]
-            .into_iter()
-            .find(|t| t.name() == name)
     }
 }
 
@@ -299,7 +288,7 @@ enum Cache {
 impl Net {
     /// A freshly initialised network reading `inputs` and predicting one of
     /// `classes`; `rng` is the session's data stream (the read-out is drawn
-    /// from it, so the LSTM run matches [`crate::nn::tasks::train_recall`]'s
+    /// from it, so the LSTM run matches [`train_recall`]'s
     /// original numbers).
     ///
     /// Every model's input weights start at zero, so nothing about an input
@@ -706,32 +695,77 @@ impl LabSession {
             let mut x = vec![0.0; v];
             x[id] = 1.0;
             let logits = self.net.sample_step(&x, &mut state);
-            id = pick(&logits, temperature, &mut rng);
+            id = sample_logits(&logits, temperature, &mut rng);
         }
         Some(out)
     }
 }
 
-/// A class drawn from softmax(logits / temperature); the arg-max at
-/// temperature ≤ 0.001.
-fn pick(logits: &[f32], temperature: f32, rng: &mut impl Rng) -> usize {
-    let best = (0..logits.len())
-        .max_by(|&a, &b| logits[a].total_cmp(&logits[b]))
-        .unwrap_or(0);
-    if temperature <= 1e-3 {
-        return best;
+/// How to train a recall model: an LSTM with a linear read-out on its last
+/// output, softmax cross-entropy, global-norm clipping and Adam.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RecallConfig {
+    /// H
+    pub hidden_size: usize,
+    /// sequences per update
+    pub batch: usize,
+    /// number of updates
+    pub updates: usize,
+    /// Adam step size
+    pub lr: f32,
+    /// clip the global gradient norm to this
+    pub clip: f32,
+    /// initial forget-gate bias; a large one (σ(3) ≈ 0.95) makes C start out
+    /// remembering, so the gradient survives the lag (Gers et al.)
+    pub forget_bias: f32,
+    /// `Some(k)`: k-step truncated BPTT (see [`crate::nn::lstm::lstm_backward`])
+    pub truncate: Option<usize>,
+    /// seeds the weights and the data
+    pub seed: u64,
+}
+
+/// What training a recall model reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecallReport {
+    /// accuracy on fresh sequences after training, 0–1
+    pub accuracy: f32,
+    /// the mean cross-entropy of each update
+    pub losses: Vec<f32>,
+    /// the global gradient norm (before clipping) of each update
+    pub grad_norms: Vec<f32>,
+}
+
+/// Trains a one-layer LSTM on `task` and measures its accuracy on 1000
+/// fresh sequences, through a [`LabSession`]; kept for the LSTM's
+/// long-range test.
+pub fn train_recall(task: &RecallTask, cfg: &RecallConfig) -> RecallReport {
+    let lab = LabConfig {
+        model: ModelKind::Lstm,
+        task: TaskKind::Recall,
+        k: task.lag,
+        symbols: task.symbols,
+        distractors: task.distractors,
+        forget_bias: cfg.forget_bias,
+        hidden: cfg.hidden_size,
+        batch: cfg.batch,
+        truncate: cfg.truncate,
+        clip: Some(cfg.clip),
+        optimizer: Optimizer::Adam,
+        lr: cfg.lr,
+        seed: cfg.seed,
+        ..LabConfig::default()
+    };
+    let mut session = LabSession::new(&lab).expect("a recall configuration is always valid");
+    let mut report = RecallReport {
+        accuracy: 0.0,
+        losses: Vec::with_capacity(cfg.updates),
+        grad_norms: Vec::with_capacity(cfg.updates),
+    };
+    for _ in 0..cfg.updates {
+        let u = session.update();
+        report.losses.push(u.loss);
+        report.grad_norms.push(u.grad_norm_before_clip);
     }
-    let max = logits[best];
-    let weights: Vec<f32> = logits
-        .iter()
-        .map(|&z| ((z - max) / temperature).exp())
-        .collect();
-    let mut u = rng.random::<f32>() * weights.iter().sum::<f32>();
-    for (c, w) in weights.iter().enumerate() {
-        if u < *w {
-            return c;
-        }
-        u -= w;
-    }
-    best
+    report.accuracy = session.accuracy_on_fresh(1000);
+    report
 }

@@ -20,7 +20,7 @@
 //! Weights are stored the PyTorch way so checkpoints move between ecosystems:
 //! `weight_ih` (4H×I), `weight_hh` (4H×H), `bias_ih` and `bias_hh` (4H). Weights
 //! from elsewhere (e.g. TensorFlow's i, j, f, o with a +1 forget bias) are
-//! converted into this layout once, at load (see [`crate::nn::io`]).
+//! converted into this layout once, at load (see [`crate::nn::safetensors`]).
 //!
 //! What is here, from small to large:
 //! - [`LstmParams::step`]: one step for a batch of one (the streaming API the
@@ -42,113 +42,12 @@
 //! All numeric code is generic over [`Float`] (f32 for use, f64 for the
 //! finite-difference checks), so the tests exercise the very code models run.
 
-use std::fmt::Debug;
-use std::iter::Sum;
-use std::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
-
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::fastmath::{SimdKernel, with_widest_simd};
 use super::matmul::{Mat, Threads, matmul};
-
-/// The logistic sigmoid σ(z) = 1 / (1 + e^{-z}).
-#[inline]
-pub fn sigmoid(z: f32) -> f32 {
-    1.0 / (1.0 + (-z).exp())
-}
-
-/// The floating-point types the LSTM runs in: f32 for use, f64 for checks.
-pub trait Float:
-    Copy
-    + Send
-    + Sync
-    + Debug
-    + Default
-    + PartialOrd
-    + 'static
-    + Add<Output = Self>
-    + Sub<Output = Self>
-    + Mul<Output = Self>
-    + Div<Output = Self>
-    + Neg<Output = Self>
-    + AddAssign
-    + SubAssign
-    + MulAssign
-    + Sum
-{
-    const ZERO: Self;
-    const ONE: Self;
-    fn from_f64(v: f64) -> Self;
-    fn to_f64(self) -> f64;
-    fn exp(self) -> Self;
-    fn tanh(self) -> Self;
-    fn sqrt(self) -> Self;
-    /// σ(z) applied to every value of `z`, in place.
-    fn sigmoid_in_place(z: &mut [Self]);
-    /// tanh applied to every value of `z`, in place.
-    fn tanh_in_place(z: &mut [Self]);
-}
-
-impl Float for f64 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    fn from_f64(v: f64) -> Self {
-        v
-    }
-    fn to_f64(self) -> f64 {
-        self
-    }
-    fn exp(self) -> Self {
-        f64::exp(self)
-    }
-    fn tanh(self) -> Self {
-        f64::tanh(self)
-    }
-    fn sqrt(self) -> Self {
-        f64::sqrt(self)
-    }
-    #[inline(always)]
-    fn sigmoid_in_place(z: &mut [Self]) {
-        for v in z {
-            *v = 1.0 / (1.0 + (-*v).exp());
-        }
-    }
-    #[inline(always)]
-    fn tanh_in_place(z: &mut [Self]) {
-        for v in z {
-            *v = v.tanh();
-        }
-    }
-}
-
-impl Float for f32 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    fn from_f64(v: f64) -> Self {
-        v as f32
-    }
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
-    fn exp(self) -> Self {
-        f32::exp(self)
-    }
-    fn tanh(self) -> Self {
-        f32::tanh(self)
-    }
-    fn sqrt(self) -> Self {
-        f32::sqrt(self)
-    }
-    #[inline(always)]
-    fn sigmoid_in_place(z: &mut [Self]) {
-        super::fastmath::sigmoid_in_place(z);
-    }
-    #[inline(always)]
-    fn tanh_in_place(z: &mut [Self]) {
-        super::fastmath::tanh_in_place(z);
-    }
-}
+use super::ops::{Float, add_to, dot};
 
 /// Parameters of one LSTM layer in one direction, PyTorch layout, row-major.
 #[derive(Debug, Clone, PartialEq)]
@@ -386,26 +285,6 @@ impl<F: Float> GateTap<F> {
             c: c_t.to_vec(),
         }
     }
-}
-
-/// Σ a_j·b_j with 16 independent accumulators, so the loop vectorises on any
-/// x86-64 (no FMA or `target-cpu` needed) and the adds do not wait on each other.
-#[inline(always)]
-pub(crate) fn dot<F: Float>(a: &[F], b: &[F]) -> F {
-    const LANES: usize = 16;
-    let mut acc = [F::ZERO; LANES];
-    let (ac, ar) = a.split_at(a.len() / LANES * LANES);
-    let (bc, br) = b.split_at(ac.len());
-    for (ca, cb) in ac.chunks_exact(LANES).zip(bc.chunks_exact(LANES)) {
-        for j in 0..LANES {
-            acc[j] += ca[j] * cb[j];
-        }
-    }
-    let mut s = ar.iter().zip(br).map(|(&x, &y)| x * y).sum::<F>();
-    for v in acc {
-        s += v;
-    }
-    s
 }
 
 /// Turns one row of pre-activations (4H: i, f, g, o) into the gates in place:
@@ -975,14 +854,6 @@ fn transpose<F: Float>(m: &[F], rows: usize, cols: usize) -> Vec<F> {
         }
     }
     t
-}
-
-/// dst += src, elementwise.
-#[inline(always)]
-pub fn add_to<F: Float>(dst: &mut [F], src: &[F]) {
-    for (d, &s) in dst.iter_mut().zip(src) {
-        *d += s;
-    }
 }
 
 /// Backward through one cell for one row, the mirror of [`cell_update`]:

@@ -233,21 +233,6 @@ impl LstmVars {
         })
     }
 
-    /// The current weights as a plain stack (for streaming, saving).
-    pub fn to_lstm(&self) -> candle_core::Result<Lstm> {
-        let layers = (0..self.layers.len())
-            .map(|k| {
-                let flat: Vec<f32> = self.layers[k].as_tensor().to_vec1()?;
-                Ok(unpack_layer(&flat, self.layer_shape(k)))
-            })
-            .collect::<candle_core::Result<Vec<_>>>()?;
-        Ok(Lstm {
-            input_size: self.input_size,
-            hidden_size: self.hidden_size,
-            layers,
-        })
-    }
-
     /// The shape of layer k.
     pub fn layer_shape(&self, k: usize) -> LayerShape {
         let d = 1 + usize::from(self.bidirectional);

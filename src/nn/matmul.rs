@@ -7,7 +7,7 @@
 //! stride, so a transpose is a view ([`Mat::t`]), never a copy.
 
 use super::fastmath::{SimdKernel, with_widest_simd};
-use super::lstm::{Float, dot};
+use super::ops::{Float, dot};
 
 /// How many threads one multiply may use. The LSTM already runs the two
 /// directions of a bidirectional layer on two threads, so most calls are

@@ -18,7 +18,7 @@
 use candle_core::backprop::GradStore;
 use candle_core::{Tensor, Var};
 
-use super::lstm::Float;
+use super::ops::Float;
 
 /// ‖g‖, the L2 norm of all values of all tensors together (summed in f64).
 pub fn global_norm<F: Float>(grads: &[&[F]]) -> F {

@@ -169,78 +169,6 @@ impl CharTask {
     }
 }
 
-/// How to train a recall model: an LSTM with a linear read-out on its last
-/// output, softmax cross-entropy, global-norm clipping and Adam.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RecallConfig {
-    /// H
-    pub hidden_size: usize,
-    /// sequences per update
-    pub batch: usize,
-    /// number of updates
-    pub updates: usize,
-    /// Adam step size
-    pub lr: f32,
-    /// clip the global gradient norm to this
-    pub clip: f32,
-    /// initial forget-gate bias; a large one (σ(3) ≈ 0.95) makes C start out
-    /// remembering, so the gradient survives the lag (Gers et al.)
-    pub forget_bias: f32,
-    /// `Some(k)`: k-step truncated BPTT (see [`crate::nn::lstm::lstm_backward`])
-    pub truncate: Option<usize>,
-    /// seeds the weights and the data
-    pub seed: u64,
-}
-
-/// What training a recall model reports.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecallReport {
-    /// accuracy on fresh sequences after training, 0–1
-    pub accuracy: f32,
-    /// the mean cross-entropy of each update
-    pub losses: Vec<f32>,
-    /// the global gradient norm (before clipping) of each update
-    pub grad_norms: Vec<f32>,
-}
-
-/// Trains a one-layer LSTM on `task` and measures its accuracy on 1000
-/// fresh sequences. A thin shell over the gradient lab's trainer
-/// ([`crate::nn::lab::LabSession`]), which also trains the Elman and Jordan
-/// networks; kept for the LSTM's long-range test.
-pub fn train_recall(task: &RecallTask, cfg: &RecallConfig) -> RecallReport {
-    use super::lab::{LabConfig, LabSession, ModelKind, Optimizer, TaskKind};
-
-    let lab = LabConfig {
-        model: ModelKind::Lstm,
-        task: TaskKind::Recall,
-        k: task.lag,
-        symbols: task.symbols,
-        distractors: task.distractors,
-        forget_bias: cfg.forget_bias,
-        hidden: cfg.hidden_size,
-        batch: cfg.batch,
-        truncate: cfg.truncate,
-        clip: Some(cfg.clip),
-        optimizer: Optimizer::Adam,
-        lr: cfg.lr,
-        seed: cfg.seed,
-        ..LabConfig::default()
-    };
-    let mut session = LabSession::new(&lab).expect("a recall configuration is always valid");
-    let mut report = RecallReport {
-        accuracy: 0.0,
-        losses: Vec::with_capacity(cfg.updates),
-        grad_norms: Vec::with_capacity(cfg.updates),
-    };
-    for _ in 0..cfg.updates {
-        let u = session.update();
-        report.losses.push(u.loss);
-        report.grad_norms.push(u.grad_norm_before_clip);
-    }
-    report.accuracy = session.accuracy_on_fresh(1000);
-    report
-}
-
 /// Mean softmax cross-entropy of the rows of `logits` (N, C) against
 /// `targets` (N). Returns (loss, number of rows whose arg-max is the target,
 /// ∂L/∂logits (N, C)).
@@ -355,18 +283,5 @@ impl Head {
             }
         }
         dh
-    }
-
-    /// Mean softmax cross-entropy of the rows of `h` (N, H) against
-    /// `targets`; adds ∂L/∂(W, b) into `grads` and returns (loss, number
-    /// correct, ∂L/∂h (N, H)).
-    pub fn loss_and_grads(
-        &self,
-        h: &[f32],
-        targets: &[usize],
-        grads: &mut Head,
-    ) -> (f32, usize, Vec<f32>) {
-        let (loss, correct, dlogits) = softmax_cross_entropy(&self.logits(h), targets);
-        (loss, correct, self.backward(h, &dlogits, grads))
     }
 }

@@ -45,9 +45,10 @@
 use super::cnn::RasterCnn;
 use super::drawing::{Drawing, Point, Stroke};
 use super::features::{self, INPUT_SIZE, Row};
-use crate::nn::io::{lstm_from_tensors, lstm_to_tensors};
 use crate::nn::lstm::{GateTap, Lstm, LstmState};
 use crate::nn::matmul::{Mat, Threads, matmul};
+use crate::nn::ops::softmax_in_place;
+use crate::nn::safetensors::{lstm_from_tensors, lstm_to_tensors, tensors_to_bytes};
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -206,12 +207,12 @@ impl UnsureScore {
         match self {
             UnsureScore::MaxP => {
                 let mut p = z.to_vec();
-                softmax(&mut p);
+                softmax_in_place(&mut p);
                 p[..k].iter().copied().fold(0.0, f32::max)
             }
             UnsureScore::NotOther => {
                 let mut p = z.to_vec();
-                softmax(&mut p);
+                softmax_in_place(&mut p);
                 1.0 - p[k..].iter().sum::<f32>()
             }
             UnsureScore::Energy => {
@@ -327,29 +328,7 @@ impl RecognizerModel {
 
     /// The safetensors bytes of the model.
     pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
-        let tensors = self.to_tensors().map_err(|e| e.to_string())?;
-        let mut named: Vec<(String, Vec<u8>, Vec<usize>)> = tensors
-            .into_iter()
-            .map(|(name, t)| {
-                let shape = t.dims().to_vec();
-                let v: Vec<f32> = t
-                    .flatten_all()
-                    .and_then(|t| t.to_vec1())
-                    .map_err(|e| e.to_string())?;
-                let bytes = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-                Ok((name, bytes, shape))
-            })
-            .collect::<Result<_, String>>()?;
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        let views: Vec<(String, safetensors::tensor::TensorView<'_>)> = named
-            .iter()
-            .map(|(name, bytes, shape)| {
-                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, shape.clone(), bytes)
-                    .map(|v| (name.clone(), v))
-                    .map_err(|e| e.to_string())
-            })
-            .collect::<Result<_, String>>()?;
-        safetensors::serialize(views, None).map_err(|e| e.to_string())
+        tensors_to_bytes(&self.to_tensors().map_err(|e| e.to_string())?)
     }
 
     /// Reads a model from safetensors bytes; `path` names the source in errors.
@@ -425,19 +404,6 @@ impl Guess {
     }
 }
 
-/// The softmax of `z` (C), in place.
-pub fn softmax(z: &mut [f32]) {
-    let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut total = 0.0;
-    for v in z.iter_mut() {
-        *v = (*v - max).exp();
-        total += *v;
-    }
-    for v in z.iter_mut() {
-        *v /= total;
-    }
-}
-
 /// The two models' opinions mixed: ln((1 − w)·softmax(z_lstm) + w·softmax(z_cnn)),
 /// as logits (their softmax is the mixture itself), so everything that reads
 /// logits (the guess, the known-ness score) reads the mixture. Averaging
@@ -445,8 +411,8 @@ pub fn softmax(z: &mut [f32]) {
 /// without one model's scale swamping the other's.
 pub fn mix_logits(lstm: &[f32], cnn: &[f32], w: f32) -> Vec<f32> {
     let (mut a, mut b) = (lstm.to_vec(), cnn.to_vec());
-    softmax(&mut a);
-    softmax(&mut b);
+    softmax_in_place(&mut a);
+    softmax_in_place(&mut b);
     a.iter()
         .zip(&b)
         .map(|(p, q)| ((1.0 - w) * p + w * q).max(1e-30).ln())
@@ -611,7 +577,7 @@ impl Recognizer {
     pub fn guess_from_logits(&self, z: &[f32]) -> Guess {
         let cfg = &self.inner.config;
         let mut p = z.to_vec();
-        softmax(&mut p);
+        softmax_in_place(&mut p);
         let k = cfg.classes.len();
         let mut top: Vec<(String, f32)> = cfg
             .classes
@@ -704,7 +670,7 @@ pub fn save_files(
     if let Some(cnn) = cnn {
         let path = dir.join(CNN_FILE);
         let tensors = cnn.to_tensors().map_err(|e| werr(&path, e.to_string()))?;
-        let bytes = super::train::tensors_to_bytes(&tensors).map_err(|m| werr(&path, m))?;
+        let bytes = tensors_to_bytes(&tensors).map_err(|m| werr(&path, m))?;
         crate::fsutil::write_atomic(&path, &bytes).map_err(|e| werr(&path, e.to_string()))?;
     }
     let cp = dir.join(CONFIG_FILE);

@@ -46,6 +46,8 @@ use super::drawing::{Drawing, Point, Stroke};
 use super::simplify::{self, FRAME, RDP_EPSILON};
 use super::stroke5::{self, Pen, Token};
 use crate::nn::lstm::{LstmParams, LstmState};
+use crate::nn::ops::{categorical, dot, softmax_with_temperature};
+use crate::nn::safetensors::{RawTensor, serialize as serialize_tensors};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -506,9 +508,12 @@ impl SketchRnn {
             return (y.mu_x[k], y.mu_y[k], y.argmax_pen());
         }
         let (tau, tau_d) = (opts.tau(), opts.tau_discrete());
-        let k = categorical(&softmax(&y.pi_logits, tau_d), rng.random::<f32>());
+        let k = categorical(
+            &softmax_with_temperature(&y.pi_logits, tau_d),
+            rng.random::<f32>(),
+        );
         let pen = Pen::from_index(categorical(
-            &softmax(&y.pen_logits, tau_d),
+            &softmax_with_temperature(&y.pen_logits, tau_d),
             rng.random::<f32>(),
         ));
         let (n1, n2) = standard_normal_pair(rng);
@@ -726,24 +731,6 @@ fn splitmix64(mut z: u64) -> u64 {
 
 // ---- small numeric helpers -------------------------------------------------
 
-/// Σ a_k·b_k with 8 independent partial sums, so the compiler vectorises it.
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0.0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for k in 0..8 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    acc.iter().sum::<f32>() + tail
-}
-
 fn argmax(v: &[f32]) -> usize {
     let mut best = 0;
     for (i, &x) in v.iter().enumerate() {
@@ -752,26 +739,6 @@ fn argmax(v: &[f32]) -> usize {
         }
     }
     best
-}
-
-/// softmax(z / t), max subtracted first.
-fn softmax(z: &[f32], t: f32) -> Vec<f32> {
-    let max = z.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x));
-    let e: Vec<f32> = z.iter().map(|&x| ((x - max) / t).exp()).collect();
-    let sum: f32 = e.iter().sum();
-    e.into_iter().map(|x| x / sum).collect()
-}
-
-/// The first index whose cumulative probability reaches `u` (sketch_rnn.js).
-fn categorical(p: &[f32], u: f32) -> usize {
-    let mut acc = 0.0;
-    for (i, &pi) in p.iter().enumerate() {
-        acc += pi;
-        if acc >= u {
-            return i;
-        }
-    }
-    p.len() - 1 // rounding left the sum a hair below u
 }
 
 /// Two independent standard normals (Box–Muller).
@@ -1071,7 +1038,7 @@ pub fn convert_gen_json(src: &Path, out_dir: &Path, source: &str) -> Result<Conv
     let (mut config, q) = parse_gen_json(&read(src)?, src)?;
     config.source = source.to_owned();
     let as_bytes = |v: &[i16]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
-    let data: Vec<(&str, Vec<usize>, Vec<u8>)> = tensor_shapes(&config)
+    let tensors: Vec<RawTensor> = tensor_shapes(&config)
         .into_iter()
         .zip([
             &q.weight_ih,
@@ -1080,19 +1047,16 @@ pub fn convert_gen_json(src: &Path, out_dir: &Path, source: &str) -> Result<Conv
             &q.out_weight,
             &q.out_bias,
         ])
-        .map(|((name, shape), v)| (name, shape, as_bytes(v)))
-        .collect();
-    let views = data
-        .iter()
-        .map(|(name, shape, bytes)| {
-            safetensors::tensor::TensorView::new(safetensors::Dtype::I16, shape.clone(), bytes)
-                .map(|v| (*name, v))
+        .map(|((name, shape), v)| RawTensor {
+            name: name.to_owned(),
+            dtype: safetensors::Dtype::I16,
+            shape,
+            data: as_bytes(v),
         })
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| corrupt(src, format!("cannot build tensors: {e}")))?;
+        .collect();
     let meta = HashMap::from([("format".to_owned(), "pt".to_owned())]);
     let st_path = out_dir.join(format!("{}.safetensors", config.class));
-    let st = safetensors::tensor::serialize(views, Some(meta))
+    let st = serialize_tensors(&tensors, Some(meta))
         .map_err(|e| corrupt(&st_path, format!("cannot serialise: {e}")))?;
     let json_path = out_dir.join(format!("{}.json", config.class));
     let json = serde_json::to_string_pretty(&config).expect("config serialises") + "\n";
@@ -1246,15 +1210,8 @@ mod tests {
     }
 
     #[test]
-    fn softmax_and_categorical() {
-        let p = softmax(&[1.0, 1.0, 1000.0], 1.0);
-        assert!((p[2] - 1.0).abs() < 1e-6);
-        assert_eq!(categorical(&[0.2, 0.3, 0.5], 0.0), 0);
-        assert_eq!(categorical(&[0.2, 0.3, 0.5], 0.25), 1);
-        assert_eq!(categorical(&[0.2, 0.3, 0.5], 1.0), 2);
+    fn argmax_takes_the_first_largest() {
         assert_eq!(argmax(&[0.0, 3.0, 2.0]), 1);
-        let a: Vec<f32> = (0..19).map(|i| i as f32).collect();
-        assert_eq!(dot(&a, &a), (0..19).map(|i| (i * i) as f32).sum::<f32>());
     }
 
     #[test]

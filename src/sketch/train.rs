@@ -39,10 +39,12 @@ use super::augment::{AugmentOptions, augment};
 use super::dataset::Dataset;
 use super::drawing::Drawing;
 use super::features::{self, INPUT_SIZE};
-use super::recognizer::{RecognizerModel, softmax};
+use super::recognizer::RecognizerModel;
 use crate::nn::lstm::{LayerCache, Lstm, layer_backward, layer_forward};
 use crate::nn::matmul::{Mat, Threads, matmul};
+use crate::nn::ops::softmax_in_place;
 use crate::nn::optim::{Adam, clip_grad_norm};
+use crate::nn::safetensors::tensors_to_bytes;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -362,7 +364,7 @@ pub fn loss(batch: &Batch, logits: &[f32], nc: usize, smoothing: f32) -> (f32, u
                 w += 1.0 - PREFIX_LOSS;
             }
             p.copy_from_slice(&logits[at..at + nc]);
-            softmax(&mut p);
+            softmax_in_place(&mut p);
             let q =
                 |c: usize| smoothing / nc as f32 + (1.0 - smoothing) * f32::from(u8::from(c == y));
             total -= w * (0..nc).map(|c| q(c) * p[c].max(1e-12).ln()).sum::<f32>();
@@ -981,34 +983,6 @@ fn save_checkpoint(
     // The meta file last: it marks the checkpoint complete.
     crate::fsutil::write_atomic(&paths.meta, json.as_bytes())
         .map_err(|e| err(&paths.meta, e.to_string()))
-}
-
-/// Safetensors bytes of named f32 tensors.
-pub fn tensors_to_bytes(
-    tensors: &std::collections::HashMap<String, candle_core::Tensor>,
-) -> Result<Vec<u8>, String> {
-    let mut named: Vec<(String, Vec<u8>, Vec<usize>)> = Vec::new();
-    for (name, t) in tensors {
-        let v: Vec<f32> = t
-            .flatten_all()
-            .and_then(|t| t.to_vec1())
-            .map_err(|e| e.to_string())?;
-        named.push((
-            name.clone(),
-            v.iter().flat_map(|x| x.to_le_bytes()).collect(),
-            t.dims().to_vec(),
-        ));
-    }
-    named.sort_by(|a, b| a.0.cmp(&b.0));
-    let views = named
-        .iter()
-        .map(|(n, b, s)| {
-            safetensors::tensor::TensorView::new(safetensors::Dtype::F32, s.clone(), b)
-                .map(|v| (n.clone(), v))
-                .map_err(|e| e.to_string())
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    safetensors::serialize(views, None).map_err(|e| e.to_string())
 }
 
 type Loaded = (RecognizerModel, Adam, RecognizerModel, CheckpointMeta);

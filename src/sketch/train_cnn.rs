@@ -23,9 +23,10 @@ use super::recognizer::{RecognizerModel, mix_logits};
 use super::train::{
     Batch, Moments, Progress, TrainConfig, TrainError, augment_options, average_into, epoch_rng,
     insert_adam_moments, loss, other_labels, predict_last, read_adam_moments, sample_item, score,
-    tensors_to_bytes, update,
+    update,
 };
 use crate::nn::optim::Adam;
+use crate::nn::safetensors::tensors_to_bytes;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;

@@ -1,7 +1,7 @@
 //! Gradient checks shared by the LSTM and lab tests: finite differences and
 //! the comparison of analytic with numeric gradients.
 
-use rnn_studio::nn::lstm::Float;
+use rnn_studio::nn::ops::Float;
 
 /// Largest |a − b| over two slices of equal length.
 pub fn max_abs_diff<F: Float>(a: &[F], b: &[F]) -> f64 {
