@@ -9,7 +9,7 @@ fn main() -> anyhow::Result<()> {
         .next()
         .map_or_else(|| PathBuf::from("weights/encoder"), PathBuf::from);
     let runs = args.next().map_or(Ok(20), |s| s.parse())?;
-    let bench = rnn_studio::caption::bench::bench_encoder(&weights, &[1, 2], runs)?;
+    let bench = rnn_studio::bench::caption::bench_encoder(&weights, &[1, 2], runs)?;
     println!("load: {:.1} ms", bench.load_ms);
     for t in &bench.timings {
         println!(

@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
             println!("{} models, {bytes} bytes", done.len());
         }
         "grid" => {
-            let model = SketchRnn::load(Path::new(a(1)), a(2))?;
+            let model = SketchRnn::load_dir(Path::new(a(1)), a(2))?;
             let opts = SampleOptions::with_temperature(a(3).parse()?);
             let n: usize = a(4).parse()?;
             let seed: u64 = a(6).parse().unwrap_or(1);
@@ -57,7 +57,7 @@ fn main() -> anyhow::Result<()> {
             // continue WEIGHTS CLASS REAL.ndjson KEEP_STROKES OUT.png: the first
             // KEEP strokes of the first real drawings (raw canvas coordinates), then
             // each with the model's continuation mapped back over it.
-            let model = SketchRnn::load(Path::new(a(1)), a(2))?;
+            let model = SketchRnn::load_dir(Path::new(a(1)), a(2))?;
             let keep: usize = a(4).parse()?;
             let text = std::fs::read_to_string(a(3))?;
             let mut cells = Vec::new();
@@ -102,7 +102,7 @@ fn main() -> anyhow::Result<()> {
         }
         "real-stats" => {
             let mut out = Stats::new();
-            for class in sketch_rnn::list_classes(Path::new(a(2)))? {
+            for class in sketch_rnn::list_classes_in(Path::new(a(2)))? {
                 let text =
                     std::fs::read_to_string(Path::new(a(1)).join(format!("{class}.ndjson")))?;
                 let drawings: Vec<_> = ndjson::parse_lines(&text)
@@ -127,7 +127,7 @@ fn main() -> anyhow::Result<()> {
             };
             println!("class stat: sample p25/median/p75 | real min/p25/median/p75/max");
             for class in classes {
-                let model = SketchRnn::load(Path::new(a(1)), &class)?;
+                let model = SketchRnn::load_dir(Path::new(a(1)), &class)?;
                 let t0 = std::time::Instant::now();
                 let drawings = model.sample_many(&opts, 2024, n, &mut |_| {});
                 let ms = t0.elapsed().as_secs_f64() * 1e3 / n as f64;
@@ -168,8 +168,8 @@ fn main() -> anyhow::Result<()> {
                     .unwrap_or(0)
             };
             for class in &args[2..] {
-                let model = SketchRnn::load(Path::new(a(1)), class)?;
-                let r = sketch_rnn::bench_sample_one(&model, 21);
+                let model = SketchRnn::load_dir(Path::new(a(1)), class)?;
+                let r = rnn_studio::bench::sketch_rnn::bench_sample_one(&model, 21);
                 let opts = SampleOptions::default();
                 let mut cpu: Vec<f64> = (0..21u64)
                     .map(|i| {

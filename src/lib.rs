@@ -3,12 +3,14 @@
 //! - [`nn`]: the one LSTM (forward, streaming step, BPTT) and its neighbours.
 //! - [`sketch`]: doodles — drawings, Quick, Draw! files, normalisation, rendering.
 //! - [`caption`]: photos — decoding with limits, and the captioner.
+//! - [`bench`]: the speed benchmarks, one module per model.
 //! - [`app`]: the desktop app (egui); [`cli`]: the command line. Both are
 //!   shells over the library above.
 //! - [`fsutil`]: crash-safe file writing; [`weights`]: finding the shipped models;
 //!   [`startup`]: the process's age, for start-up timing.
 
 pub mod app;
+pub mod bench;
 pub mod caption;
 pub mod cli;
 pub mod fsutil;

@@ -1,8 +1,10 @@
 //! Finding the shipped weights, for the app, the CLI and the tests alike.
 //!
-//! A **model folder** is a subfolder of a weights folder (`sketch-rnn`,
-//! `encoder`, `recognizer`, `captioner`). Weights folders are looked for in
-//! this order, and the first that holds the model folder wins:
+//! A **weights root** is a folder holding one **model folder** per model
+//! ([`RECOGNIZER`], [`CAPTIONER`], [`ENCODER`], [`SKETCH_RNN`]). Every model's
+//! `load` takes a root and finds its folder with [`in_root`], the one place
+//! that names it. Roots are looked for in this order, and the first that
+//! holds the model folder wins:
 //!
 //! 1. `$RNN_STUDIO_WEIGHTS` — an explicit setting beats every guess;
 //! 2. next to the binary: `weights/` beside it, and the source tree's
@@ -16,7 +18,21 @@
 
 use std::path::{Path, PathBuf};
 
-/// A model folder that is in none of the weights folders.
+/// The doodle recognizer's folder (`model.safetensors`, `config.json`, optional `cnn.safetensors`).
+pub const RECOGNIZER: &str = "recognizer";
+/// The caption decoders' folder (`config.json`, `vocab.json`, the members).
+pub const CAPTIONER: &str = "captioner";
+/// The photo encoder's folder (`efficientnet_lite0.safetensors`).
+pub const ENCODER: &str = "encoder";
+/// The sketch-rnn generators' folder (`CLASS.safetensors` + `CLASS.json`).
+pub const SKETCH_RNN: &str = "sketch-rnn";
+
+/// The folder of `model` (one of the constants above) in the weights root `root`.
+pub fn in_root(root: &Path, model: &str) -> PathBuf {
+    root.join(model)
+}
+
+/// A model folder that is in none of the weights roots.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("model {model:?} not found; looked in: {}", looked.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
 pub struct NotFound {
@@ -24,7 +40,7 @@ pub struct NotFound {
     pub looked: Vec<PathBuf>,
 }
 
-/// The weights folders to try, in order (they need not exist).
+/// The weights roots to try, in order (they need not exist).
 pub fn candidates() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(dir) = std::env::var_os("RNN_STUDIO_WEIGHTS") {
@@ -53,17 +69,16 @@ pub fn candidates() -> Vec<PathBuf> {
     dirs
 }
 
-/// The folder of `model` (e.g. `"sketch-rnn"`) in the first weights folder that has it.
-pub fn model_dir(model: &str) -> Result<PathBuf, NotFound> {
+/// The first weights root that holds the folder of `model` (e.g. [`SKETCH_RNN`]).
+pub fn root_for(model: &str) -> Result<PathBuf, NotFound> {
     let looked = candidates();
-    looked
-        .iter()
-        .map(|d| d.join(model))
-        .find(|d| d.is_dir())
-        .ok_or_else(|| NotFound {
+    match looked.iter().position(|d| in_root(d, model).is_dir()) {
+        Some(i) => Ok(looked[i].clone()),
+        None => Err(NotFound {
             model: model.to_owned(),
             looked,
-        })
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -72,8 +87,8 @@ mod tests {
 
     #[test]
     fn finds_the_source_tree_weights_and_names_what_it_tried() {
-        assert!(model_dir("sketch-rnn").is_ok());
-        let e = model_dir("no-such-model").unwrap_err();
+        assert!(in_root(&root_for(SKETCH_RNN).unwrap(), SKETCH_RNN).is_dir());
+        let e = root_for("no-such-model").unwrap_err();
         let msg = e.to_string();
         assert!(
             msg.contains("no-such-model") && msg.contains("/usr/share/rnn-studio/weights"),

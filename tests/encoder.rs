@@ -37,7 +37,8 @@ fn weights_dir() -> PathBuf {
 /// The shipped encoder, loaded once for all tests.
 fn encoder() -> &'static Encoder {
     static ENCODER: OnceLock<Encoder> = OnceLock::new();
-    ENCODER.get_or_init(|| Encoder::load(&weights_dir()).expect("weights/encoder loads"))
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights");
+    ENCODER.get_or_init(|| Encoder::load(&root).expect("weights/encoder loads"))
 }
 
 fn reference() -> &'static Value {
@@ -241,7 +242,7 @@ fn synthetic_input() -> Vec<f32> {
 #[ignore = "needs the original F32 weights (EFFICIENTNET_LITE0_F32=path)"]
 fn layer_checks_with_the_original_f32_weights() {
     let path = std::env::var_os("EFFICIENTNET_LITE0_F32").expect("EFFICIENTNET_LITE0_F32 is set");
-    let enc = Encoder::load(Path::new(&path)).unwrap();
+    let enc = Encoder::load_dir(Path::new(&path)).unwrap();
     let chelsea = preprocess::normalise(&load_rgb("chelsea_224.png"));
     let worst = layer_checks(&enc, "chelsea_224", &chelsea).max(layer_checks(
         &enc,
@@ -365,9 +366,9 @@ fn batch_and_thread_counts_give_the_same_result() {
         load_rgb("rocket.jpg"),
         load_rgb("camera.png"),
     ];
-    let mut one = Encoder::load(&weights_dir()).unwrap();
+    let mut one = Encoder::load_dir(&weights_dir()).unwrap();
     one.set_threads(1);
-    let mut two = Encoder::load(&weights_dir()).unwrap();
+    let mut two = Encoder::load_dir(&weights_dir()).unwrap();
     two.set_threads(2);
     let batch = two.encode_batch(&images);
     for (img, b) in images.iter().zip(&batch) {
@@ -686,7 +687,7 @@ fn loading_errors_name_the_file_and_tensor() {
     let dir = tempfile::tempdir().unwrap();
 
     let missing = dir.path().join("nope.safetensors");
-    let err = Encoder::load(&missing).err().expect("missing file fails");
+    let err = Encoder::load_dir(&missing).err().expect("missing file fails");
     assert!(matches!(
         err,
         EncoderError::Weights(WeightsError::Io { .. })
@@ -695,7 +696,7 @@ fn loading_errors_name_the_file_and_tensor() {
 
     let garbage = dir.path().join("garbage.safetensors");
     std::fs::write(&garbage, b"\x10\0\0\0\0\0\0\0not json at all!").unwrap();
-    let err = Encoder::load(&garbage).err().expect("garbage fails");
+    let err = Encoder::load_dir(&garbage).err().expect("garbage fails");
     assert!(
         matches!(err, EncoderError::Weights(WeightsError::Format { .. })),
         "{err}"
@@ -705,7 +706,7 @@ fn loading_errors_name_the_file_and_tensor() {
     let empty = dir.path().join("empty.safetensors");
     std::fs::write(&empty, b"").unwrap();
     assert!(matches!(
-        Encoder::load(&empty),
+        Encoder::load_dir(&empty),
         Err(EncoderError::Weights(WeightsError::Format { .. }))
     ));
 
@@ -716,7 +717,7 @@ fn loading_errors_name_the_file_and_tensor() {
         safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![32, 3, 3, 3], &data)
             .unwrap();
     safetensors::serialize_to_file([("_conv_stem.weight", view)], None, &partial).unwrap();
-    let err = Encoder::load(&partial).err().expect("partial fails");
+    let err = Encoder::load_dir(&partial).err().expect("partial fails");
     let msg = err.to_string();
     assert!(
         msg.contains("partial.safetensors") && msg.contains("`_bn0.weight`"),
@@ -728,7 +729,7 @@ fn loading_errors_name_the_file_and_tensor() {
     let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![32, 3, 9], &data)
         .unwrap();
     safetensors::serialize_to_file([("_conv_stem.weight", view)], None, &wrong).unwrap();
-    let msg = Encoder::load(&wrong).err().unwrap().to_string();
+    let msg = Encoder::load_dir(&wrong).err().unwrap().to_string();
     assert!(
         msg.contains("`_conv_stem.weight` has shape [32, 3, 9], expected [32, 3, 3, 3]"),
         "{msg}"

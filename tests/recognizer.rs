@@ -31,7 +31,7 @@ fn read_drawings(path: &Path) -> Vec<Drawing> {
 }
 
 fn shipped() -> Recognizer {
-    Recognizer::load(&root().join("weights/recognizer")).expect("shipped recognizer loads")
+    Recognizer::load(&root().join("weights")).expect("shipped recognizer loads")
 }
 
 /// Replays a drawing point by point through the canvas's recorder, with its
@@ -362,11 +362,11 @@ fn a_random_model_saves_and_loads() {
     let r = with_shipped_config(model);
     let dir = tempfile::tempdir().unwrap();
     r.save(dir.path()).unwrap();
-    let back = Recognizer::load(dir.path()).unwrap();
+    let back = Recognizer::load_dir(dir.path()).unwrap();
     assert_eq!(back.model(), r.model());
     // A corrupt weights file is a clear error naming the file.
     std::fs::write(dir.path().join("model.safetensors"), b"junk").unwrap();
-    let e = Recognizer::load(dir.path()).unwrap_err().to_string();
+    let e = Recognizer::load_dir(dir.path()).unwrap_err().to_string();
     assert!(e.contains("model.safetensors"), "{e}");
 }
 
@@ -472,7 +472,12 @@ fn running_max_session_equals_the_batched_forward() {
     // It saves and loads as a running-max model.
     let dir = tempfile::tempdir().unwrap();
     r.save(dir.path()).unwrap();
-    assert!(Recognizer::load(dir.path()).unwrap().model().running_max());
+    assert!(
+        Recognizer::load_dir(dir.path())
+            .unwrap()
+            .model()
+            .running_max()
+    );
 }
 
 /// Unknown classes with an output each, label smoothing and weight
@@ -528,7 +533,7 @@ fn unknown_classes_with_their_own_outputs_train_export_and_resume() {
     let rec = export(&a.best, None, &a.meta, &ds, serde_json::Value::Null).unwrap();
     let saved = tempfile::tempdir().unwrap();
     rec.save(saved.path()).unwrap();
-    let back = Recognizer::load(saved.path()).unwrap();
+    let back = Recognizer::load_dir(saved.path()).unwrap();
     assert_eq!(back.config().other_classes, ["apple", "sun"]);
     let d = &ds.classes[0].val[0];
     let g = back.classify(d);
@@ -607,7 +612,7 @@ fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
     .unwrap();
     let out = tempfile::tempdir().unwrap();
     rec.save(out.path()).unwrap();
-    let back = Recognizer::load(out.path()).unwrap();
+    let back = Recognizer::load_dir(out.path()).unwrap();
     assert_eq!(back.cnn(), Some(&cnn));
     let d = &ds.classes[2].val[0];
     let g = back.classify(d);
@@ -638,7 +643,7 @@ fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
     let mut c: serde_json::Value = serde_json::from_slice(&good).unwrap();
     c["cnn"]["channels"] = serde_json::json!([4, 9]);
     std::fs::write(&cp, serde_json::to_vec(&c).unwrap()).unwrap();
-    let e = Recognizer::load(out.path()).unwrap_err().to_string();
+    let e = Recognizer::load_dir(out.path()).unwrap_err().to_string();
     assert!(
         e.contains("cnn.safetensors") && e.contains("channels"),
         "{e}"
@@ -646,6 +651,6 @@ fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
     std::fs::write(&cp, good).unwrap();
     // A damaged CNN file is an error that names it.
     std::fs::write(out.path().join("cnn.safetensors"), b"junk").unwrap();
-    let e = Recognizer::load(out.path()).unwrap_err().to_string();
+    let e = Recognizer::load_dir(out.path()).unwrap_err().to_string();
     assert!(e.contains("cnn.safetensors"), "{e}");
 }

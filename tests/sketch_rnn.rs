@@ -30,7 +30,8 @@ fn weights_dir() -> PathBuf {
 
 fn bird() -> &'static SketchRnn {
     static BIRD: OnceLock<SketchRnn> = OnceLock::new();
-    BIRD.get_or_init(|| SketchRnn::load(&weights_dir(), "bird").expect("shipped bird model loads"))
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights");
+    BIRD.get_or_init(|| SketchRnn::load(&root, "bird").expect("shipped bird model loads"))
 }
 
 fn assert_close(what: &str, got: &[f32], want: &[f32], tol: f32) {
@@ -471,9 +472,9 @@ fn converted_copy_equals_the_json_it_came_from() {
     let out = dir.path().join("out");
     let done = sketch_rnn::convert_dir(dir.path(), &out, &mut |_, _, _| {}).unwrap();
     assert_eq!(done.len(), 1);
-    assert_eq!(sketch_rnn::list_classes(&out).unwrap(), ["tiny"]);
+    assert_eq!(sketch_rnn::list_classes_in(&out).unwrap(), ["tiny"]);
     let from_json = SketchRnn::from_gen_json(&src).unwrap();
-    let shipped = SketchRnn::load(&out, "tiny").unwrap();
+    let shipped = SketchRnn::load_dir(&out, "tiny").unwrap();
     assert_eq!(shipped.lstm, from_json.lstm);
     assert_eq!(
         (shipped.out_w.clone(), shipped.out_b.clone()),
@@ -518,7 +519,7 @@ fn bad_files_are_named_in_the_error() {
     std::fs::write(d.join("tiny.gen.json"), tiny_gen_json("tiny")).unwrap();
     sketch_rnn::convert_dir(d, d, &mut |_, _, _| {}).unwrap();
     let config_text = std::fs::read_to_string(d.join("tiny.json")).unwrap();
-    let e = error_text(SketchRnn::load(d, "cat"));
+    let e = error_text(SketchRnn::load_dir(d, "cat"));
     assert!(
         e.contains("\"cat\"") && e.contains("valid classes: tiny"),
         "{e}"
@@ -527,18 +528,18 @@ fn bad_files_are_named_in_the_error() {
     let st = d.join("tiny.safetensors");
     let bytes = std::fs::read(&st).unwrap();
     std::fs::write(&st, &bytes[..bytes.len() / 2]).unwrap();
-    let e = error_text(SketchRnn::load(d, "tiny"));
+    let e = error_text(SketchRnn::load_dir(d, "tiny"));
     assert!(e.contains("tiny.safetensors"), "{e}");
     // Zero bytes.
     std::fs::write(&st, b"").unwrap();
-    assert!(error_text(SketchRnn::load(d, "tiny")).contains("tiny.safetensors"));
+    assert!(error_text(SketchRnn::load_dir(d, "tiny")).contains("tiny.safetensors"));
     // Config missing or corrupt.
     std::fs::write(&st, &bytes).unwrap();
     std::fs::write(d.join("tiny.json"), b"{").unwrap();
-    let e = error_text(SketchRnn::load(d, "tiny"));
+    let e = error_text(SketchRnn::load_dir(d, "tiny"));
     assert!(e.contains("tiny.json") && e.contains("bad config"), "{e}");
     std::fs::remove_file(d.join("tiny.json")).unwrap();
-    let e = error_text(SketchRnn::load(d, "tiny"));
+    let e = error_text(SketchRnn::load_dir(d, "tiny"));
     assert!(
         e.starts_with("cannot read") && e.contains("tiny.json"),
         "{e}"
@@ -547,7 +548,7 @@ fn bad_files_are_named_in_the_error() {
     let mut cfg: serde_json::Value = serde_json::from_str(&config_text).unwrap();
     cfg["hidden_size"] = 3.into();
     std::fs::write(d.join("tiny.json"), cfg.to_string()).unwrap();
-    let e = error_text(SketchRnn::load(d, "tiny"));
+    let e = error_text(SketchRnn::load_dir(d, "tiny"));
     assert!(e.contains("tiny.safetensors") && e.contains("shape"), "{e}");
     // Corrupt or foreign .gen.json.
     let bad = d.join("bad.gen.json");
@@ -574,10 +575,10 @@ fn bad_files_are_named_in_the_error() {
 
 #[test]
 fn every_shipped_class_loads() {
-    let classes = sketch_rnn::list_classes(&weights_dir()).unwrap();
+    let classes = sketch_rnn::list_classes_in(&weights_dir()).unwrap();
     assert_eq!(classes.len(), 27, "{classes:?}");
     for class in &classes {
-        let m = SketchRnn::load(&weights_dir(), class).unwrap();
+        let m = SketchRnn::load_dir(&weights_dir(), class).unwrap();
         assert_eq!(
             (m.class.as_str(), m.lstm.hidden_size, m.num_mixture),
             (class.as_str(), 512, 20)
@@ -602,7 +603,7 @@ struct StatsCheck {
 /// statistic with the real drawings of the class (printing every
 /// comparison, also whether the median is inside the real p10–p90).
 fn check_stats(class: &str, n: usize, real: &RealStats) -> StatsCheck {
-    let m = SketchRnn::load(&weights_dir(), class).unwrap();
+    let m = SketchRnn::load_dir(&weights_dir(), class).unwrap();
     let opts = SampleOptions::with_temperature(TRAINING_TEMPERATURE);
     let drawings = m.sample_many(&opts, 2024, n, &mut |_| {});
     let mut check = StatsCheck::default();

@@ -86,10 +86,10 @@ pub struct SketchRnnPanel {
 
 impl Default for SketchRnnPanel {
     fn default() -> Self {
-        let (classes, missing) = match crate::weights::model_dir("sketch-rnn")
+        let (classes, missing) = match crate::weights::root_for(crate::weights::SKETCH_RNN)
             .map_err(|e| e.to_string())
-            .and_then(|dir| {
-                crate::sketch::sketch_rnn::list_classes(&dir).map_err(|e| e.to_string())
+            .and_then(|root| {
+                crate::sketch::sketch_rnn::list_classes(&root).map_err(|e| e.to_string())
             }) {
             Ok(classes) => (classes, None),
             Err(e) => (Vec::new(), Some(e)),

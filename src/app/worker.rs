@@ -216,8 +216,9 @@ impl Models {
 
     fn guess(&mut self, drawing: &Drawing, taps: bool) -> Result<Guess, String> {
         let session = self.recognizer.get_or_insert_with(|| {
-            let dir = crate::weights::model_dir("recognizer").map_err(|e| e.to_string())?;
-            Recognizer::load(&dir)
+            let root =
+                crate::weights::root_for(crate::weights::RECOGNIZER).map_err(|e| e.to_string())?;
+            Recognizer::load(&root)
                 .map(|r| r.session())
                 .map_err(|e| e.to_string())
         });
@@ -234,9 +235,9 @@ impl Models {
 
     fn caption(&mut self, image: &image::RgbImage, beam: usize) -> Result<CaptionResult, String> {
         let captioner = self.captioner.get_or_insert_with(|| {
-            let dir = crate::weights::model_dir("captioner").map_err(|e| e.to_string())?;
-            let root = dir.parent().unwrap_or(&dir);
-            Captioner::load(root).map_err(|e| e.to_string())
+            let root =
+                crate::weights::root_for(crate::weights::CAPTIONER).map_err(|e| e.to_string())?;
+            Captioner::load(&root).map_err(|e| e.to_string())
         });
         match captioner {
             Ok(c) => Ok(c.caption(image, beam.max(1), 5)),
@@ -246,8 +247,9 @@ impl Models {
 
     fn sketch(&mut self, job: &SketchJob) -> Result<Sketched, String> {
         if !self.sketch_rnn.contains_key(&job.class) {
-            let dir = crate::weights::model_dir("sketch-rnn").map_err(|e| e.to_string())?;
-            let model = SketchRnn::load(&dir, &job.class).map_err(|e| e.to_string())?;
+            let root =
+                crate::weights::root_for(crate::weights::SKETCH_RNN).map_err(|e| e.to_string())?;
+            let model = SketchRnn::load(&root, &job.class).map_err(|e| e.to_string())?;
             self.sketch_rnn.insert(job.class.clone(), model);
         }
         let model = &self.sketch_rnn[&job.class];

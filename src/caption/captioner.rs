@@ -139,8 +139,11 @@ pub struct Captioner {
 impl Captioner {
     /// Loads `ROOT/encoder/` and `ROOT/captioner/`.
     pub fn load(weights_root: &Path) -> Result<Captioner, CaptionError> {
-        let encoder = Encoder::load(&weights_root.join("encoder"))?;
-        let (decoders, vocab, config) = load_decoders(&weights_root.join("captioner"))?;
+        let encoder = Encoder::load(weights_root)?;
+        let (decoders, vocab, config) = load_decoders(&crate::weights::in_root(
+            weights_root,
+            crate::weights::CAPTIONER,
+        ))?;
         Ok(Captioner {
             encoder,
             decoders,

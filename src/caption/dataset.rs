@@ -202,7 +202,7 @@ pub fn build_feature_cache(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<f64, DatasetError> {
     let start = Instant::now();
-    let encoder = Encoder::load(encoder_dir)?;
+    let encoder = Encoder::load_dir(encoder_dir)?;
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| DatasetError::Io { path, source }

@@ -273,12 +273,17 @@ pub struct Tap<'a> {
 }
 
 impl Encoder {
-    /// Load the encoder from a weights directory (holding
+    /// Load the encoder of the weights root `root` (its `encoder/` folder).
+    pub fn load(root: &Path) -> Result<Encoder, EncoderError> {
+        Self::load_dir(&crate::weights::in_root(root, crate::weights::ENCODER))
+    }
+
+    /// Load the encoder from its own folder (holding
     /// `efficientnet_lite0.safetensors`) or from a safetensors file.
     ///
     /// Every tensor is checked for presence, shape, dtype and finiteness; errors
     /// name the file and the tensor.
-    pub fn load(dir_or_file: &Path) -> Result<Encoder, EncoderError> {
+    pub fn load_dir(dir_or_file: &Path) -> Result<Encoder, EncoderError> {
         let path = if dir_or_file.is_dir() {
             dir_or_file.join(WEIGHTS_FILE)
         } else {

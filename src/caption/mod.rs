@@ -19,12 +19,10 @@
 //!   resumable checkpoints) and export to `weights/captioner/`; [`eval`]: scoring a split.
 //! - [`captioner`]: encoder + decoder + vocabulary as one value — the API the CLI
 //!   and the app call ([`captioner::Captioner::caption`]).
-//! - [`bench`]: the benchmarks behind `rnn-studio bench caption`.
 //!
 //! Nothing here knows about egui.
 
 pub mod beam;
-pub mod bench;
 pub mod captioner;
 pub mod checkpoint;
 pub mod conv;

@@ -34,14 +34,6 @@ pub struct CaptionArgs {
     pub weights: Option<PathBuf>,
 }
 
-/// The weights folder holding `captioner/` (and `encoder/`), see [`crate::weights`].
-pub fn default_weights_root() -> PathBuf {
-    match crate::weights::model_dir("captioner") {
-        Ok(dir) => dir.parent().map_or(dir.clone(), Path::to_path_buf),
-        Err(e) => e.looked[0].clone(),
-    }
-}
-
 /// The COCO image id of a file: its stem (Flickr8k names like `1000268201_693b08cb0e`).
 fn image_id(path: &Path) -> String {
     path.file_stem()
@@ -65,7 +57,10 @@ fn round4(v: f64) -> f64 {
 }
 
 pub fn run(args: CaptionArgs) -> anyhow::Result<ExitCode> {
-    let root = args.weights.clone().unwrap_or_else(default_weights_root);
+    let root = args
+        .weights
+        .clone()
+        .unwrap_or_else(|| super::weights_root(crate::weights::CAPTIONER));
     let captioner = Captioner::load(&root)
         .with_context(|| format!("cannot load the captioner from {}", root.display()))?;
     let nbest = args.nbest.min(args.beam);

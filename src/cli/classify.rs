@@ -40,11 +40,6 @@ pub struct ClassifyArgs {
     pub weights: Option<PathBuf>,
 }
 
-/// The folder of the shipped recognizer (see [`crate::weights`]).
-pub fn default_weights_dir() -> PathBuf {
-    crate::weights::model_dir("recognizer").unwrap_or_else(|e| e.looked[0].join("recognizer"))
-}
-
 /// How a run went, for the exit code.
 #[derive(Debug, Default)]
 struct Tally {
@@ -56,8 +51,7 @@ struct Tally {
 
 /// Runs `classify`.
 pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
-    let dir = args.weights.clone().unwrap_or_else(default_weights_dir);
-    let rec = Recognizer::load(&dir).context("cannot load the recognizer")?;
+    let rec = super::load_recognizer(args.weights.as_deref())?;
     let inputs = if args.files.is_empty() {
         vec![PathBuf::from("-")]
     } else {

@@ -64,11 +64,6 @@ pub struct DrawArgs {
     pub weights: Option<PathBuf>,
 }
 
-/// The folder of the shipped sketch-rnn models (see [`crate::weights`]).
-pub fn default_weights_dir() -> PathBuf {
-    crate::weights::model_dir("sketch-rnn").unwrap_or_else(|e| e.looked[0].join("sketch-rnn"))
-}
-
 /// What the output file's extension asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -95,9 +90,9 @@ fn format_of(path: &Path) -> anyhow::Result<Format> {
 
 /// Runs `rnn-studio draw`.
 pub fn run(args: DrawArgs) -> anyhow::Result<ExitCode> {
-    let dir = args.weights.clone().unwrap_or_else(default_weights_dir);
+    let dir = super::sketch_rnn_dir(args.weights.as_deref());
     if args.list {
-        for class in sketch_rnn::list_classes(&dir)? {
+        for class in sketch_rnn::list_classes_in(&dir)? {
             println!("{class}");
         }
         return Ok(ExitCode::SUCCESS);
@@ -130,7 +125,7 @@ pub fn run(args: DrawArgs) -> anyhow::Result<ExitCode> {
         .replace(' ', "_");
     let class = class.as_str();
     let format = format_of(&out)?;
-    let model = SketchRnn::load(&dir, class)?;
+    let model = SketchRnn::load_dir(&dir, class)?;
     let mut bar = Progress::new(args.count as u64, class);
     let drawings = model.sample_many(&opts, args.seed, args.count, &mut |n| bar.set(n as u64));
     bar.finish();
@@ -176,7 +171,7 @@ fn write_training_data(
     seed: u64,
     count: usize,
 ) -> anyhow::Result<ExitCode> {
-    let classes = sketch_rnn::list_classes(dir)?;
+    let classes = sketch_rnn::list_classes_in(dir)?;
     if classes.is_empty() {
         bail!("{}: no sketch-rnn models found", dir.display());
     }
@@ -195,7 +190,7 @@ fn write_training_data(
                 loop {
                     let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(class) = classes.get(k) else { break };
-                    let result = SketchRnn::load(dir, class)
+                    let result = SketchRnn::load_dir(dir, class)
                         .map_err(anyhow::Error::from)
                         .and_then(|model| {
                             let drawings = model.sample_many(opts, seed, count, &mut |_| {

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_json::json;
 
-use super::caption::default_weights_root;
 use super::train_caption::progress_bar;
 use crate::caption::captioner::{Captioner, DEFAULT_BEAM};
 use crate::caption::dataset::FeatureCache;
@@ -42,7 +41,10 @@ pub struct EvalCaptionArgs {
 }
 
 pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
-    let root = args.weights.clone().unwrap_or_else(default_weights_root);
+    let root = args
+        .weights
+        .clone()
+        .unwrap_or_else(|| super::weights_root(crate::weights::CAPTIONER));
     let captioner = Captioner::load(&root)
         .with_context(|| format!("cannot load the captioner from {}", root.display()))?;
     let cache = match &args.cache {

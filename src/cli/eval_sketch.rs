@@ -12,7 +12,6 @@
 
 use crate::sketch::dataset;
 use crate::sketch::eval::{self, Report};
-use crate::sketch::recognizer::Recognizer;
 use anyhow::Context;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -37,16 +36,13 @@ pub struct EvalSketchArgs {
 
 /// Runs `eval-sketch`.
 pub fn run(args: EvalSketchArgs) -> anyhow::Result<ExitCode> {
-    let dir = args
-        .weights
-        .clone()
-        .unwrap_or_else(super::classify::default_weights_dir);
-    let rec = Recognizer::load(&dir).context("cannot load the recognizer")?;
+    let rec = super::load_recognizer(args.weights.as_deref())?;
     let mut ds = dataset::load(&args.data, None, &mut |m| eprintln!("{m}"))
         .with_context(|| format!("cannot load {}", args.data.display()))?;
     // Generator classes: those with a sketch-rnn model next to the weights.
-    let gen_classes = crate::sketch::sketch_rnn::list_classes(&super::draw::default_weights_dir())
-        .unwrap_or_default();
+    let gen_classes =
+        crate::sketch::sketch_rnn::list_classes(&super::weights_root(crate::weights::SKETCH_RNN))
+            .unwrap_or_default();
     for c in &mut ds.classes {
         c.has_generator = gen_classes.contains(&c.class);
     }

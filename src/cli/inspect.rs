@@ -33,8 +33,7 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
         Some((line, Err(e))) => bail!("{}:{line}: {e}", args.drawing.display()),
         None => bail!("{}: no drawing in file", args.drawing.display()),
     };
-    let dir = crate::weights::model_dir("recognizer")?;
-    let rec = Recognizer::load(&dir)?;
+    let rec = Recognizer::load(&crate::weights::root_for(crate::weights::RECOGNIZER)?)?;
     let ins = inspect::inspect(&rec, &drawing, args.top as usize);
     if args.layer >= ins.layers.len() {
         bail!(

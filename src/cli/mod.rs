@@ -3,8 +3,6 @@
 //! functions, prints, and turns the outcome into an exit code (0 all good,
 //! 1 some inputs were bad, 2 usage error or a file that could not be opened).
 
-pub mod bench;
-pub mod bench_startup;
 pub mod caption;
 pub mod classify;
 pub mod convert_sketch_rnn;
@@ -19,7 +17,10 @@ pub mod train_sketch;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use crate::sketch::recognizer::Recognizer;
 
 /// Recurrent networks at work: doodle recognition, sketch-rnn drawing,
 /// photo captioning, and a look inside the LSTM. Without a command, opens
@@ -122,54 +123,54 @@ pub fn run(command: Command) -> ExitCode {
 }
 
 fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    use crate::bench;
+    let runs = args.runs.max(5);
     let cases = match args.which {
-        BenchWhich::Lstm => bench::bench_lstm(&bench::BenchOptions {
-            runs: args.runs.max(5),
+        BenchWhich::Lstm => bench::lstm::bench_lstm(&bench::lstm::BenchOptions {
+            runs,
             skip_baseline: args.no_baseline,
             ..Default::default()
         })?,
         BenchWhich::SketchRnn => {
-            let model =
-                crate::sketch::sketch_rnn::SketchRnn::load(&draw::default_weights_dir(), "bird")?;
-            let result = crate::sketch::sketch_rnn::bench_sample_one(&model, args.runs.max(5));
-            vec![serde_json::to_value(result)?]
+            let root = weights_root(crate::weights::SKETCH_RNN);
+            let model = crate::sketch::sketch_rnn::SketchRnn::load(&root, "bird")?;
+            vec![bench::sketch_rnn::bench_sample_one(&model, runs)]
         }
         BenchWhich::Sketch => {
-            let dir = classify::default_weights_dir();
-            let rec = crate::sketch::recognizer::Recognizer::load(&dir)
-                .context("cannot load the recognizer")?;
-            crate::sketch::bench::bench_sketch(&rec, args.runs.max(5), !args.no_baseline)
+            bench::sketch::bench_sketch(&load_recognizer(None)?, runs, !args.no_baseline)
         }
-        BenchWhich::Caption => bench_caption(args.runs)?,
-        BenchWhich::Startup => bench_startup::bench(args.runs)?,
+        BenchWhich::Caption => {
+            bench::caption::bench_caption(&weights_root(crate::weights::CAPTIONER), args.runs)?
+        }
+        BenchWhich::Startup => bench::startup::bench(args.runs)?,
     };
     print_cases(&cases, args.json);
     Ok(ExitCode::SUCCESS)
 }
 
-/// `bench caption`: one case, a whole photo → beam-3 caption, on the
-/// committed chelsea photo (a synthetic 640×480 picture if absent).
-fn bench_caption(runs: usize) -> anyhow::Result<Vec<serde_json::Value>> {
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encoder/chelsea.png");
-    let photo = match crate::caption::image_io::load_image(&fixture) {
-        Ok(p) => p.image,
-        Err(_) => image::RgbImage::from_fn(640, 480, |x, y| {
-            image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
-        }),
-    };
-    let root = caption::default_weights_root();
-    let b = crate::caption::bench::bench_captioner(&root, &photo, 3, runs)?;
-    Ok(vec![serde_json::json!({
-        "case": "photo_to_caption_beam3",
-        "median_ms": b.median_ms,
-        "encoder_ms": b.encoder_ms,
-        "decoder_ms": b.decoder_ms,
-        "load_ms": b.load_ms,
-        "runs": b.runs,
-        "threads": rayon::current_num_threads(),
-        "caption": b.caption,
-    })])
+/// The weights root holding `model` (see [`crate::weights`]); when none
+/// does, the first place looked, so that the load's error names a path.
+pub fn weights_root(model: &str) -> PathBuf {
+    crate::weights::root_for(model).unwrap_or_else(|e| e.looked[0].clone())
+}
+
+/// The recognizer of a `--weights DIR` flag (the recognizer's own folder,
+/// e.g. a training run's `model/`), or the shipped one.
+pub fn load_recognizer(dir: Option<&Path>) -> anyhow::Result<Recognizer> {
+    match dir {
+        Some(dir) => Recognizer::load_dir(dir),
+        None => Recognizer::load(&weights_root(crate::weights::RECOGNIZER)),
+    }
+    .context("cannot load the recognizer")
+}
+
+/// The folder of converted sketch-rnn models: a `--weights`-style flag's, or the shipped one.
+pub fn sketch_rnn_dir(flag: Option<&Path>) -> PathBuf {
+    use crate::weights::{SKETCH_RNN, in_root};
+    flag.map_or_else(
+        || in_root(&weights_root(SKETCH_RNN), SKETCH_RNN),
+        Path::to_path_buf,
+    )
 }
 
 /// Prints benchmark cases as JSON lines, or aligned for people.

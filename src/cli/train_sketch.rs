@@ -138,10 +138,7 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
     };
     let command: String = std::env::args().collect::<Vec<_>>().join(" ");
     let synth = (args.synth_count > 0).then(|| SynthOptions {
-        models: args
-            .sketch_rnn
-            .clone()
-            .unwrap_or_else(super::draw::default_weights_dir),
+        models: super::sketch_rnn_dir(args.sketch_rnn.as_deref()),
         cache: args.out.join("synthetic"),
         count: args.synth_count,
         temperatures: args.synth_temperatures.clone(),

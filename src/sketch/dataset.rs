@@ -199,7 +199,7 @@ pub fn load(
         });
     }
     let generators: Vec<String> = match synth {
-        Some(s) => super::sketch_rnn::list_classes(&s.models)
+        Some(s) => super::sketch_rnn::list_classes_in(&s.models)
             .map_err(|e| DataError::SketchRnn(e.to_string()))?,
         None => Vec::new(),
     };
@@ -285,8 +285,8 @@ fn sample_cached(
                     return Ok((class.clone(), d.into_iter().take(count).collect()));
                 }
             }
-            let model =
-                SketchRnn::load(models, class).map_err(|e| DataError::SketchRnn(e.to_string()))?;
+            let model = SketchRnn::load_dir(models, class)
+                .map_err(|e| DataError::SketchRnn(e.to_string()))?;
             let opts = SampleOptions::with_temperature(t);
             let drawings = model.sample_many(&opts, seed, count, &mut |_| {});
             let mut text = String::new();

@@ -151,8 +151,9 @@ mod tests {
 
     #[test]
     fn inspection_follows_the_session_step_by_step() {
-        let dir = crate::weights::model_dir("recognizer").expect("shipped recognizer");
-        let rec = Recognizer::load(&dir).unwrap();
+        let root =
+            crate::weights::root_for(crate::weights::RECOGNIZER).expect("shipped recognizer");
+        let rec = Recognizer::load(&root).unwrap();
         let text = include_str!("../../tests/fixtures/quickdraw/sample.ndjson");
         let cat = super::super::ndjson::parse_lines(text)
             .next()

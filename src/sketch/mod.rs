@@ -5,7 +5,6 @@
 //! (model, live sessions, guesses), [`dataset`], [`augment`], [`train`].
 
 pub mod augment;
-pub mod bench;
 pub mod cnn;
 pub mod dataset;
 pub mod drawing;

@@ -441,8 +441,14 @@ impl std::fmt::Debug for Recognizer {
 }
 
 impl Recognizer {
-    /// Loads `dir/model.safetensors` and `dir/config.json`.
-    pub fn load(dir: &Path) -> Result<Self, RecognizerError> {
+    /// Loads the recognizer of the weights root `root` (its `recognizer/` folder).
+    pub fn load(root: &Path) -> Result<Self, RecognizerError> {
+        Self::load_dir(&crate::weights::in_root(root, crate::weights::RECOGNIZER))
+    }
+
+    /// Loads a recognizer's own folder (what [`Recognizer::save`] writes):
+    /// `dir/model.safetensors`, `dir/config.json` and, with a CNN, `dir/cnn.safetensors`.
+    pub fn load_dir(dir: &Path) -> Result<Self, RecognizerError> {
         let config_path = dir.join(CONFIG_FILE);
         let weights_path = dir.join(WEIGHTS_FILE);
         let read = |p: &Path| {

@@ -406,10 +406,19 @@ impl Frame {
 impl SketchRnn {
     // ---- loading -----------------------------------------------------------
 
-    /// Loads the shipped model of `class` from `dir` (`CLASS.safetensors` +
-    /// `CLASS.json`). An unknown class lists the valid ones.
-    pub fn load(dir: &Path, class: &str) -> Result<SketchRnn> {
-        let valid = list_classes(dir)?;
+    /// Loads the shipped model of `class` from the weights root `root` (its
+    /// `sketch-rnn/` folder). An unknown class lists the valid ones.
+    pub fn load(root: &Path, class: &str) -> Result<SketchRnn> {
+        Self::load_dir(
+            &crate::weights::in_root(root, crate::weights::SKETCH_RNN),
+            class,
+        )
+    }
+
+    /// Loads the model of `class` from a folder of converted models
+    /// (`CLASS.safetensors` + `CLASS.json`, what [`convert_dir`] writes).
+    pub fn load_dir(dir: &Path, class: &str) -> Result<SketchRnn> {
+        let valid = list_classes_in(dir)?;
         if !valid.iter().any(|c| c == class) {
             return Err(SketchRnnError::UnknownClass {
                 class: class.to_owned(),
@@ -752,8 +761,13 @@ fn standard_normal_pair(rng: &mut impl Rng) -> (f32, f32) {
 
 // ---- files -------------------------------------------------------------------
 
-/// The classes with a shipped model in `dir` (names of `*.safetensors`), sorted.
-pub fn list_classes(dir: &Path) -> Result<Vec<String>> {
+/// The classes with a shipped model in the weights root `root`, sorted.
+pub fn list_classes(root: &Path) -> Result<Vec<String>> {
+    list_classes_in(&crate::weights::in_root(root, crate::weights::SKETCH_RNN))
+}
+
+/// The classes with a model in the folder `dir` (names of `*.safetensors`), sorted.
+pub fn list_classes_in(dir: &Path) -> Result<Vec<String>> {
     let entries = std::fs::read_dir(dir).map_err(|source| SketchRnnError::Read {
         path: dir.to_owned(),
         source,
@@ -1128,49 +1142,6 @@ fn manifest_sha256(path: &Path) -> HashMap<String, String> {
             ))
         })
         .collect()
-}
-
-// ---- benchmark ---------------------------------------------------------------
-
-/// One benchmark case's result, printed as `{"case":…,"median_ms":…}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BenchResult {
-    pub case: &'static str,
-    pub median_ms: f64,
-    pub runs: usize,
-    /// The model sampled.
-    pub class: String,
-    /// Median number of tokens (decoder steps) per drawing.
-    pub median_tokens: usize,
-}
-
-/// Median milliseconds to sample one whole drawing (tokens, then
-/// `simplify`) at the default temperature, over `runs` (≥ 5) seeded runs
-/// after one warm-up; seeds 0, 1, … so it is repeatable.
-pub fn bench_sample_one(model: &SketchRnn, runs: usize) -> BenchResult {
-    let runs = runs.max(5);
-    let opts = SampleOptions::default();
-    std::hint::black_box(model.sample(&opts, &mut drawing_rng(u64::MAX, &model.class, 0)));
-    let (mut ms, mut tokens): (Vec<f64>, Vec<usize>) = (0..runs as u64)
-        .map(|i| {
-            let mut rng = drawing_rng(i, &model.class, 0);
-            let t0 = std::time::Instant::now();
-            let t: Vec<Token> = model.tokens(opts, &mut rng).collect();
-            let d = model.finish(&t);
-            let elapsed = t0.elapsed().as_secs_f64() * 1e3;
-            std::hint::black_box(d);
-            (elapsed, t.len())
-        })
-        .unzip();
-    ms.sort_by(f64::total_cmp);
-    tokens.sort_unstable();
-    BenchResult {
-        case: "sample_one",
-        median_ms: ms[ms.len() / 2],
-        runs,
-        class: model.class.clone(),
-        median_tokens: tokens[tokens.len() / 2],
-    }
 }
 
 #[cfg(test)]

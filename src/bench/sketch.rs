@@ -3,7 +3,7 @@
 //! Cases (medians of `runs` timed runs after a warm-up, one thread, ms):
 //! - `update_at_150_points`: a session holding a 149-point drawing gets one
 //!   more point that continues the last stroke inside the drawing's box — the
-//!   usual live update (see the session doc in [`recognizer`](super::recognizer));
+//!   usual live update (see the session doc in [`recognizer`](crate::sketch::recognizer));
 //! - `update_at_150_points_box_grows`: the new point lies outside the box, so
 //!   every row changes and the session re-runs all 150 steps (the worst case);
 //! - `classify_150_points`: a whole 150-point drawing from a fresh session.
@@ -13,9 +13,10 @@
 //! the same run (the baseline; what the CNN adds is the difference, whatever
 //! the machine's speed at the moment).
 
-use super::drawing::{Drawing, Point, Stroke};
-use super::features;
-use super::recognizer::{Recognizer, Session};
+use super::{Case, elapsed_ms, median};
+use crate::sketch::drawing::{Drawing, Point, Stroke};
+use crate::sketch::features;
+use crate::sketch::recognizer::{Recognizer, Session};
 use std::time::Instant;
 
 /// A deterministic test drawing with exactly `n` rows after preprocessing:
@@ -38,13 +39,9 @@ pub fn test_drawing(n: usize) -> Drawing {
     }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
 /// Times `f(i)` for i in 0..n (after one warm-up round) `runs` times, the
 /// i in turn so that all see the same machine; returns, per i, ms per call.
+/// `f` times itself, so that its setup (cloning a session) is left out.
 fn time_ms(runs: usize, n: usize, mut f: impl FnMut(usize) -> f64) -> Vec<Vec<f64>> {
     (0..n).for_each(|i| {
         f(i);
@@ -60,7 +57,7 @@ fn time_ms(runs: usize, n: usize, mut f: impl FnMut(usize) -> f64) -> Vec<Vec<f6
 
 /// Runs the cases; one JSON object each: `{"case":…,"median_ms":…,"runs":…,"points":…}`,
 /// plus `lstm_only_median_ms` when `baseline` is set and the recognizer has a CNN.
-pub fn bench_sketch(rec: &Recognizer, runs: usize, baseline: bool) -> Vec<serde_json::Value> {
+pub fn bench_sketch(rec: &Recognizer, runs: usize, baseline: bool) -> Vec<Case> {
     let full = test_drawing(150);
     let n_rows = features::model_input(&full).len();
     let mut before = full.clone();
@@ -93,7 +90,7 @@ pub fn bench_sketch(rec: &Recognizer, runs: usize, baseline: bool) -> Vec<serde_
             let mut s = bases[i].clone();
             let t = Instant::now();
             std::hint::black_box(s.update(next));
-            t.elapsed().as_secs_f64() * 1e3
+            elapsed_ms(t)
         })
     };
     let inside = update(&full);
@@ -101,13 +98,13 @@ pub fn bench_sketch(rec: &Recognizer, runs: usize, baseline: bool) -> Vec<serde_
     let whole = time_ms(runs, recs.len(), |i| {
         let t = Instant::now();
         std::hint::black_box(recs[i].classify(&full));
-        t.elapsed().as_secs_f64() * 1e3
+        elapsed_ms(t)
     });
     let case = |name: &str, v: Vec<Vec<f64>>| {
         let mut v = v.into_iter();
-        let mut c = serde_json::json!({"case": name, "median_ms": median(v.next().unwrap_or_default()), "runs": runs.max(1), "points": n_rows});
+        let mut c = serde_json::json!({"case": name, "median_ms": median(&v.next().unwrap_or_default()), "runs": runs.max(1), "points": n_rows});
         if let Some(b) = v.next() {
-            c["lstm_only_median_ms"] = median(b).into();
+            c["lstm_only_median_ms"] = median(&b).into();
         }
         c
     };

@@ -1,22 +1,31 @@
-//! The encoder benchmark behind `rnn-studio bench caption`: load time, and the
-//! median time of one forward pass at each thread count.
+//! `rnn-studio bench caption`, and the photo encoder's own benchmark.
 //!
-//! Terms: a **forward** is [`Encoder::encode_input`] on a ready `[224, 224, 3]`
-//! tensor (what PyTorch peers time); a **photo** run is [`Encoder::encode`] on a
-//! 640×480 picture, so it adds the squash-resize. Each case runs 3 times to warm
-//! up, then `runs` times; the median is reported. Nothing is printed: the caller
-//! formats the numbers.
+//! - [`bench_caption`]: one case, `photo_to_caption_beam3`: a whole photo →
+//!   beam-3 caption on the chelsea photo (scikit-image, CC0) built into the
+//!   binary, with the encoder's and decoder's shares and the load time.
+//! - [`bench_encoder`]: load time, and one forward pass at each thread count.
+//!   A **forward** is [`Encoder::encode_input`] on a ready `[224, 224, 3]`
+//!   tensor (what PyTorch peers time); a **photo** run is [`Encoder::encode`]
+//!   on a 640×480 picture, so it adds the squash-resize.
+//!
+//! Each case runs 3 times to warm up, then `runs` times; medians are reported.
 
 use std::path::Path;
 use std::time::Instant;
 
 use image::RgbImage;
 
-use super::encoder::{Encoder, EncoderError};
-use super::preprocess::INPUT_SIZE;
+use super::{Case, elapsed_ms, median, time_runs};
+use crate::caption::captioner::{CaptionError, Captioner};
+use crate::caption::encoder::{Encoder, EncoderError};
+use crate::caption::preprocess::INPUT_SIZE;
 
 /// Warm-up runs before timing.
 const WARMUP: usize = 3;
+
+/// The photo `bench caption` captions: `assets/bench/chelsea.png`, the same
+/// file as the encoder's test fixture, built in so the binary needs no source tree.
+const CHELSEA_PNG: &[u8] = include_bytes!("../../assets/bench/chelsea.png");
 
 /// Timings at one thread count, in milliseconds.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,14 +44,14 @@ pub struct EncoderTiming {
 /// What [`bench_encoder`] measured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EncoderBench {
-    /// Wall time of [`Encoder::load`], ms (the file may be in the page cache).
+    /// Wall time of [`Encoder::load_dir`], ms (the file may be in the page cache).
     pub load_ms: f64,
     /// One entry per asked thread count.
     pub timings: Vec<EncoderTiming>,
 }
 
-/// Load the encoder from `weights` and time it at each of `threads` (e.g.
-/// `&[1, 2]`), `runs` (at least 5) timed runs each.
+/// Load the encoder from its own folder (or file) `weights` and time it at
+/// each of `threads` (e.g. `&[1, 2]`), `runs` (at least 5) timed runs each.
 pub fn bench_encoder(
     weights: &Path,
     threads: &[usize],
@@ -50,8 +59,8 @@ pub fn bench_encoder(
 ) -> Result<EncoderBench, EncoderError> {
     let runs = runs.max(5);
     let start = Instant::now();
-    let mut encoder = Encoder::load(weights)?;
-    let load_ms = start.elapsed().as_secs_f64() * 1e3;
+    let mut encoder = Encoder::load_dir(weights)?;
+    let load_ms = elapsed_ms(start);
 
     // The reference's synthetic input pattern, and a synthetic 640×480 photo.
     let input: Vec<f32> = (0..INPUT_SIZE * INPUT_SIZE * 3)
@@ -67,11 +76,12 @@ pub fn bench_encoder(
     let mut timings = Vec::with_capacity(threads.len());
     for &t in threads {
         encoder.set_threads(t);
-        let forward = time_runs(runs, || encoder.encode_input(&input).map(drop))?;
-        let photo_times = time_runs(runs, || {
+        let forward = time_runs(WARMUP, runs, || encoder.encode_input(&input).map(drop))?.ms;
+        let photo_times = time_runs::<_, EncoderError>(WARMUP, runs, || {
             encoder.encode(&photo);
             Ok(())
-        })?;
+        })?
+        .ms;
         timings.push(EncoderTiming {
             threads: encoder.threads(),
             forward_median_ms: median(&forward),
@@ -82,35 +92,6 @@ pub fn bench_encoder(
         });
     }
     Ok(EncoderBench { load_ms, timings })
-}
-
-/// Run `f` [`WARMUP`] times, then `runs` times; returns the timed runs in ms.
-fn time_runs(
-    runs: usize,
-    mut f: impl FnMut() -> Result<(), EncoderError>,
-) -> Result<Vec<f64>, EncoderError> {
-    for _ in 0..WARMUP {
-        f()?;
-    }
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let start = Instant::now();
-        f()?;
-        times.push(start.elapsed().as_secs_f64() * 1e3);
-    }
-    Ok(times)
-}
-
-/// Median of a non-empty sample.
-fn median(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 /// What [`bench_captioner`] measured, in milliseconds.
@@ -136,31 +117,44 @@ pub fn bench_captioner(
     photo: &RgbImage,
     beam: usize,
     runs: usize,
-) -> Result<CaptionerBench, super::captioner::CaptionError> {
+) -> Result<CaptionerBench, CaptionError> {
     let runs = runs.max(5);
     let start = Instant::now();
-    let captioner = super::captioner::Captioner::load(weights_root)?;
-    let load_ms = start.elapsed().as_secs_f64() * 1e3;
-    for _ in 0..WARMUP {
-        captioner.caption(photo, beam, 1);
-    }
-    let (mut total, mut enc, mut dec) = (Vec::new(), Vec::new(), Vec::new());
-    let mut caption = String::new();
-    for _ in 0..runs {
-        let start = Instant::now();
-        let r = captioner.caption(photo, beam, 1);
-        total.push(start.elapsed().as_secs_f64() * 1e3);
-        enc.push(r.encoder_ms);
-        dec.push(r.decoder_ms);
-        caption = r.nbest[0].text.clone();
-    }
+    let captioner = Captioner::load(weights_root)?;
+    let load_ms = elapsed_ms(start);
+    let timed =
+        time_runs::<_, CaptionError>(WARMUP, runs, || Ok(captioner.caption(photo, beam, 1)))?;
+    let enc: Vec<f64> = timed.outputs.iter().map(|r| r.encoder_ms).collect();
+    let dec: Vec<f64> = timed.outputs.iter().map(|r| r.decoder_ms).collect();
+    let caption = timed
+        .outputs
+        .last()
+        .map(|r| r.nbest[0].text.clone())
+        .unwrap_or_default();
     Ok(CaptionerBench {
         load_ms,
-        median_ms: median(&total),
+        median_ms: timed.median_ms(),
         encoder_ms: median(&enc),
         decoder_ms: median(&dec),
         beam,
         runs,
         caption,
     })
+}
+
+/// The `photo_to_caption_beam3` case: [`bench_captioner`] on the built-in
+/// chelsea photo, the captioner loaded from the weights root `weights_root`.
+pub fn bench_caption(weights_root: &Path, runs: usize) -> anyhow::Result<Vec<Case>> {
+    let photo = crate::caption::image_io::decode_image(CHELSEA_PNG, "chelsea.png")?.image;
+    let b = bench_captioner(weights_root, &photo, 3, runs)?;
+    Ok(vec![serde_json::json!({
+        "case": "photo_to_caption_beam3",
+        "median_ms": b.median_ms,
+        "encoder_ms": b.encoder_ms,
+        "decoder_ms": b.decoder_ms,
+        "load_ms": b.load_ms,
+        "runs": b.runs,
+        "threads": rayon::current_num_threads(),
+        "caption": b.caption,
+    })])
 }

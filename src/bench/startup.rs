@@ -7,17 +7,19 @@
 //! Needs a display (X11 or Wayland); under CI, `xvfb-run`.
 
 use anyhow::{Context, bail};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::{Duration, Instant};
 
+use super::{Case, elapsed_ms, median, round, time_runs};
+use crate::weights::{self, CAPTIONER, RECOGNIZER, SKETCH_RNN};
+
 /// The median, rounded to 0.01 ms.
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    (v[v.len() / 2] * 100.0).round() / 100.0
+fn median2(v: &[f64]) -> f64 {
+    round(median(v), 2)
 }
 
 /// The cases: `startup_first_frame` and one `load_*` per model.
-pub fn bench(runs: usize) -> anyhow::Result<Vec<Value>> {
+pub fn bench(runs: usize) -> anyhow::Result<Vec<Case>> {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         bail!(
             "bench startup opens the window and needs a display (try: xvfb-run -a rnn-studio bench startup)"
@@ -49,10 +51,11 @@ pub fn bench(runs: usize) -> anyhow::Result<Vec<Value>> {
             }
             std::thread::sleep(Duration::from_millis(2));
         }
-        let elapsed = start.elapsed().as_secs_f64() * 1e3;
+        let elapsed = elapsed_ms(start);
         let text = std::fs::read_to_string(&status)
             .with_context(|| format!("the app wrote no status to {}", status.display()))?;
-        let v: Value = serde_json::from_str(text.trim()).context("reading the app's status")?;
+        let v: serde_json::Value =
+            serde_json::from_str(text.trim()).context("reading the app's status")?;
         let ms = v["first_frame_ms"]
             .as_f64()
             .context("the status has no first_frame_ms")?;
@@ -63,38 +66,33 @@ pub fn bench(runs: usize) -> anyhow::Result<Vec<Value>> {
         }
     }
     let _ = std::fs::remove_dir_all(&work);
+    let runs = runs.max(1);
     let mut cases = vec![json!({
         "case": "startup_first_frame",
-        "median_ms": median(first_frame),
-        "start_to_exit_ms": median(wall),
-        "runs": runs.max(1),
+        "median_ms": median2(&first_frame),
+        "start_to_exit_ms": median2(&wall),
+        "runs": runs,
     })];
     let time = |f: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<f64> {
-        let mut t = Vec::new();
-        for _ in 0..runs.max(1) {
-            let s = Instant::now();
-            f()?;
-            t.push(s.elapsed().as_secs_f64() * 1e3);
-        }
-        Ok(median(t))
+        Ok(median2(&time_runs(0, runs, f)?.ms))
     };
-    let rec_dir = crate::weights::model_dir("recognizer")?;
+    let root = weights::root_for(RECOGNIZER)?;
     let ms = time(&mut || {
-        crate::sketch::recognizer::Recognizer::load(&rec_dir)?;
+        crate::sketch::recognizer::Recognizer::load(&root)?;
         Ok(())
     })?;
-    cases.push(json!({"case": "load_recognizer", "median_ms": ms, "runs": runs.max(1)}));
-    let root = super::caption::default_weights_root();
+    cases.push(json!({"case": "load_recognizer", "median_ms": ms, "runs": runs}));
+    let root = weights::root_for(CAPTIONER)?;
     let ms = time(&mut || {
         crate::caption::captioner::Captioner::load(&root)?;
         Ok(())
     })?;
-    cases.push(json!({"case": "load_captioner", "median_ms": ms, "runs": runs.max(1)}));
-    let sk_dir = crate::weights::model_dir("sketch-rnn")?;
+    cases.push(json!({"case": "load_captioner", "median_ms": ms, "runs": runs}));
+    let root = weights::root_for(SKETCH_RNN)?;
     let ms = time(&mut || {
-        crate::sketch::sketch_rnn::SketchRnn::load(&sk_dir, "bird")?;
+        crate::sketch::sketch_rnn::SketchRnn::load(&root, "bird")?;
         Ok(())
     })?;
-    cases.push(json!({"case": "load_sketch_rnn_bird", "median_ms": ms, "runs": runs.max(1)}));
+    cases.push(json!({"case": "load_sketch_rnn_bird", "median_ms": ms, "runs": runs}));
     Ok(cases)
 }

@@ -14,10 +14,6 @@
 //! - `stream_step_3x128`: one streaming step (batch 1, one point) through a
 //!   3-layer unidirectional LSTM-128 on one thread: [`crate::nn::lstm::Lstm::step`]
 //!   against `candle_nn`'s `step` per layer.
-//!
-//! This is library code: it measures and returns values; the CLI prints.
-
-use std::time::Instant;
 
 use anyhow::Context;
 use candle_core::{DType, Device, Tensor, Var};
@@ -25,8 +21,9 @@ use candle_nn::rnn::{Direction, LSTMConfig, RNN};
 use candle_nn::{Module, Optimizer};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::{Case, round, time_runs};
 use crate::nn::lstm::Lstm;
 use crate::nn::lstm_op::LstmVars;
 use crate::nn::optim::{Adam, clip_grad_store};
@@ -60,26 +57,13 @@ const LAYERS: usize = 3;
 const CLASSES: usize = 10;
 
 /// Runs every LSTM case; one JSON object per case.
-pub fn bench_lstm(opts: &BenchOptions) -> anyhow::Result<Vec<Value>> {
+pub fn bench_lstm(opts: &BenchOptions) -> anyhow::Result<Vec<Case>> {
     Ok(vec![bench_train_step(opts)?, bench_stream_step(opts)?])
 }
 
-/// Median of the timings, in ms.
-fn median_ms(mut times: Vec<f64>) -> f64 {
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
-}
-
-/// Runs `f` once to warm up, then `runs` times, returning the median in ms.
-fn time_runs(runs: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<f64> {
-    f()?;
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs.max(1) {
-        let start = Instant::now();
-        f()?;
-        times.push(start.elapsed().as_secs_f64() * 1e3);
-    }
-    Ok(median_ms(times))
+/// One warm-up run, then `runs`; the median in ms.
+fn median_of_runs(runs: usize, f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<f64> {
+    Ok(time_runs(1, runs, f)?.median_ms())
 }
 
 /// A fixed random batch: x (B, T, I) and labels (B).
@@ -95,26 +79,22 @@ fn train_batch(rng: &mut impl Rng) -> anyhow::Result<(Tensor, Tensor)> {
     Ok((x, y))
 }
 
-fn bench_train_step(opts: &BenchOptions) -> anyhow::Result<Value> {
+fn bench_train_step(opts: &BenchOptions) -> anyhow::Result<Case> {
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     let (x, y) = train_batch(&mut rng)?;
     let lstm = Lstm::<f32>::random(INPUT, HIDDEN, LAYERS, true, 0);
     let fused_ms =
         time_fused_train_step(&lstm, &x, &y, opts.runs).context("fused training step")?;
-    let mut case = json!({"case": "train_step_b64_t150_bi3x128", "fused_ms": round2(fused_ms)});
+    let mut case = json!({"case": "train_step_b64_t150_bi3x128", "fused_ms": round(fused_ms, 2)});
     if !opts.skip_baseline {
         let candle_ms = time_candle_train_step(&lstm, &x, &y, opts.baseline_runs)
             .context("candle training step")?;
-        case["candle_ms"] = json!(round2(candle_ms));
-        case["speedup"] = json!(round2(candle_ms / fused_ms));
+        case["candle_ms"] = json!(round(candle_ms, 2));
+        case["speedup"] = json!(round(candle_ms / fused_ms, 2));
         case["candle_runs"] = json!(opts.baseline_runs);
     }
     case["runs"] = json!(opts.runs);
     Ok(case)
-}
-
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
 }
 
 /// The head every variant shares: logits = W·h_last + b, W (10, 2H).
@@ -143,7 +123,7 @@ fn time_fused_train_step(lstm: &Lstm, x: &Tensor, y: &Tensor, runs: usize) -> an
     all_vars.extend([w.clone(), b.clone()]);
     let mut adam = Adam::new(1e-3);
     let lengths = vec![STEPS; BATCH];
-    time_runs(runs, || {
+    median_of_runs(runs, || {
         let out = vars.forward(x, &lengths, None)?;
         let loss = head_loss(&out, &w, &b, y)?;
         let mut grads = loss.backward()?;
@@ -189,7 +169,7 @@ fn time_candle_train_step(lstm: &Lstm, x: &Tensor, y: &Tensor, runs: usize) -> a
             ..Default::default()
         },
     )?;
-    time_runs(runs, || {
+    median_of_runs(runs, || {
         let mut h = x.clone();
         for (fwd, rev) in &layers {
             let y_f = fwd.states_to_tensor(&fwd.seq(&h)?)?;
@@ -207,7 +187,7 @@ fn time_candle_train_step(lstm: &Lstm, x: &Tensor, y: &Tensor, runs: usize) -> a
 /// Points fed per timed run of the streaming case.
 const STREAM_POINTS: usize = 2000;
 
-fn bench_stream_step(opts: &BenchOptions) -> anyhow::Result<Value> {
+fn bench_stream_step(opts: &BenchOptions) -> anyhow::Result<Case> {
     let lstm = Lstm::<f32>::random(INPUT, HIDDEN, LAYERS, false, 2);
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let points: Vec<f32> = (0..STREAM_POINTS * INPUT)
@@ -215,17 +195,17 @@ fn bench_stream_step(opts: &BenchOptions) -> anyhow::Result<Value> {
         .collect();
     let mut states = lstm.zero_state();
     let mut scratch = Vec::new();
-    let fused_ms = time_runs(opts.runs, || {
+    let fused_ms = median_of_runs(opts.runs, || {
         for x in points.chunks_exact(INPUT) {
             lstm.step(x, &mut states, &mut scratch);
         }
         Ok(())
     })? / STREAM_POINTS as f64;
-    let mut case = json!({"case": "stream_step_3x128", "fused_ms": (fused_ms * 1e4).round() / 1e4});
+    let mut case = json!({"case": "stream_step_3x128", "fused_ms": round(fused_ms, 4)});
     if !opts.skip_baseline {
         let candle_ms = time_candle_stream_step(&lstm, &points)?;
-        case["candle_ms"] = json!((candle_ms * 1e4).round() / 1e4);
-        case["speedup"] = json!(round2(candle_ms / fused_ms));
+        case["candle_ms"] = json!(round(candle_ms, 4));
+        case["speedup"] = json!(round(candle_ms / fused_ms, 2));
     }
     case["runs"] = json!(opts.runs);
     Ok(case)
@@ -257,7 +237,7 @@ fn time_candle_stream_step(lstm: &Lstm, points: &[f32]) -> anyhow::Result<f64> {
         .iter()
         .map(|l| l.zero_state(1))
         .collect::<candle_core::Result<Vec<_>>>()?;
-    let ms = time_runs(5, || {
+    let ms = median_of_runs(5, || {
         for x in &xs {
             let mut input = x.clone();
             for (layer, state) in layers.iter().zip(states.iter_mut()) {
