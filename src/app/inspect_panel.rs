@@ -70,8 +70,8 @@ impl InspectPanel {
         Some(Pos2::new(p.x, p.y))
     }
 
-    /// Where each gate's heat map was last painted, in [`Gate::ALL`](crate::nn::inspect::Gate::ALL) order
-    /// (tests aim at them).
+    /// Where each gate's heat map was last painted, in
+    /// [`Gate::ALL`](crate::nn::inspect::Gate::ALL) order (tests aim at them).
     pub fn map_rects(&self) -> &[Rect] {
         &self.maps.rects
     }

@@ -144,6 +144,7 @@ impl StudioApp {
         self.autosave.save_now(&self.sketch.canvas);
     }
 
+    /// The tab `id` names.
     pub fn tab(&self, id: TabId) -> &dyn Tab {
         match id {
             TabId::Sketch => &self.sketch,
@@ -153,6 +154,7 @@ impl StudioApp {
         }
     }
 
+    /// The tab `id` names, to draw it.
     pub fn tab_mut(&mut self, id: TabId) -> &mut dyn Tab {
         match id {
             TabId::Sketch => &mut self.sketch,
