@@ -5,7 +5,7 @@ use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use rnn_studio::app::files::NoPicker;
-use rnn_studio::app::{AppOptions, StudioApp, Tab};
+use rnn_studio::app::{AppOptions, StudioApp, TabId};
 use rnn_studio::sketch::simplify::simplify;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -78,7 +78,7 @@ fn wait_for_photo(h: &mut Harness<'_, StudioApp>) {
 
 /// Opens the small chelsea photo in the Caption tab and waits for its caption.
 fn open_chelsea(h: &mut Harness<'_, StudioApp>) {
-    h.state_mut().tab = Tab::Caption;
+    h.state_mut().tab = TabId::Caption;
     h.run();
     let good = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -97,7 +97,7 @@ fn wait_for_status(h: &mut Harness<'_, StudioApp>, needle: &str) {
 }
 
 fn wait_for_sketch(h: &mut Harness<'_, StudioApp>) {
-    wait_until(h, "sketch-rnn drawing", |a| !a.sketch.draw.is_busy());
+    wait_until(h, "sketch-rnn drawing", |a| !a.sketch.sketch_rnn.is_busy());
 }
 
 #[test]
@@ -149,16 +149,16 @@ fn undo_button_and_clear() {
 fn tabs_switch_by_click_and_shortcut() {
     let mut h = harness(app());
     h.run();
-    assert_eq!(h.state().tab, Tab::Sketch);
+    assert_eq!(h.state().tab, TabId::Sketch);
     h.get_by_label("Caption").click();
     h.run();
-    assert_eq!(h.state().tab, Tab::Caption);
+    assert_eq!(h.state().tab, TabId::Caption);
     h.get_by_label("About").click();
     h.run();
-    assert_eq!(h.state().tab, Tab::About);
+    assert_eq!(h.state().tab, TabId::About);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Num1);
     h.run();
-    assert_eq!(h.state().tab, Tab::Sketch);
+    assert_eq!(h.state().tab, TabId::Sketch);
 }
 
 #[test]
@@ -174,7 +174,7 @@ fn a_bad_photo_keeps_the_previous_one_and_says_why() {
     std::fs::write(&text, b"this is not a photo").unwrap();
 
     let mut h = harness(app());
-    h.state_mut().tab = Tab::Caption;
+    h.state_mut().tab = TabId::Caption;
     h.run();
     for path in [
         good.to_string(),
@@ -232,7 +232,7 @@ fn snapshots_of_each_tab() {
     assert!(!caption.nbest.is_empty() && !caption.nbest[0].words.is_empty());
     h.snapshot("caption_tab");
 
-    h.state_mut().tab = Tab::About;
+    h.state_mut().tab = TabId::About;
     h.run();
     h.snapshot("about_tab");
 }
@@ -321,15 +321,15 @@ fn draw_it_for_me_animates_a_drawing_onto_the_canvas() {
     let mut h = harness(app());
     h.run();
     assert!(
-        h.state().sketch.draw.classes.len() >= 27,
+        h.state().sketch.sketch_rnn.classes.len() >= 27,
         "{:?}",
-        h.state().sketch.draw.missing
+        h.state().sketch.sketch_rnn.missing
     );
     h.get_by_label("Draw it for me").click();
     h.step();
     // The reveal is progressive: part-way through, only part of the drawing is there.
     step_until(&mut h, "sketch-rnn answer", |a| {
-        a.sketch.draw.pending.is_none()
+        a.sketch.sketch_rnn.pending.is_none()
     });
     h.step();
     let early = h.state().sketch.canvas.drawing().num_points();
@@ -414,7 +414,7 @@ fn dropping_a_photo_opens_it_in_the_caption_tab_and_a_drawing_in_the_sketch_tab(
         .dropped_files
         .push(Arc::new(Dropped(photo.into())));
     h.step();
-    assert_eq!(h.state().tab, Tab::Caption);
+    assert_eq!(h.state().tab, TabId::Caption);
     wait_for_photo(&mut h);
     assert_eq!(
         h.state().caption.shown.as_ref().map(|s| s.name.as_str()),
@@ -429,7 +429,7 @@ fn dropping_a_photo_opens_it_in_the_caption_tab_and_a_drawing_in_the_sketch_tab(
         .dropped_files
         .push(Arc::new(Dropped(drawing.into())));
     h.step();
-    assert_eq!(h.state().tab, Tab::Sketch);
+    assert_eq!(h.state().tab, TabId::Sketch);
     assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 15);
 }
 
@@ -607,7 +607,7 @@ fn every_control_has_an_accessible_name() {
     check(&h, "Sketch");
     open_chelsea(&mut h);
     check(&h, "Caption");
-    for tab in [Tab::About, Tab::Lab] {
+    for tab in [TabId::About, TabId::Lab] {
         h.state_mut().tab = tab;
         h.run();
         check(&h, &format!("{tab:?}"));

@@ -6,7 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use rnn_studio::app::files::NoPicker;
 use rnn_studio::app::lab_tab::LabState;
-use rnn_studio::app::{AppOptions, StudioApp, Tab};
+use rnn_studio::app::{AppOptions, StudioApp, TabId};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,7 +36,7 @@ fn lab_start_pause_resume_and_reset() {
     h.run();
     h.get_by_label("Lab").click();
     h.run();
-    assert_eq!(h.state().tab, Tab::Lab);
+    assert_eq!(h.state().tab, TabId::Lab);
     assert_eq!(h.state().lab.state, LabState::Idle);
     {
         let lab = &mut h.state_mut().lab;
@@ -95,7 +95,7 @@ fn lab_start_pause_resume_and_reset() {
 #[test]
 fn lab_refuses_a_bad_text_with_a_reason_and_stays_idle() {
     let mut h = harness();
-    h.state_mut().tab = Tab::Lab;
+    h.state_mut().tab = TabId::Lab;
     {
         let lab = &mut h.state_mut().lab;
         lab.config.task = rnn_studio::nn::lab::TaskKind::Charlm;
@@ -112,7 +112,7 @@ fn lab_refuses_a_bad_text_with_a_reason_and_stays_idle() {
 #[test]
 fn lab_tab_snapshot_after_five_seeded_epochs() {
     let mut h = harness();
-    h.state_mut().tab = Tab::Lab;
+    h.state_mut().tab = TabId::Lab;
     {
         let lab = &mut h.state_mut().lab;
         lab.config.model = rnn_studio::nn::lab::ModelKind::Lstm;

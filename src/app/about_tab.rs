@@ -1,7 +1,23 @@
 //! The About tab: what the app does, keyboard shortcuts, and the data and
 //! model attributions with their licences.
 
-pub fn ui(ui: &mut egui::Ui) {
+use super::{Command, Tab};
+
+/// The About tab (it has no state).
+pub struct AboutTab;
+
+impl Tab for AboutTab {
+    fn title(&self) -> &'static str {
+        "About"
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        about(ui);
+        Vec::new()
+    }
+}
+
+fn about(ui: &mut egui::Ui) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("rnn-studio");
         ui.label(format!("version {}", env!("CARGO_PKG_VERSION")));
@@ -37,7 +53,7 @@ pub fn ui(ui: &mut egui::Ui) {
     });
 }
 
-/// The attribution lines, also printed by `rnn-studio --version`-adjacent docs.
+/// The data and model attributions, with their licences.
 pub const ATTRIBUTIONS: &[&str] = &[
     "Quick, Draw! Dataset by Google, CC BY 4.0.",
     "sketch-rnn models by Google Magenta (Ha & Eck, \"A Neural Representation of Sketch Drawings\", 2017), Apache-2.0.",

@@ -7,7 +7,7 @@
 //! panel, so a drawing keeps its shape whatever the window size. Saved
 //! drawings are in these units (Quick, Draw!'s raw format is canvas pixels).
 
-use crate::sketch::{Drawing, Point, Recorder, Stroke};
+use crate::sketch::{Drawing, Point, Recorder, Stroke, ndjson};
 use egui::{Color32, Pos2, Rect, Sense, Shape, Vec2, emath::RectTransform};
 
 /// The side of the canvas in canvas units.
@@ -46,6 +46,17 @@ impl Default for Canvas {
 impl Canvas {
     pub fn drawing(&self) -> &Drawing {
         self.recorder.drawing()
+    }
+
+    /// The drawing as one ndjson line, as saved and autosaved (an empty
+    /// canvas is an empty file).
+    pub fn to_ndjson(&self) -> String {
+        let d = self.drawing();
+        if d.is_empty() {
+            String::new()
+        } else {
+            ndjson::to_line(d) + "\n"
+        }
     }
 
     /// The drawing's revision: it changes whenever the drawing does.

@@ -1,11 +1,15 @@
-//! The Caption tab: open, drop or paste a photo and see it fitted to the
-//! panel. The captioner plugs in here.
+//! The Caption tab: open, drop or paste a photo; the captioner (on the
+//! worker) writes its caption. Hover a word to see where the decoder looked
+//! (the attention grid over the photo); below, the N-best captions as the
+//! beam's tree, the decoder LSTM's gates per word, and the encoder's labels.
 
-use super::Command;
-use super::inspect_panel::GateMaps;
-use super::worker::{LoadedPhoto, PhotoSource};
-use crate::app::files::Purpose;
+use super::files::Purpose;
+use super::shortcuts::PASTE;
+use super::widgets::GateMaps;
+use super::worker::{Job, LoadedPhoto, PhotoSource};
+use super::{Command, Tab};
 use crate::caption::captioner::{CaptionResult, Hypothesis};
+use crate::caption::encoder::GRID_SIDE;
 use crate::nn::inspect::Heatmaps;
 use std::sync::Arc;
 
@@ -68,10 +72,10 @@ impl CaptionTab {
     pub fn request(&mut self, source: PhotoSource) -> Command {
         self.next_generation += 1;
         self.loading = Some(self.next_generation);
-        Command::LoadPhoto {
+        Command::Work(Job::LoadPhoto {
             generation: self.next_generation,
             source,
-        }
+        })
     }
 
     /// Asks for the caption of the photo on show.
@@ -79,11 +83,11 @@ impl CaptionTab {
         let image = self.shown.as_ref()?.image.clone();
         self.next_generation += 1;
         self.captioning = Some(self.next_generation);
-        Some(Command::Caption {
+        Some(Command::Work(Job::Caption {
             generation: self.next_generation,
             image,
             beam: self.beam,
-        })
+        }))
     }
 
     /// Where the decoder's gate maps were last painted (tests aim at them).
@@ -150,11 +154,16 @@ impl CaptionTab {
             }
         }
     }
+}
 
-    #[must_use]
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+impl Tab for CaptionTab {
+    fn title(&self) -> &'static str {
+        "Caption"
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
-        if ui.input_mut(|i| i.consume_shortcut(&super::PASTE)) || pasted(ui) {
+        if ui.input_mut(|i| i.consume_shortcut(&PASTE)) || pasted(ui) {
             commands.push(self.request(PhotoSource::Clipboard));
         }
         ui.horizontal_wrapped(|ui| {
@@ -163,7 +172,7 @@ impl CaptionTab {
                 .on_hover_text("Choose a photo (Ctrl+O)")
                 .clicked()
             {
-                commands.push(Command::Pick(Purpose::OpenPhoto));
+                commands.push(Command::ChooseFile(Purpose::OpenPhoto));
             }
             if ui
                 .button("Paste")
@@ -324,7 +333,7 @@ impl CaptionTab {
     }
 
     /// Darkens the photo where the decoder did not look for the focused
-    /// word (the 7×7 attention grid, as in Show, Attend and Tell).
+    /// word (the encoder's attention grid, as in Show, Attend and Tell).
     fn paint_attention(&self, ui: &egui::Ui, rect: egui::Rect) {
         let Some(word) = self.focus_word else { return };
         let Some(map) = self
@@ -336,7 +345,7 @@ impl CaptionTab {
             return;
         };
         let max = map.iter().copied().fold(1e-6f32, f32::max);
-        let side = 7;
+        let side = GRID_SIDE;
         let (w, h) = (rect.width() / side as f32, rect.height() / side as f32);
         let painter = ui.painter_at(rect);
         for (r, &a) in map.iter().enumerate() {

@@ -1,12 +1,18 @@
-//! Native file dialogs, kept behind a trait so tests never open one.
+//! Files: the native dialogs (kept behind a trait so tests never open one),
+//! the typed-path prompt when there is no dialog, and what the app does with
+//! the file the user chose, dropped or typed: open a drawing or a photo,
+//! save the drawing, export it as a PNG.
 //!
 //! Dialogs run on their own short-lived thread (rfd's portal dialog blocks
-//! until the user answers), and the answer comes back as an [`Picked`]
+//! until the user answers), and the answer comes back as a [`Picked`]
 //! value. rfd answers "nothing picked" both when the user cancels and when
 //! no dialog service exists; a near-instant "nothing" is taken as the
 //! latter so the UI can offer its path field instead.
 
-use std::path::PathBuf;
+use super::worker::{Job, PhotoSource};
+use super::{StudioApp, TabId};
+use crate::sketch::{Drawing, ndjson};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
@@ -31,7 +37,7 @@ pub enum Picked {
 /// Something that can ask the user for a file.
 pub trait FilePicker: Send + Sync {
     /// Starts a dialog; the answer is sent on `reply` and `wake` is called.
-    fn pick(&self, purpose: Purpose, reply: Sender<Picked>, wake: Box<dyn Fn() + Send>);
+    fn choose_file(&self, purpose: Purpose, reply: Sender<Picked>, wake: Box<dyn Fn() + Send>);
 }
 
 /// The real dialogs (xdg-desktop-portal through rfd).
@@ -41,7 +47,7 @@ pub struct NativePicker;
 const NO_DIALOG: Duration = Duration::from_millis(150);
 
 impl FilePicker for NativePicker {
-    fn pick(&self, purpose: Purpose, reply: Sender<Picked>, wake: Box<dyn Fn() + Send>) {
+    fn choose_file(&self, purpose: Purpose, reply: Sender<Picked>, wake: Box<dyn Fn() + Send>) {
         std::thread::spawn(move || {
             let started = Instant::now();
             let dialog = rfd::FileDialog::new();
@@ -77,8 +83,197 @@ impl FilePicker for NativePicker {
 pub struct NoPicker;
 
 impl FilePicker for NoPicker {
-    fn pick(&self, purpose: Purpose, reply: Sender<Picked>, wake: Box<dyn Fn() + Send>) {
+    fn choose_file(&self, purpose: Purpose, reply: Sender<Picked>, wake: Box<dyn Fn() + Send>) {
         let _ = reply.send(Picked::Unavailable(purpose));
         wake();
+    }
+}
+
+/// A path typed by hand because no dialog was available.
+pub(super) struct PathPrompt {
+    purpose: Purpose,
+    text: String,
+}
+
+impl StudioApp {
+    /// Opens the dialog for `purpose`; its answer arrives in [`Self::take_file_answers`].
+    pub(super) fn choose_file(&mut self, purpose: Purpose) {
+        let wake = self.ctx.get().cloned();
+        self.picker.choose_file(
+            purpose,
+            self.picks.0.clone(),
+            Box::new(move || {
+                if let Some(c) = &wake {
+                    c.request_repaint();
+                }
+            }),
+        );
+    }
+
+    /// Takes the dialogs' answers; with no dialog, asks for a typed path.
+    pub(super) fn take_file_answers(&mut self) {
+        while let Ok(picked) = self.picks.1.try_recv() {
+            match picked {
+                Picked::Path(purpose, path) => self.use_path(purpose, path),
+                Picked::Cancelled(_) => {}
+                Picked::Unavailable(purpose) => {
+                    self.prompt = Some(PathPrompt {
+                        purpose,
+                        text: String::new(),
+                    })
+                }
+            }
+        }
+    }
+
+    /// Acts on a file the user chose.
+    pub fn use_path(&mut self, purpose: Purpose, path: PathBuf) {
+        match purpose {
+            Purpose::OpenDrawing => self.open_drawing(&path),
+            Purpose::SaveDrawing => {
+                let bytes = self.sketch.canvas.to_ndjson().into_bytes();
+                self.worker.send(Job::WriteFile {
+                    path,
+                    bytes,
+                    what: "drawing".into(),
+                });
+            }
+            Purpose::ExportPng => {
+                let img = crate::sketch::render::to_image(
+                    self.sketch.canvas.drawing(),
+                    &crate::sketch::render::Style {
+                        size: 512,
+                        width: 6.0,
+                        ..Default::default()
+                    },
+                );
+                let mut bytes = Vec::new();
+                match img.write_to(
+                    &mut std::io::Cursor::new(&mut bytes),
+                    image::ImageFormat::Png,
+                ) {
+                    Ok(()) => self.worker.send(Job::WriteFile {
+                        path,
+                        bytes,
+                        what: "PNG".into(),
+                    }),
+                    Err(e) => self.status = format!("could not encode PNG: {e}"),
+                }
+            }
+            Purpose::OpenPhoto => self.open_photo(path),
+        }
+    }
+
+    /// Shows the Caption tab and starts loading the photo at `path`.
+    fn open_photo(&mut self, path: PathBuf) {
+        self.tab = TabId::Caption;
+        let c = self.caption.request(PhotoSource::File(path));
+        self.run_command(c);
+    }
+
+    /// Opens the first good drawing of an ndjson file; errors name the file and line.
+    pub fn open_drawing(&mut self, path: &Path) {
+        self.tab = TabId::Sketch;
+        match read_first_drawing(path) {
+            Ok((d, total)) => {
+                self.sketch.canvas.load(&d);
+                self.status = format!(
+                    "opened {}{}{}",
+                    path.file_name().map_or(path.display().to_string(), |n| n
+                        .to_string_lossy()
+                        .into_owned()),
+                    d.word
+                        .as_ref()
+                        .map(|w| format!(" ({w})"))
+                        .unwrap_or_default(),
+                    if total > 1 {
+                        format!(", first of {total} drawings")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            // The drawing on the canvas stays.
+            Err(e) => self.status = e,
+        }
+    }
+
+    /// Dropped files: photos go to the Caption tab, drawings to the Sketch tab.
+    pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        let Some(file) = dropped.into_iter().next() else {
+            return;
+        };
+        let path = file.path().to_path_buf();
+        let name = path.to_string_lossy();
+        if name.ends_with(".ndjson") || name.ends_with(".json") {
+            self.open_drawing(&path);
+        } else {
+            self.open_photo(path);
+        }
+    }
+
+    /// The typed-path window, while a dialog was unavailable.
+    pub(super) fn path_prompt(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return;
+        };
+        let mut done: Option<bool> = None;
+        egui::Window::new("Type a path")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+            .show(ctx, |ui| {
+                ui.label("No file dialog is available on this desktop. Type the file's path:");
+                let r = ui.add(egui::TextEdit::singleline(&mut prompt.text).desired_width(360.0));
+                r.request_focus();
+                if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    done = Some(true);
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("OK").clicked() {
+                        done = Some(true);
+                    }
+                    if ui.button("Cancel").clicked()
+                        || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                    {
+                        done = Some(false);
+                    }
+                });
+            });
+        match done {
+            Some(true) if !prompt.text.trim().is_empty() => {
+                let (purpose, path) = (prompt.purpose, PathBuf::from(prompt.text.trim()));
+                self.prompt = None;
+                self.use_path(purpose, path);
+            }
+            Some(_) => self.prompt = None,
+            None => {}
+        }
+    }
+}
+
+/// Reads an ndjson file and returns its first good drawing and the number of
+/// drawings in it; the error names the file and the first bad line.
+fn read_first_drawing(path: &Path) -> Result<(Drawing, usize), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut first = None;
+    let mut first_error = None;
+    let mut total = 0;
+    for (line, result) in ndjson::parse_lines(&text) {
+        match result {
+            Ok(d) => {
+                total += 1;
+                first.get_or_insert(d);
+            }
+            Err(e) => {
+                first_error.get_or_insert(format!("{}:{line}: {e}", path.display()));
+            }
+        }
+    }
+    match (first, first_error) {
+        (Some(d), _) => Ok((d, total)),
+        (None, Some(e)) => Err(e),
+        (None, None) => Err(format!("{}: no drawing in file", path.display())),
     }
 }

@@ -2,119 +2,32 @@
 //!
 //! The user picks a model (Elman, Jordan, LSTM), a task (recall the symbol
 //! seen k steps ago, or a character language model), full or truncated BPTT,
-//! clipping, the optimizer and the learning rate, and presses Start. A
-//! **lab thread** (its own, so a run never delays the worker's photo
-//! loading) owns the [`LabSession`], runs one epoch at a time and streams
-//! each [`EpochReport`] back over a channel, waking the UI with
-//! `request_repaint`. Pause stops it between epochs; Reset drops the thread
-//! and the curves. The plots: loss and accuracy per epoch; ‖∂J/∂h_{t-d}‖
-//! against the distance d (log scale) for the first and the latest epoch;
-//! the gradient norm before and after clipping at every update (log scale).
+//! clipping, the optimizer and the learning rate, and presses Start. The
+//! [`LabSession`] is built here (so a bad setting is refused at once) and
+//! handed to the [worker](super::worker), which trains it one epoch at a time
+//! and streams each [`EpochReport`] back. Pause stops it between epochs;
+//! Reset ends the session and clears the curves. The plots: loss and
+//! accuracy per epoch; ‖∂J/∂h_{t-d}‖ against the distance d (log scale) for
+//! the first and the latest epoch; the gradient norm before and after
+//! clipping at every update (log scale).
 
+use super::worker::{Job, LabEvent, LabJob};
+use super::{Command, Tab};
 use crate::nn::lab::{EpochReport, LabConfig, LabSession, ModelKind, Optimizer, TaskKind};
 use crate::nn::tasks::LECTURE_TEXT;
 use egui_plot::{HLine, Legend, Line, Plot, PlotPoints};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 /// Where a lab run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabState {
     /// No session: the settings can be changed.
     Idle,
-    /// The lab thread is training.
+    /// The worker is training.
     Running,
     /// Stopped between epochs; Start goes on where it stopped.
     Paused,
     /// The epoch budget is used up.
     Finished,
-}
-
-/// What the UI asks of the lab thread.
-enum Control {
-    Run,
-    Pause,
-    /// Sample `len` characters at `temperature` (charlm only).
-    Sample {
-        temperature: f32,
-        len: usize,
-    },
-}
-
-/// What the lab thread sends back.
-enum Event {
-    Epoch(Box<EpochReport>),
-    Finished,
-    Sample(String),
-}
-
-/// The handle of a running lab thread. Dropping it closes the channel and
-/// the thread ends after its current epoch (it is never joined, so the UI
-/// never waits).
-struct Runner {
-    control: Sender<Control>,
-    events: Receiver<Event>,
-}
-
-impl Runner {
-    fn spawn(session: LabSession, max_epochs: usize, ctx: egui::Context) -> Self {
-        let (control, control_rx) = channel();
-        let (events_tx, events) = channel();
-        std::thread::Builder::new()
-            .name("rnn-studio lab".into())
-            .spawn(move || lab_thread(session, max_epochs, &control_rx, &events_tx, &ctx))
-            .expect("cannot start the lab thread");
-        Self { control, events }
-    }
-}
-
-/// The lab thread: waits for Run, then trains an epoch at a time, checking
-/// for Pause between epochs, until `max_epochs` or the UI hangs up.
-fn lab_thread(
-    mut session: LabSession,
-    max_epochs: usize,
-    control: &Receiver<Control>,
-    events: &Sender<Event>,
-    ctx: &egui::Context,
-) {
-    let mut running = false;
-    loop {
-        let message = if running {
-            match control.try_recv() {
-                Ok(m) => Some(m),
-                Err(TryRecvError::Empty) => None,
-                Err(TryRecvError::Disconnected) => return,
-            }
-        } else {
-            match control.recv() {
-                Ok(m) => Some(m),
-                Err(_) => return, // the tab was reset or closed
-            }
-        };
-        match message {
-            Some(Control::Run) => running = session.epochs() < max_epochs,
-            Some(Control::Pause) => running = false,
-            Some(Control::Sample { temperature, len }) => {
-                let seed = session.epochs() as u64;
-                if let Some(text) = session.sample(temperature, len, seed) {
-                    let _ = events.send(Event::Sample(text));
-                    ctx.request_repaint();
-                }
-            }
-            None => {}
-        }
-        if !running {
-            continue;
-        }
-        let report = session.epoch();
-        if events.send(Event::Epoch(Box::new(report))).is_err() {
-            return;
-        }
-        if session.epochs() >= max_epochs {
-            running = false;
-            let _ = events.send(Event::Finished);
-        }
-        ctx.request_repaint();
-    }
 }
 
 /// The Lab tab: settings, controls, the reports received so far.
@@ -139,7 +52,9 @@ pub struct LabTab {
     /// Sampling temperature and the last sample (charlm).
     pub temperature: f32,
     pub sample: Option<String>,
-    runner: Option<Runner>,
+    /// The generation of the session on the worker, if there is one.
+    session: Option<u64>,
+    next_generation: u64,
 }
 
 impl Default for LabTab {
@@ -158,76 +73,93 @@ impl Default for LabTab {
             error: None,
             temperature: 1.0,
             sample: None,
-            runner: None,
+            session: None,
+            next_generation: 0,
         }
     }
 }
 
-impl LabTab {
-    /// One frame of the tab.
-    pub fn ui(&mut self, ui: &mut egui::Ui) {
-        self.poll();
+impl Tab for LabTab {
+    fn title(&self) -> &'static str {
+        "Lab"
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
         egui::Panel::left("lab_controls")
             .resizable(false)
             .exact_size(250.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.ui_controls(ui));
+                egui::ScrollArea::vertical().show(ui, |ui| self.ui_controls(ui, &mut commands));
             });
         egui::CentralPanel::default().show(ui, |ui| self.ui_plots(ui));
+        commands
     }
+}
 
-    /// Takes the lab thread's reports.
-    fn poll(&mut self) {
-        let Some(runner) = &self.runner else {
+impl LabTab {
+    /// Takes what the worker's run sent; a reply for an ended session is dropped.
+    pub fn receive(&mut self, generation: u64, event: LabEvent) {
+        if self.session != Some(generation) {
             return;
-        };
-        loop {
-            match runner.events.try_recv() {
-                Ok(Event::Epoch(r)) => self.reports.push(*r),
-                Ok(Event::Finished) => self.state = LabState::Finished,
-                Ok(Event::Sample(s)) => self.sample = Some(s),
-                Err(_) => break,
+        }
+        match event {
+            LabEvent::Epoch { report, finished } => {
+                self.reports.push(*report);
+                if finished {
+                    self.state = LabState::Finished;
+                }
             }
+            LabEvent::Sample(s) => self.sample = Some(s),
         }
     }
 
     /// Starts a new session, or resumes a paused one.
-    pub fn start(&mut self, ctx: &egui::Context) {
-        if self.runner.is_none() {
+    #[must_use]
+    pub fn start(&mut self) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if self.session.is_none() {
             let cfg = self.next_config();
             match LabSession::new(&cfg) {
                 Ok(session) => {
                     self.error = None;
                     self.reports.clear();
                     self.sample = None;
-                    self.runner = Some(Runner::spawn(session, self.max_epochs, ctx.clone()));
+                    self.next_generation += 1;
+                    self.session = Some(self.next_generation);
+                    commands.push(lab_command(LabJob::Start {
+                        generation: self.next_generation,
+                        session: Box::new(session),
+                        max_epochs: self.max_epochs,
+                    }));
                 }
                 Err(e) => {
                     self.error = Some(e.to_string());
-                    return;
+                    return commands;
                 }
             }
         }
-        if let Some(r) = &self.runner {
-            let _ = r.control.send(Control::Run);
-            self.state = LabState::Running;
-        }
+        commands.push(lab_command(LabJob::Run));
+        self.state = LabState::Running;
+        commands
     }
 
     /// Stops training between epochs.
-    pub fn pause(&mut self) {
-        if let Some(r) = &self.runner {
-            let _ = r.control.send(Control::Pause);
-            self.state = LabState::Paused;
-        }
+    #[must_use]
+    pub fn pause(&mut self) -> Option<Command> {
+        self.session?;
+        self.state = LabState::Paused;
+        Some(lab_command(LabJob::Pause))
     }
 
     /// Ends the session and clears the curves.
-    pub fn reset(&mut self) {
-        self.runner = None;
+    #[must_use]
+    pub fn reset(&mut self) -> Option<Command> {
+        let had_session = self.session.take().is_some();
         self.reports.clear();
         self.sample = None;
         self.state = LabState::Idle;
+        had_session.then(|| lab_command(LabJob::End))
     }
 
     /// The configuration the settings describe.
@@ -240,29 +172,28 @@ impl LabTab {
         }
     }
 
-    fn ui_controls(&mut self, ui: &mut egui::Ui) {
+    fn ui_controls(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.heading("Gradient lab");
         let idle = self.state == LabState::Idle;
         ui.add_enabled_ui(idle, |ui| self.ui_settings(ui));
         ui.separator();
         ui.horizontal(|ui| {
-            let ctx = ui.ctx().clone();
             let can_start = matches!(self.state, LabState::Idle | LabState::Paused);
             if ui
                 .add_enabled(can_start, egui::Button::new("Start"))
                 .clicked()
             {
-                self.start(&ctx);
+                commands.extend(self.start());
             }
             let running = self.state == LabState::Running;
             if ui
                 .add_enabled(running, egui::Button::new("Pause"))
                 .clicked()
             {
-                self.pause();
+                commands.extend(self.pause());
             }
             if ui.add_enabled(!idle, egui::Button::new("Reset")).clicked() {
-                self.reset();
+                commands.extend(self.reset());
             }
             if running {
                 ui.spinner();
@@ -273,7 +204,7 @@ impl LabTab {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
         if self.config.task == TaskKind::Charlm {
-            self.ui_sampling(ui);
+            commands.extend(self.ui_sampling(ui));
         }
     }
 
@@ -341,23 +272,23 @@ impl LabTab {
         });
     }
 
-    fn ui_sampling(&mut self, ui: &mut egui::Ui) {
+    fn ui_sampling(&mut self, ui: &mut egui::Ui) -> Option<Command> {
         ui.separator();
         ui.add(egui::Slider::new(&mut self.temperature, 0.0..=2.0).text("temperature"));
-        let can_sample = self.runner.is_some() && !self.reports.is_empty();
-        if ui
+        let can_sample = self.session.is_some() && !self.reports.is_empty();
+        let command = ui
             .add_enabled(can_sample, egui::Button::new("Sample text"))
             .clicked()
-            && let Some(r) = &self.runner
-        {
-            let _ = r.control.send(Control::Sample {
-                temperature: self.temperature,
-                len: 120,
+            .then(|| {
+                lab_command(LabJob::Sample {
+                    temperature: self.temperature,
+                    len: 120,
+                })
             });
-        }
         if let Some(s) = &self.sample {
             ui.add(egui::Label::new(egui::RichText::new(s).monospace()).wrap());
         }
+        command
     }
 
     /// One line: the epoch, loss, accuracy against chance, and how much of
@@ -450,4 +381,8 @@ impl LabTab {
                 plot.line(Line::new("after", norms(|r| &r.grad_norm_after_clip)));
             });
     }
+}
+
+fn lab_command(job: LabJob) -> Command {
+    Command::Work(Job::Lab(job))
 }

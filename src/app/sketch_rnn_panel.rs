@@ -9,7 +9,7 @@
 
 use super::Command;
 use super::canvas::{Canvas, fit_to_canvas};
-use super::worker::{SketchJob, Sketched};
+use super::worker::{Job, SketchJob, Sketched};
 use crate::sketch::{Drawing, Stroke};
 
 /// Points revealed per second while animating.
@@ -129,13 +129,13 @@ impl SketchRnnPanel {
         self.pending = Some(self.next_generation);
         self.error = None;
         self.animation = None;
-        Command::Sketch(SketchJob {
+        Command::Work(Job::Sketch(SketchJob {
             generation: self.next_generation,
             class: self.classes[self.class].clone(),
             temperature: self.temperature,
             seed: self.seed,
             continue_from,
-        })
+        }))
     }
 
     /// Takes the worker's drawing and starts revealing it.

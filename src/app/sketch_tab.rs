@@ -1,17 +1,15 @@
 //! The Sketch tab: the canvas, its toolbar, and the side area where the
 //! recognizer's guesses go.
 
-use super::Command;
 use super::canvas::{CANVAS_UNITS, Canvas};
+use super::files::Purpose;
 use super::inspect_panel::InspectPanel;
+use super::shortcuts::{INSPECT, UNDO};
 use super::sketch_rnn_panel::SketchRnnPanel;
-use crate::app::files::Purpose;
+use super::worker::Job;
+use super::{Command, Tab};
 use crate::sketch::inspect::Inspection;
 use crate::sketch::recognizer::Guess;
-
-/// Shows or hides the Inspect view.
-pub const INSPECT: egui::KeyboardShortcut =
-    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::I);
 
 /// How many guesses the panel shows.
 const TOP: usize = 5;
@@ -19,7 +17,8 @@ const TOP: usize = 5;
 /// View state of the Sketch tab.
 pub struct SketchTab {
     pub canvas: Canvas,
-    pub draw: SketchRnnPanel,
+    /// "Draw it for me" and "Finish my doodle", beside the guesses.
+    pub sketch_rnn: SketchRnnPanel,
     /// The Inspect view (the recognizer's gates), under the canvas.
     pub inspect: InspectPanel,
     /// The recognizer's latest guess, for the drawing at `guessed_revision`.
@@ -37,7 +36,7 @@ impl Default for SketchTab {
     fn default() -> Self {
         Self {
             canvas: Canvas::default(),
-            draw: SketchRnnPanel::default(),
+            sketch_rnn: SketchRnnPanel::default(),
             inspect: InspectPanel::new(),
             guess: None,
             guess_error: None,
@@ -47,18 +46,20 @@ impl Default for SketchTab {
     }
 }
 
-impl SketchTab {
-    /// Draws the tab; file actions come back as commands for the app to run.
-    #[must_use]
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+impl Tab for SketchTab {
+    fn title(&self) -> &'static str {
+        "Sketch"
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
-        if ui.input_mut(|i| i.consume_shortcut(&super::UNDO)) {
+        if ui.input_mut(|i| i.consume_shortcut(&UNDO)) {
             self.undo();
         }
         if ui.input_mut(|i| i.consume_shortcut(&INSPECT)) {
             self.toggle_inspect();
         }
-        self.draw.animate(&mut self.canvas, ui.ctx());
+        self.sketch_rnn.animate(&mut self.canvas, ui.ctx());
         commands.extend(self.request_guess());
         self.toolbar(ui, &mut commands);
         egui::Panel::right("guesses")
@@ -68,8 +69,7 @@ impl SketchTab {
                 self.guesses(ui);
                 ui.add_space(16.0);
                 ui.separator();
-                let user = self.canvas.drawing().clone();
-                commands.extend(self.draw.ui(ui, &user));
+                commands.extend(self.sketch_rnn.ui(ui, self.canvas.drawing()));
             });
         if self.inspect.open {
             egui::Panel::bottom("inspect")
@@ -82,7 +82,7 @@ impl SketchTab {
         egui::CentralPanel::default().show(ui, |ui| {
             let response = self.canvas.ui(ui);
             if self.canvas.recorder.is_pen_down() {
-                self.draw.stop(); // the user took the pen back
+                self.sketch_rnn.stop(); // the user took the pen back
             }
             if self.inspect.open {
                 let rect = self.canvas.rect;
@@ -99,7 +99,9 @@ impl SketchTab {
         });
         commands
     }
+}
 
+impl SketchTab {
     /// Asks for a new guess when the drawing changed and no request is out.
     fn request_guess(&mut self) -> Option<Command> {
         let revision = self.canvas.revision();
@@ -113,11 +115,11 @@ impl SketchTab {
             return None;
         }
         self.guess_in_flight = true;
-        Some(Command::Guess {
+        Some(Command::Work(Job::Guess {
             generation: revision,
             drawing: self.canvas.drawing().clone(),
             inspect: self.inspect.open,
-        })
+        }))
     }
 
     /// Takes the worker's guess (and, with the Inspect view open, what the
@@ -155,7 +157,7 @@ impl SketchTab {
     }
 
     fn undo(&mut self) {
-        self.draw.stop();
+        self.sketch_rnn.stop();
         self.canvas.undo();
     }
 
@@ -174,7 +176,7 @@ impl SketchTab {
                 .on_hover_text("Remove every stroke")
                 .clicked()
             {
-                self.draw.stop();
+                self.sketch_rnn.stop();
                 self.canvas.clear();
             }
             ui.separator();
@@ -187,21 +189,21 @@ impl SketchTab {
                 .on_hover_text("Open a Quick, Draw! .ndjson drawing")
                 .clicked()
             {
-                commands.push(Command::Pick(Purpose::OpenDrawing));
+                commands.push(Command::ChooseFile(Purpose::OpenDrawing));
             }
             if ui
                 .add_enabled(has_strokes, egui::Button::new("Save…"))
                 .on_hover_text("Save as Quick, Draw! ndjson (with timestamps)")
                 .clicked()
             {
-                commands.push(Command::Pick(Purpose::SaveDrawing));
+                commands.push(Command::ChooseFile(Purpose::SaveDrawing));
             }
             if ui
                 .add_enabled(has_strokes, egui::Button::new("Export PNG…"))
                 .on_hover_text("Write the drawing as a PNG image")
                 .clicked()
             {
-                commands.push(Command::Pick(Purpose::ExportPng));
+                commands.push(Command::ChooseFile(Purpose::ExportPng));
             }
             ui.separator();
             if ui

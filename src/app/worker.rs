@@ -1,21 +1,27 @@
-//! The worker thread: owns everything slow (decoding photos, file I/O, and
-//! the models as they arrive), so the UI thread only draws and collects input.
+//! The worker thread: owns everything slow (decoding photos, file I/O, the
+//! models as they arrive, and the gradient lab's training run), so the UI
+//! thread only draws and collects input.
 //!
 //! Terms: a **job** goes from the UI to the worker over a channel; a
 //! **reply** comes back and the worker wakes the UI with `request_repaint`.
 //! Every job that produces something the user waits for carries a
 //! **generation** number; the UI drops replies whose generation is no longer
 //! the current one (the user opened another photo meanwhile).
+//!
+//! While the lab's run is training, the worker trains one epoch whenever no
+//! job waits, so a photo or a guess waits for at most the epoch in progress,
+//! and the run goes on without the UI drawing frames.
 
 use crate::caption::captioner::{CaptionResult, Captioner};
 use crate::caption::image_io::{self, Photo};
+use crate::nn::lab::{EpochReport, LabSession};
 use crate::sketch::inspect::Inspection;
 use crate::sketch::recognizer::{Guess, Recognizer, Session};
 use crate::sketch::sketch_rnn::{SampleOptions, SketchRnn};
 use crate::sketch::{Drawing, Stroke};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 /// The largest side of the copy of a photo the UI shows.
 pub const DISPLAY_SIDE: u32 = 2048;
@@ -61,6 +67,63 @@ pub enum Job {
         image: std::sync::Arc<image::RgbImage>,
         beam: usize,
     },
+    /// The gradient lab's run.
+    Lab(LabJob),
+}
+
+/// What the gradient lab asks of the worker.
+pub enum LabJob {
+    /// Take over a new session (ending any other) and wait for `Run`;
+    /// replies carry `generation`.
+    Start {
+        generation: u64,
+        session: Box<LabSession>,
+        max_epochs: usize,
+    },
+    /// Train an epoch at a time until the budget is used up or `Pause`.
+    Run,
+    /// Stop between epochs; `Run` goes on where it stopped.
+    Pause,
+    /// Sample `len` characters at `temperature` (charlm only).
+    Sample { temperature: f32, len: usize },
+    /// End the session (the tab was reset).
+    End,
+}
+
+// By hand: a session is a whole model and its data, too much to print.
+impl std::fmt::Debug for LabJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LabJob::Start {
+                generation,
+                max_epochs,
+                ..
+            } => f
+                .debug_struct("Start")
+                .field("generation", generation)
+                .field("max_epochs", max_epochs)
+                .finish_non_exhaustive(),
+            LabJob::Run => f.write_str("Run"),
+            LabJob::Pause => f.write_str("Pause"),
+            LabJob::Sample { temperature, len } => f
+                .debug_struct("Sample")
+                .field("temperature", temperature)
+                .field("len", len)
+                .finish(),
+            LabJob::End => f.write_str("End"),
+        }
+    }
+}
+
+/// What the lab's run sends back.
+#[derive(Debug)]
+pub enum LabEvent {
+    /// An epoch's report; `finished` once the epoch budget is used up.
+    Epoch {
+        report: Box<EpochReport>,
+        finished: bool,
+    },
+    Sample(String),
 }
 
 /// What sketch-rnn should draw.
@@ -113,6 +176,10 @@ pub enum Reply {
         generation: u64,
         result: Result<Box<CaptionResult>, String>,
     },
+    Lab {
+        generation: u64,
+        event: LabEvent,
+    },
 }
 
 /// The UI's handle on the worker thread. Dropping it ends the thread.
@@ -131,8 +198,25 @@ impl Worker {
             .name("rnn-studio-worker".into())
             .spawn(move || {
                 let mut models = Models::default();
-                for job in job_rx {
-                    let reply = models.run(job);
+                loop {
+                    let job = if models.lab.as_ref().is_some_and(|l| l.running) {
+                        match job_rx.try_recv() {
+                            Ok(job) => Some(job),
+                            Err(TryRecvError::Empty) => None,
+                            Err(TryRecvError::Disconnected) => break, // the UI is gone
+                        }
+                    } else {
+                        match job_rx.recv() {
+                            Ok(job) => Some(job),
+                            Err(_) => break, // the UI is gone
+                        }
+                    };
+                    let reply = match job {
+                        Some(job) => models.run(job),
+                        // No job waits: the lab's next epoch.
+                        None => models.lab_epoch(),
+                    };
+                    let Some(reply) = reply else { continue };
                     if reply_tx.send(reply).is_err() {
                         break; // the UI is gone
                     }
@@ -166,11 +250,23 @@ struct Models {
     /// The recognizer's live session, or why it could not load.
     recognizer: Option<Result<Session, String>>,
     captioner: Option<Result<Captioner, String>>,
+    lab: Option<LabRun>,
+}
+
+/// The gradient lab's session on the worker.
+struct LabRun {
+    generation: u64,
+    session: LabSession,
+    max_epochs: usize,
+    /// Training an epoch whenever no job waits.
+    running: bool,
 }
 
 impl Models {
-    fn run(&mut self, job: Job) -> Reply {
-        match job {
+    /// Does a job; `None` for the ones that answer nothing.
+    fn run(&mut self, job: Job) -> Option<Reply> {
+        Some(match job {
+            Job::Lab(job) => return self.lab(job),
             Job::Sketch(job) => Reply::Sketched {
                 generation: job.generation,
                 result: self.sketch(&job),
@@ -211,7 +307,62 @@ impl Models {
                     .map(|()| path.clone())
                     .map_err(|e| format!("{}: {e}", path.display())),
             },
+        })
+    }
+
+    fn lab(&mut self, job: LabJob) -> Option<Reply> {
+        match job {
+            LabJob::Start {
+                generation,
+                session,
+                max_epochs,
+            } => {
+                self.lab = Some(LabRun {
+                    generation,
+                    session: *session,
+                    max_epochs,
+                    running: false,
+                });
+            }
+            LabJob::Run => {
+                if let Some(run) = &mut self.lab {
+                    run.running = run.session.epochs() < run.max_epochs;
+                }
+            }
+            LabJob::Pause => {
+                if let Some(run) = &mut self.lab {
+                    run.running = false;
+                }
+            }
+            LabJob::Sample { temperature, len } => {
+                let run = self.lab.as_ref()?;
+                let seed = run.session.epochs() as u64;
+                let text = run.session.sample(temperature, len, seed)?;
+                return Some(Reply::Lab {
+                    generation: run.generation,
+                    event: LabEvent::Sample(text),
+                });
+            }
+            LabJob::End => self.lab = None,
         }
+        None
+    }
+
+    /// Trains the lab's next epoch; stops the run once its budget is used up.
+    fn lab_epoch(&mut self) -> Option<Reply> {
+        let run = self.lab.as_mut()?;
+        let report = run.session.epoch();
+        let finished = run.session.epochs() >= run.max_epochs;
+        if finished {
+            run.running = false;
+        }
+        Some(Reply::Lab {
+            generation: run.generation,
+            event: LabEvent::Epoch {
+                report: Box::new(report),
+                finished,
+            },
+        })
     }
 
     fn guess(&mut self, drawing: &Drawing, taps: bool) -> Result<Guess, String> {
