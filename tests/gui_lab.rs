@@ -20,7 +20,7 @@ fn harness() -> Harness<'static, StudioApp> {
         .build_ui_state(|ui, app: &mut StudioApp| app.show(ui), app)
 }
 
-/// Steps the harness until `done` holds (the lab thread works meanwhile).
+/// Steps the harness until `done` holds (the worker trains meanwhile).
 fn wait_until(h: &mut Harness<'_, StudioApp>, what: &str, done: impl Fn(&StudioApp) -> bool) {
     let t = Instant::now();
     while !done(h.state()) {
