@@ -565,7 +565,14 @@ fn the_decoder_gates_follow_the_caption_words() {
     ));
     h.run();
     assert_eq!(h.state().caption.focus_word, Some(t));
-    h.snapshot("caption_inside");
+    // The gate maps squeeze 512 units into a few dozen pixel rows with
+    // nearest-texel sampling; which unit lands on a row boundary differs
+    // between software rasterizer versions (~2 900 of 700 000 pixels seen),
+    // so this one snapshot tolerates that much and no more.
+    h.snapshot_options(
+        "caption_inside",
+        &egui_kittest::SnapshotOptions::new().max_failed_pixels(4_000),
+    );
 }
 
 #[test]
