@@ -6,7 +6,9 @@
 //! that names it. Roots are looked for in this order, and the first that
 //! holds the model folder wins:
 //!
-//! 1. `$RNN_STUDIO_WEIGHTS` — an explicit setting beats every guess;
+//! 1. `$RNN_STUDIO_WEIGHTS` — an explicit setting is used or refused, never
+//!    replaced: when it is set, it is the only root tried, so a mistyped or
+//!    empty folder is an error naming it instead of a silent fallback;
 //! 2. next to the binary: `weights/` beside it, and the source tree's
 //!    `weights/` when the binary runs from `target/release` or `target/debug`;
 //! 3. the install locations: `~/.local/share/rnn-studio/weights`,
@@ -17,6 +19,12 @@
 //! app can say plainly which model is missing and where it looked.
 
 use std::path::{Path, PathBuf};
+
+/// Where the weights are looked for, in words, for `--help` texts.
+pub const SEARCH_ORDER: &str = "Without it, the first of these that holds the model is used: \
+    $RNN_STUDIO_WEIGHTS (when set, the only place tried), weights/ beside the binary, \
+    the source tree's weights/ when run from target/, ~/.local/share/rnn-studio/weights, \
+    /usr/local/share/rnn-studio/weights, /usr/share/rnn-studio/weights.";
 
 /// The doodle recognizer's folder (`model.safetensors`, `config.json`, optional `cnn.safetensors`).
 pub const RECOGNIZER: &str = "recognizer";
@@ -42,10 +50,15 @@ pub struct NotFound {
 
 /// The weights roots to try, in order (they need not exist).
 pub fn candidates() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Some(dir) = std::env::var_os("RNN_STUDIO_WEIGHTS") {
-        dirs.push(PathBuf::from(dir));
+    candidates_with(std::env::var_os("RNN_STUDIO_WEIGHTS").map(PathBuf::from))
+}
+
+/// [`candidates`] with `explicit` standing for `$RNN_STUDIO_WEIGHTS`.
+fn candidates_with(explicit: Option<PathBuf>) -> Vec<PathBuf> {
+    if let Some(dir) = explicit.filter(|d| !d.as_os_str().is_empty()) {
+        return vec![dir];
     }
+    let mut dirs = Vec::new();
     if let Ok(exe) = std::env::current_exe()
         && let Some(bin_dir) = exe.parent()
     {
@@ -95,5 +108,14 @@ mod tests {
             "{msg}"
         );
         assert!(e.looked.len() >= 3);
+    }
+
+    #[test]
+    fn an_explicit_root_is_the_only_one_tried() {
+        let empty = tempfile::tempdir().unwrap();
+        let dirs = candidates_with(Some(empty.path().to_owned()));
+        assert_eq!(dirs, [empty.path()]);
+        // Set but empty counts as unset, as shells write `VAR= cmd`.
+        assert!(candidates_with(Some(PathBuf::new())).len() >= 3);
     }
 }

@@ -232,6 +232,20 @@ fn classify_bounds_every_line_and_says_when_there_is_nothing() {
     assert_eq!(objs[1]["line"], 2);
     assert!(objs[1]["top"].is_array());
 
+    // An explicit weights location that holds no weights is refused, not
+    // replaced by the shipped ones.
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rnn-studio"))
+        .args(["classify", "--json"])
+        .arg(fixture("quickdraw/sample.ndjson"))
+        .env("RNN_STUDIO_WEIGHTS", empty.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&*empty.path().to_string_lossy()), "{err}");
+    assert!(out.stdout.is_empty());
+
     // An endless file fails fast, in bounded memory.
     let t = std::time::Instant::now();
     let (code, out, _) = run_classify(&["--json", "/dev/zero"], None);

@@ -29,8 +29,8 @@ pub struct CaptionArgs {
     /// Also write the captions in COCO results format (`[{"image_id":…,"caption":…}]`).
     #[arg(long)]
     pub results_json: Option<PathBuf>,
-    /// Weights root holding encoder/ and captioner/ (default: found as described in `rnn_studio::weights`).
-    #[arg(long)]
+    /// Weights root holding encoder/ and captioner/.
+    #[arg(long, long_help = format!("Weights root holding encoder/ and captioner/. {}", crate::weights::SEARCH_ORDER))]
     pub weights: Option<PathBuf>,
 }
 

@@ -35,8 +35,8 @@ pub struct ClassifyArgs {
     /// How many guesses per drawing.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub top: u16,
-    /// Folder of the recognizer (default: weights/recognizer).
-    #[arg(long)]
+    /// Folder of the recognizer (default: recognizer/ in the weights root).
+    #[arg(long, long_help = format!("Folder of the recognizer (model.safetensors, config.json). {}", crate::weights::SEARCH_ORDER))]
     pub weights: Option<PathBuf>,
 }
 

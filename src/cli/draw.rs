@@ -30,7 +30,7 @@ use std::process::ExitCode;
 /// Arguments of `rnn-studio draw`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DrawArgs {
-    /// The class to draw, e.g. `cat` or `palm_tree` (see --list).
+    /// The class to draw, e.g. `bird` or `palm_tree` (see --list).
     #[arg(required_unless_present_any = ["list", "all_classes"])]
     pub class: Option<String>,
     /// Sampling temperature τ in (0, 2]: smaller is tidier, larger wilder
@@ -59,8 +59,8 @@ pub struct DrawArgs {
     /// The most pen moves per drawing (default: the model's own limit).
     #[arg(long)]
     pub max_len: Option<usize>,
-    /// Folder of the converted models (default: weights/sketch-rnn).
-    #[arg(long)]
+    /// Folder of the converted models (default: sketch-rnn/ in the weights root).
+    #[arg(long, long_help = format!("Folder of the converted sketch-rnn models (CLASS.safetensors + CLASS.json). {}", crate::weights::SEARCH_ORDER))]
     pub weights: Option<PathBuf>,
 }
 

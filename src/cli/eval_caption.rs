@@ -30,7 +30,7 @@ pub struct EvalCaptionArgs {
     #[arg(long)]
     pub cache: Option<PathBuf>,
     /// Weights root holding encoder/ and captioner/.
-    #[arg(long)]
+    #[arg(long, long_help = format!("Weights root holding encoder/ and captioner/. {}", crate::weights::SEARCH_ORDER))]
     pub weights: Option<PathBuf>,
     /// Sample captions shown.
     #[arg(long, default_value_t = 5)]

@@ -23,8 +23,8 @@ pub struct EvalSketchArgs {
     /// The data folder (holds quickdraw/ and quickdraw-unknown/).
     #[arg(long)]
     pub data: PathBuf,
-    /// Folder of the recognizer (default: weights/recognizer).
-    #[arg(long)]
+    /// Folder of the recognizer (default: recognizer/ in the weights root).
+    #[arg(long, long_help = format!("Folder of the recognizer (model.safetensors, config.json). {}", crate::weights::SEARCH_ORDER))]
     pub weights: Option<PathBuf>,
     /// Where to write the confusion-matrix PNG.
     #[arg(long, default_value = "confusion.png")]
