@@ -57,14 +57,20 @@ sleep 0.3
 import -window root "$SHOT"
 echo "ok: screenshot $SHOT"
 
-# Killed with kill -9, the app comes back with the drawing: the canvas is
-# autosaved a moment after each stroke.
+# Killed with kill -9 just after a stroke, the app comes back with the
+# drawing, that stroke included: the canvas is autosaved at every pen-up.
+xdotool key ctrl+1; sleep 0.3
+xdotool mousemove --window "$WID" 200 400 mousedown 1
+for x in $(seq 210 20 400); do xdotool mousemove --window "$WID" $x 420; sleep 0.02; done
+xdotool mouseup 1
+for _ in $(seq 50); do [ "$(field strokes)" = "3" ] && break; sleep 0.1; done
+[ "$(field strokes)" = "3" ] || { echo "FAIL: expected 3 strokes, status: $(status)"; exit 1; }
 POINTS=$(field points)
-sleep 3
+sleep 0.3
 kill -9 "$APP"; wait "$APP" 2>/dev/null || true
 rm -f "$RNN_STUDIO_STATUS_FILE"
 "$BIN" >"$WORK/app2.log" 2>&1 &
 APP=$!
-for _ in $(seq 100); do [ "$(field strokes)" = "2" ] && break; sleep 0.1; done
-[ "$(field strokes)" = "2" ] && [ "$(field points)" = "$POINTS" ] || { echo "FAIL: drawing not restored after kill -9 (had $POINTS points), status: $(status)"; cat "$WORK/app2.log"; exit 1; }
-echo "ok: after kill -9 the drawing came back (2 strokes, $POINTS points)"
+for _ in $(seq 100); do [ "$(field strokes)" = "3" ] && break; sleep 0.1; done
+[ "$(field strokes)" = "3" ] && [ "$(field points)" = "$POINTS" ] || { echo "FAIL: drawing not restored after kill -9 (had 3 strokes, $POINTS points), status: $(status)"; cat "$WORK/app2.log"; exit 1; }
+echo "ok: killed 0.3 s after a stroke, the drawing came back (3 strokes, $POINTS points)"

@@ -1,13 +1,14 @@
-//! Autosave: the canvas is written a moment after each change (on the
-//! worker) and when the app closes, and comes back when the app starts
-//! again, even after a crash.
+//! Autosave: the canvas is written at every pen-up and after every other
+//! change (Undo, Clear, Open; on the worker, atomically), during a long
+//! stroke every couple of seconds, and when the app closes; it comes back
+//! when the app starts again, even after a crash or `kill -9`.
 
 use super::canvas::Canvas;
 use super::worker::{Job, Worker};
 use crate::sketch::ndjson;
 use std::path::PathBuf;
 
-/// Seconds after the last change before the canvas is autosaved.
+/// While the pen is down, the longest a change waits to be saved, in seconds.
 const AUTOSAVE_DELAY: f64 = 2.0;
 
 /// Where the canvas is autosaved and when it is due.
@@ -74,8 +75,16 @@ impl Autosave {
         let revision = canvas.revision();
         if revision != self.saved_revision {
             self.saved_revision = revision;
-            self.due_at = Some(now + AUTOSAVE_DELAY);
-            ctx.request_repaint_after(std::time::Duration::from_secs_f64(AUTOSAVE_DELAY));
+            if !canvas.recorder.is_pen_down() {
+                // A stroke just ended (or Undo, Clear, Open): a crash a moment
+                // from now must not lose it. The write (mostly its fsync) runs
+                // on the worker, never on the UI thread.
+                self.due_at = Some(now);
+            } else if self.due_at.is_none() {
+                // Mid-stroke: at most one save per AUTOSAVE_DELAY.
+                self.due_at = Some(now + AUTOSAVE_DELAY);
+                ctx.request_repaint_after(std::time::Duration::from_secs_f64(AUTOSAVE_DELAY));
+            }
         }
         if let Some(at) = self.due_at
             && now >= at
