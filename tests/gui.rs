@@ -143,6 +143,32 @@ fn undo_button_and_clear() {
     h.get_by_label("Clear").click();
     h.run();
     assert!(h.state().sketch.canvas.drawing().is_empty());
+
+    // Clear is one undoable step, and the stroke count says "1 stroke".
+    draw_stroke(&mut h, (0.3, 0.3), (0.6, 0.6));
+    h.run();
+    assert!(h.query_by_label_contains("1 stroke,").is_some());
+    h.get_by_label("Undo").click(); // the new stroke
+    h.run();
+    assert!(h.state().sketch.canvas.drawing().is_empty());
+    h.get_by_label("Undo").click(); // the Clear
+    h.run();
+    assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 2);
+    assert!(h.query_by_label_contains("2 strokes,").is_some());
+
+    // Opening a drawing replaces the canvas as one undoable step too.
+    let opened = rnn_studio::sketch::Drawing::from_xy(&[&[(0.0, 0.0), (90.0, 90.0)]]);
+    h.state_mut().sketch.canvas.load(&opened);
+    h.run();
+    assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 1);
+    h.get_by_label("Undo").click();
+    h.run();
+    assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 2);
+    h.get_by_label("Undo").click();
+    h.get_by_label("Undo").click();
+    h.run();
+    assert!(h.state().sketch.canvas.drawing().is_empty());
+    assert!(!h.state().sketch.canvas.can_undo());
 }
 
 #[test]
@@ -312,6 +338,21 @@ fn quickdraw_files_open_scaled_to_the_canvas_and_bad_files_keep_the_drawing() {
     let status = &h.state().status;
     assert!(
         status.contains("bad.ndjson:1:") && status.contains("y has 1"),
+        "{status}"
+    );
+
+    // Good drawings after bad lines open, and the status counts what was skipped.
+    let mixed = dir.path().join("mixed.ndjson");
+    let good = std::fs::read_to_string(fixture).unwrap();
+    let bad_lines = "{bad\n".repeat(5);
+    std::fs::write(&mixed, format!("{bad_lines}{good}")).unwrap();
+    h.state_mut().open_drawing(&mixed);
+    h.run();
+    assert_eq!(h.state().sketch.canvas.drawing(), &d);
+    let status = &h.state().status;
+    assert!(
+        status.contains("opened mixed.ndjson (cat)")
+            && status.contains("skipped 5 malformed lines (first: line 1: not valid JSON"),
         "{status}"
     );
 }

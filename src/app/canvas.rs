@@ -28,7 +28,14 @@ pub struct Canvas {
     /// Counts changes to the drawing; autosave and the live guess each
     /// remember the revision they last saw.
     revision: u64,
+    /// Drawings that Clear or Open replaced, newest last, each with the
+    /// number of strokes the canvas had right after the replacement: Undo
+    /// removes strokes drawn since, then brings the replaced drawing back.
+    replaced: Vec<(Drawing, usize)>,
 }
+
+/// How many replaced drawings Undo can bring back.
+const MAX_REPLACED: usize = 20;
 
 impl Default for Canvas {
     fn default() -> Self {
@@ -39,6 +46,7 @@ impl Default for Canvas {
             highlight: None,
             rect: Rect::NOTHING,
             revision: 0,
+            replaced: Vec::new(),
         }
     }
 }
@@ -64,16 +72,42 @@ impl Canvas {
         self.revision
     }
 
+    /// Returns true if and only if Undo would change something.
+    pub fn can_undo(&self) -> bool {
+        !self.overlay.is_empty() || !self.drawing().strokes.is_empty() || !self.replaced.is_empty()
+    }
+
+    /// Takes back the last step: the overlay, the last stroke, or a Clear or
+    /// Open (the drawing it replaced comes back).
     pub fn undo(&mut self) {
+        let kept = self.replaced.last().map_or(0, |(_, n)| *n);
         // The overlay hangs off the user's last stroke, so undo removes it first.
         if !self.overlay.is_empty() {
             self.overlay.clear();
-        } else if self.recorder.undo().is_some() {
+        } else if self.drawing().strokes.len() > kept {
+            self.recorder.undo();
+            self.revision += 1;
+        } else if let Some((before, _)) = self.replaced.pop() {
+            self.recorder.set_drawing(before);
             self.revision += 1;
         }
     }
 
+    /// Remembers the drawing about to be replaced, so Undo can bring it back.
+    fn remember(&mut self, strokes_after: usize) {
+        if self.drawing().is_empty() {
+            return;
+        }
+        if self.replaced.len() == MAX_REPLACED {
+            self.replaced.remove(0);
+        }
+        let before = self.drawing().clone();
+        self.replaced.push((before, strokes_after));
+    }
+
+    /// Removes every stroke (one Undo brings them back).
     pub fn clear(&mut self) {
+        self.remember(0);
         self.recorder.clear();
         self.overlay.clear();
         self.revision += 1;
@@ -90,7 +124,9 @@ impl Canvas {
 
     /// Shows an opened drawing, scaled and centred into the canvas.
     pub fn load(&mut self, drawing: &Drawing) {
-        self.recorder.set_drawing(fit_to_canvas(drawing));
+        let fitted = fit_to_canvas(drawing);
+        self.remember(fitted.strokes.len());
+        self.recorder.set_drawing(fitted);
         self.overlay.clear();
         self.revision += 1;
     }

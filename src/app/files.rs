@@ -171,27 +171,14 @@ impl StudioApp {
         self.run_command(c);
     }
 
-    /// Opens the first good drawing of an ndjson file; errors name the file and line.
+    /// Opens the first good drawing of an ndjson file; errors name the file
+    /// and line, and skipped bad lines are counted in the status line.
     pub fn open_drawing(&mut self, path: &Path) {
         self.tab = TabId::Sketch;
         match read_first_drawing(path) {
-            Ok((d, total)) => {
-                self.sketch.canvas.load(&d);
-                self.status = format!(
-                    "opened {}{}{}",
-                    path.file_name().map_or(path.display().to_string(), |n| n
-                        .to_string_lossy()
-                        .into_owned()),
-                    d.word
-                        .as_ref()
-                        .map(|w| format!(" ({w})"))
-                        .unwrap_or_default(),
-                    if total > 1 {
-                        format!(", first of {total} drawings")
-                    } else {
-                        String::new()
-                    }
-                );
+            Ok(opened) => {
+                self.sketch.canvas.load(&opened.drawing);
+                self.status = opened.summary(path);
             }
             // The drawing on the canvas stays.
             Err(e) => self.status = e,
@@ -253,27 +240,83 @@ impl StudioApp {
     }
 }
 
-/// Reads an ndjson file and returns its first good drawing and the number of
-/// drawings in it; the error names the file and the first bad line.
-fn read_first_drawing(path: &Path) -> Result<(Drawing, usize), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut first = None;
-    let mut first_error = None;
-    let mut total = 0;
-    for (line, result) in ndjson::parse_lines(&text) {
-        match result {
+/// How many lines of a drawing file are read to count its drawings; the
+/// first good one is what opens, so a huge file costs no more than this.
+const MAX_COUNTED_LINES: usize = 10_000;
+
+/// An opened drawing file: its first good drawing and what else was in it.
+struct Opened {
+    drawing: Drawing,
+    /// Good drawings among the lines read.
+    total: usize,
+    /// Bad lines among those read, and the first one's number and message.
+    skipped: usize,
+    first_error: Option<(usize, String)>,
+    /// The file has more lines than were read.
+    more: bool,
+}
+
+impl Opened {
+    /// The status line: "opened cat.ndjson (cat), first of 12 drawings;
+    /// skipped 5 malformed lines (first: line 1: …)".
+    fn summary(&self, path: &Path) -> String {
+        let name = path.file_name().map_or(path.display().to_string(), |n| {
+            n.to_string_lossy().into_owned()
+        });
+        let word = (self.drawing.word.as_ref()).map_or(String::new(), |w| format!(" ({w})"));
+        let plus = if self.more { "+" } else { "" };
+        let of = if self.total > 1 || self.more {
+            format!(", first of {}{plus} drawings", self.total)
+        } else {
+            String::new()
+        };
+        let skipped = match (&self.first_error, self.skipped) {
+            (Some((line, e)), 1) => format!("; skipped 1 malformed line (line {line}: {e})"),
+            (Some((line, e)), n) => {
+                format!("; skipped {n} malformed lines (first: line {line}: {e})")
+            }
+            (None, _) => String::new(),
+        };
+        format!("opened {name}{word}{of}{skipped}")
+    }
+}
+
+/// Reads the first drawings of an ndjson file, line by line with the
+/// reader's bounds; errors name the file and the first bad line.
+fn read_first_drawing(path: &Path) -> Result<Opened, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut lines = ndjson::BoundedLines::new(std::io::BufReader::new(file));
+    let (mut first, mut first_error, mut total, mut skipped) = (None, None, 0, 0);
+    let mut read = 0;
+    for item in lines.by_ref() {
+        let (line, text) = item.map_err(|e| format!("{}: {e}", path.display()))?;
+        match text.and_then(|t| ndjson::parse_line(&t)) {
             Ok(d) => {
                 total += 1;
                 first.get_or_insert(d);
             }
             Err(e) => {
-                first_error.get_or_insert(format!("{}:{line}: {e}", path.display()));
+                skipped += 1;
+                first_error.get_or_insert((line, e.to_string()));
             }
         }
+        read += 1;
+        if read == MAX_COUNTED_LINES {
+            break;
+        }
     }
-    match (first, first_error) {
-        (Some(d), _) => Ok((d, total)),
-        (None, Some(e)) => Err(e),
-        (None, None) => Err(format!("{}: no drawing in file", path.display())),
+    let more = read == MAX_COUNTED_LINES && lines.next().is_some();
+    match first {
+        Some(drawing) => Ok(Opened {
+            drawing,
+            total,
+            skipped,
+            first_error,
+            more,
+        }),
+        None => Err(match first_error {
+            Some((line, e)) => format!("{}:{line}: {e}", path.display()),
+            None => format!("{}: no drawing in file", path.display()),
+        }),
     }
 }

@@ -165,15 +165,15 @@ impl SketchTab {
         ui.horizontal_wrapped(|ui| {
             let has_strokes = !self.canvas.drawing().strokes.is_empty();
             if ui
-                .add_enabled(has_strokes, egui::Button::new("Undo"))
-                .on_hover_text("Remove the last stroke (Ctrl+Z)")
+                .add_enabled(self.canvas.can_undo(), egui::Button::new("Undo"))
+                .on_hover_text("Take back the last stroke, Clear or Open (Ctrl+Z)")
                 .clicked()
             {
                 self.undo();
             }
             if ui
                 .add_enabled(has_strokes, egui::Button::new("Clear"))
-                .on_hover_text("Remove every stroke")
+                .on_hover_text("Remove every stroke (Undo brings them back)")
                 .clicked()
             {
                 self.sketch_rnn.stop();
@@ -261,9 +261,9 @@ impl SketchTab {
         let d = self.canvas.drawing();
         ui.add_space(4.0);
         ui.small(format!(
-            "{} strokes, {} points",
-            d.strokes.len(),
-            d.num_points()
+            "{}, {}",
+            count(d.strokes.len(), "stroke", "strokes"),
+            count(d.num_points(), "point", "points")
         ));
         if let Some(g) = &self.guess {
             ui.collapsing("Try drawing...", |ui| {
@@ -273,4 +273,9 @@ impl SketchTab {
             });
         }
     }
+}
+
+/// "1 stroke", "2 strokes": a count with its noun in the right number.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
