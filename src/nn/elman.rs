@@ -249,7 +249,7 @@ pub struct ElmanInputGrads<F: Float = f32> {
 ///   loss at step t flows through steps t, …, t−k+1 only; it reaches the
 ///   state h_{t-k} entering step t−k+1 (counted in [`ElmanInputGrads::dh`],
 ///   and in `dh0` when that is h_0) and nothing earlier. Implemented with k
-///   gradient streams, one per age.
+///   gradient streams, one per age ([`crate::nn::truncation`]).
 /// - `grads`: weight and bias gradients are *added* into it
 pub fn elman_backward<F: Float>(
     p: &ElmanParams<F>,

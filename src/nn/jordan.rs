@@ -310,7 +310,8 @@ pub struct JordanInputGrads<F: Float = f32> {
 /// - `dy`: (T, B, O) ∂L/∂y_t, the loss's gradient at the logits of each step
 /// - `truncate`: as [`crate::nn::lstm::lstm_backward`]: the loss at step t
 ///   flows through steps t, …, t−k+1 only and reaches the context p_{t-k}
-///   entering step t−k+1 (and `dp0` when that is p_{-1}), nothing earlier
+///   entering step t−k+1 (and `dp0` when that is p_{-1}), nothing earlier;
+///   the streams are [`crate::nn::truncation`]'s
 /// - `grads`: weight and bias gradients are *added* into it
 pub fn jordan_backward<F: Float>(
     p: &JordanParams<F>,

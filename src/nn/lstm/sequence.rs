@@ -272,8 +272,9 @@ pub struct LstmInputGrads<F: Float = f32> {
 ///   (Williams & Peng): the gradient of the loss at step t flows through steps
 ///   t, t−1, …, t−k+1 only — it reaches x and the weights at those steps and
 ///   the state (h, C) entering step t−k+1, and nothing earlier. `Some(k)` with
-///   k ≥ T equals full BPTT. It keeps k gradient streams, one per age, so it
-///   costs about min(k, T) times the recurrent work of full BPTT.
+///   k ≥ T equals full BPTT. It keeps k gradient streams, one per age
+///   ([`crate::nn::truncation`]), so it costs about min(k, T) times the
+///   recurrent work of full BPTT.
 /// - `grads`: weight and bias gradients are *added* into it
 ///
 /// Returns ∂L/∂x, ∂L/∂h_0 and ∂L/∂C_0.
