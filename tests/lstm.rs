@@ -11,10 +11,10 @@ use candle_core::{D, DType, Device, IndexOp, Tensor, Var};
 use candle_nn::rnn::{Direction, LSTMConfig, RNN};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rnn_studio::nn::lstm::candle_op::LstmVars;
 use rnn_studio::nn::lstm::{
     Lstm, LstmParams, LstmState, lstm_backward, lstm_forward, reverse_within_lengths,
 };
-use rnn_studio::nn::lstm_op::LstmVars;
 use rnn_studio::nn::ops::Float;
 use rnn_studio::nn::safetensors::{
     from_tensorflow_ijfo, load_lstm, lstm_from_tensors, lstm_tensor_names, lstm_to_tensors,
@@ -538,7 +538,7 @@ fn candle_op_gradients_match_candle_autograd_of_candle_nn_lstm() {
             .unwrap()
             .to_vec1()
             .unwrap();
-        let layer = rnn_studio::nn::lstm_op::unpack_layer(&flat, vars.layer_shape(k));
+        let layer = rnn_studio::nn::lstm::candle_op::unpack_layer(&flat, vars.layer_shape(k));
         for (rev, p) in [
             (false, &layer.forward),
             (true, layer.reverse.as_ref().unwrap()),

@@ -7,7 +7,7 @@
 //!   steps, input 3, a 3-layer bidirectional LSTM-128, a linear head on the
 //!   last step's output, cross-entropy over 10 classes, backward, then the
 //!   update. *Fused*: the LSTM as one candle custom op per layer
-//!   ([`crate::nn::lstm_op::LstmVars`]) + candle head and loss, global-norm
+//!   ([`crate::nn::lstm::candle_op::LstmVars`]) + candle head and loss, global-norm
 //!   clipping and our Adam. *Candle*: `candle_nn::rnn::lstm` + `seq` per
 //!   layer and direction (the reverse one by flipping time), the same head and
 //!   loss, candle autograd and candle's AdamW.
@@ -25,7 +25,7 @@ use serde_json::json;
 
 use super::{Case, round, time_runs};
 use crate::nn::lstm::Lstm;
-use crate::nn::lstm_op::LstmVars;
+use crate::nn::lstm::candle_op::LstmVars;
 use crate::nn::optim::{Adam, clip_grad_store};
 
 /// How much to measure.

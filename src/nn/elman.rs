@@ -24,7 +24,8 @@
 use rand::Rng;
 
 use super::matmul::{Mat, Threads, matmul};
-use super::ops::{Float, add_to};
+use super::ops::{Float, add_to, cast_values, init_uniform};
+use super::truncation::Streams;
 
 /// Parameters of an Elman layer, row-major.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,13 +60,8 @@ impl<F: Float> ElmanParams<F> {
 
     /// PyTorch's `nn.RNN` initialisation, every value uniform in ±1/√H, seeded.
     pub fn random(input_size: usize, hidden_size: usize, rng: &mut impl Rng) -> Self {
-        let bound = 1.0 / (hidden_size as f64).sqrt();
         let mut p = Self::zeros(input_size, hidden_size);
-        for t in p.tensors_mut() {
-            for v in t.iter_mut() {
-                *v = F::from_f64(rng.random_range(-bound..bound));
-            }
-        }
+        init_uniform(p.tensors_mut(), hidden_size, rng);
         p
     }
 
@@ -88,7 +84,7 @@ impl<F: Float> ElmanParams<F> {
 
     /// The same parameters in another float type (f32 ↔ f64 for checks).
     pub fn cast<G: Float>(&self) -> ElmanParams<G> {
-        let cast = |v: &[F]| v.iter().map(|x| G::from_f64(x.to_f64())).collect();
+        let cast = cast_values::<F, G>;
         ElmanParams {
             input_size: self.input_size,
             hidden_size: self.hidden_size,
@@ -253,7 +249,7 @@ pub struct ElmanInputGrads<F: Float = f32> {
 ///   loss at step t flows through steps t, …, t−k+1 only; it reaches the
 ///   state h_{t-k} entering step t−k+1 (counted in [`ElmanInputGrads::dh`],
 ///   and in `dh0` when that is h_0) and nothing earlier. Implemented with k
-///   gradient streams, one per age.
+///   gradient streams, one per age ([`crate::nn::truncation`]).
 /// - `grads`: weight and bias gradients are *added* into it
 pub fn elman_backward<F: Float>(
     p: &ElmanParams<F>,
@@ -286,16 +282,10 @@ pub fn elman_backward<F: Float>(
         dy.len(),
         nt * bh
     );
-    if let Some(k) = truncate {
-        assert!(
-            k > 0,
-            "elman backward: truncation must keep at least one step"
-        );
-    }
-    let truncated = truncate.is_some();
-    // Streams: one for full BPTT; k for truncation, stream a holding the
-    // gradient that has already gone back through a steps.
-    let streams = truncate.map_or(1, |k| k.min(nt.max(1)));
+    // The dropped stream is carried back too: what reaches h_{t-k} belongs
+    // in the gradient-norm profile.
+    let ages = Streams::new(truncate, nt, "elman").keeping_dropped();
+    let streams = ages.count();
     let w_hh = Mat::new(&p.weight_hh, nh, nh);
 
     let mut da_all = vec![F::ZERO; nt * bh]; // (T, B, H) ∂L/∂a_t, streams summed
@@ -314,7 +304,7 @@ pub fn elman_backward<F: Float>(
             add_to(dh_t, &carry[a * bh..(a + 1) * bh]);
         }
         add_to(dh_t, dy_t);
-        if truncated {
+        if ages.truncated() {
             carry[..bh].copy_from_slice(dy_t);
         } else {
             add_to(&mut carry[..bh], dy_t);
@@ -329,25 +319,14 @@ pub fn elman_backward<F: Float>(
             add_to(&mut da_all[t * bh..(t + 1) * bh], &da[a * bh..(a + 1) * bh]);
         }
         // ∂L/∂h_{t-1} = da_t·W_hh, each stream one step older when truncating.
-        carry.fill(F::ZERO);
-        if t == 0 {
-            matmul(
-                &mut dh0,
-                Mat::new(&da_all[..bh], nb, nh),
-                w_hh,
-                false,
-                Threads::One,
-            );
-        } else {
-            let to = if truncated { bh } else { 0 };
-            matmul(
-                &mut carry[to..to + streams * bh],
-                Mat::new(&da, streams * nb, nh),
-                w_hh,
-                false,
-                Threads::One,
-            );
-        }
+        ages.carry_back(
+            t,
+            &da_all[t * bh..(t + 1) * bh],
+            &da,
+            w_hh,
+            &mut dh0,
+            &mut carry,
+        );
     }
     // The weight gradients from all steps at once.
     let da_t = Mat::new(&da_all, nt * nb, nh).t();

@@ -28,7 +28,8 @@
 use rand::Rng;
 
 use super::matmul::{Mat, Threads, matmul};
-use super::ops::{Float, add_to, softmax_in_place};
+use super::ops::{Float, add_to, cast_values, init_uniform, softmax_in_place};
+use super::truncation::Streams;
 
 /// Parameters of a Jordan network, row-major.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,13 +80,8 @@ impl<F: Float> JordanParams<F> {
         output_size: usize,
         rng: &mut impl Rng,
     ) -> Self {
-        let bound = 1.0 / (hidden_size as f64).sqrt();
         let mut p = Self::zeros(input_size, hidden_size, output_size);
-        for t in p.tensors_mut() {
-            for v in t.iter_mut() {
-                *v = F::from_f64(rng.random_range(-bound..bound));
-            }
-        }
+        init_uniform(p.tensors_mut(), hidden_size, rng);
         p
     }
 
@@ -121,7 +117,7 @@ impl<F: Float> JordanParams<F> {
 
     /// The same parameters in another float type (f32 ↔ f64 for checks).
     pub fn cast<G: Float>(&self) -> JordanParams<G> {
-        let cast = |v: &[F]| v.iter().map(|x| G::from_f64(x.to_f64())).collect();
+        let cast = cast_values::<F, G>;
         JordanParams {
             input_size: self.input_size,
             hidden_size: self.hidden_size,
@@ -314,7 +310,8 @@ pub struct JordanInputGrads<F: Float = f32> {
 /// - `dy`: (T, B, O) ∂L/∂y_t, the loss's gradient at the logits of each step
 /// - `truncate`: as [`crate::nn::lstm::lstm_backward`]: the loss at step t
 ///   flows through steps t, …, t−k+1 only and reaches the context p_{t-k}
-///   entering step t−k+1 (and `dp0` when that is p_{-1}), nothing earlier
+///   entering step t−k+1 (and `dp0` when that is p_{-1}), nothing earlier;
+///   the streams are [`crate::nn::truncation`]'s
 /// - `grads`: weight and bias gradients are *added* into it
 pub fn jordan_backward<F: Float>(
     p: &JordanParams<F>,
@@ -348,14 +345,8 @@ pub fn jordan_backward<F: Float>(
         dy.len(),
         nt * bo
     );
-    if let Some(k) = truncate {
-        assert!(
-            k > 0,
-            "jordan backward: truncation must keep at least one step"
-        );
-    }
-    let truncated = truncate.is_some();
-    let streams = truncate.map_or(1, |k| k.min(nt.max(1)));
+    let ages = Streams::new(truncate, nt, "jordan");
+    let streams = ages.count();
     let (w_yh, w_hy) = (
         Mat::new(&p.weight_yh, nh, no),
         Mat::new(&p.weight_hy, no, nh),
@@ -414,27 +405,14 @@ pub fn jordan_backward<F: Float>(
             add_to(&mut da_all[t * bh..(t + 1) * bh], da_a);
         }
         // dp_{t-1} = da_t·W_yh, each stream one step older when truncating.
-        if t == 0 {
-            matmul(
-                &mut dp0,
-                Mat::new(&da_all[..bh], nb, nh),
-                w_yh,
-                false,
-                Threads::One,
-            );
-        } else if truncated {
-            carry[..bo].fill(F::ZERO);
-            let moved = (streams - 1) * nb;
-            matmul(
-                &mut carry[bo..],
-                Mat::new(&da[..moved * nh], moved, nh),
-                w_yh,
-                false,
-                Threads::One,
-            );
-        } else {
-            matmul(&mut carry, Mat::new(&da, nb, nh), w_yh, false, Threads::One);
-        }
+        ages.carry_back(
+            t,
+            &da_all[t * bh..(t + 1) * bh],
+            &da,
+            w_yh,
+            &mut dp0,
+            &mut carry,
+        );
     }
     // The weight gradients from all steps at once.
     let rows = nt * nb;

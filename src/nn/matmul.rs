@@ -57,6 +57,11 @@ impl<'a, F: Float> Mat<'a, F> {
         }
     }
 
+    /// The number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
     /// The transpose, as a view.
     pub fn t(self) -> Self {
         Self {

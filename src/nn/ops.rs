@@ -42,65 +42,52 @@ pub trait Float:
     fn tanh_in_place(z: &mut [Self]);
 }
 
-impl Float for f64 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    fn from_f64(v: f64) -> Self {
-        v
-    }
-    fn to_f64(self) -> f64 {
-        self
-    }
-    fn exp(self) -> Self {
-        f64::exp(self)
-    }
-    fn tanh(self) -> Self {
-        f64::tanh(self)
-    }
-    fn sqrt(self) -> Self {
-        f64::sqrt(self)
-    }
-    #[inline(always)]
-    fn sigmoid_in_place(z: &mut [Self]) {
-        for v in z {
-            *v = 1.0 / (1.0 + (-*v).exp());
+/// The f32 and f64 impls differ only in the type and in the in-place
+/// activations: f32 takes the vectorised approximations of
+/// [`super::fastmath`], f64 the exact scalar functions the checks need.
+macro_rules! impl_float {
+    ($t:ty, |$z:ident| sigmoid: $sigmoid:expr, tanh: $tanh:expr) => {
+        impl Float for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            fn exp(self) -> Self {
+                <$t>::exp(self)
+            }
+            fn tanh(self) -> Self {
+                <$t>::tanh(self)
+            }
+            fn sqrt(self) -> Self {
+                <$t>::sqrt(self)
+            }
+            #[inline(always)]
+            fn sigmoid_in_place($z: &mut [Self]) {
+                $sigmoid
+            }
+            #[inline(always)]
+            fn tanh_in_place($z: &mut [Self]) {
+                $tanh
+            }
         }
-    }
-    #[inline(always)]
-    fn tanh_in_place(z: &mut [Self]) {
-        for v in z {
-            *v = v.tanh();
-        }
-    }
+    };
 }
 
-impl Float for f32 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    fn from_f64(v: f64) -> Self {
-        v as f32
+impl_float!(f64, |z| sigmoid: {
+    for v in z {
+        *v = 1.0 / (1.0 + (-*v).exp());
     }
-    fn to_f64(self) -> f64 {
-        self as f64
+}, tanh: {
+    for v in z {
+        *v = v.tanh();
     }
-    fn exp(self) -> Self {
-        f32::exp(self)
-    }
-    fn tanh(self) -> Self {
-        f32::tanh(self)
-    }
-    fn sqrt(self) -> Self {
-        f32::sqrt(self)
-    }
-    #[inline(always)]
-    fn sigmoid_in_place(z: &mut [Self]) {
-        super::fastmath::sigmoid_in_place(z);
-    }
-    #[inline(always)]
-    fn tanh_in_place(z: &mut [Self]) {
-        super::fastmath::tanh_in_place(z);
-    }
-}
+});
+impl_float!(f32, |z| sigmoid: super::fastmath::sigmoid_in_place(z),
+    tanh: super::fastmath::tanh_in_place(z));
 
 /// Σ a_j·b_j with 16 independent accumulators, so the loop vectorises on any
 /// x86-64 (no FMA or `target-cpu` needed) and the adds do not wait on each other.
@@ -162,6 +149,27 @@ fn tempered_softmax_in_place<F: Float>(row: &mut [F], t: F) {
     for v in row.iter_mut() {
         *v = *v / total;
     }
+}
+
+/// PyTorch's initialisation of a recurrent layer: every value of `tensors`,
+/// in order, uniform in ±1/√H, so a seed gives the same weights as the
+/// order of the tensors does.
+pub fn init_uniform<'a, F: Float>(
+    tensors: impl IntoIterator<Item = &'a mut Vec<F>>,
+    hidden_size: usize,
+    rng: &mut impl Rng,
+) {
+    let bound = 1.0 / (hidden_size as f64).sqrt();
+    for t in tensors {
+        for v in t.iter_mut() {
+            *v = F::from_f64(rng.random_range(-bound..bound));
+        }
+    }
+}
+
+/// The same values in another float type (f32 ↔ f64 for checks).
+pub fn cast_values<F: Float, G: Float>(v: &[F]) -> Vec<G> {
+    v.iter().map(|x| G::from_f64(x.to_f64())).collect()
 }
 
 /// The first index whose cumulative probability reaches `u` (sketch_rnn.js).

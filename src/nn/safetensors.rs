@@ -7,7 +7,7 @@
 //!   for shape and finiteness).
 //! - Writing: [`tensors_to_bytes`] (named candle tensors, f32) or
 //!   [`serialize`] (raw [`RawTensor`]s of any dtype, with metadata), then
-//!   [`write`], which goes through a temporary file and a rename so a crash
+//!   [`write()`], which goes through a temporary file and a rename so a crash
 //!   never leaves half a file.
 //!
 //! LSTM stacks are stored under PyTorch's names, after an optional prefix

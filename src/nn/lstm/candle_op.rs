@@ -20,7 +20,7 @@ use std::sync::Mutex;
 
 use candle_core::{CpuStorage, CustomOp2, DType, Device, Layout, Shape, Tensor, Var};
 
-use super::lstm::{LayerCache, Lstm, LstmLayer, LstmParams, layer_backward, layer_forward};
+use super::{LayerCache, Lstm, LstmLayer, LstmParams, layer_backward, layer_forward};
 
 /// Shape of one layer: I, H and whether it has a reverse direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +104,7 @@ pub struct LstmLayerOp {
 
 impl LstmLayerOp {
     /// An op for one layer; `lengths` (B) are the valid steps of each element,
-    /// `truncate` as in [`super::lstm::lstm_backward`].
+    /// `truncate` as in [`super::lstm_backward`].
     pub fn new(shape: LayerShape, lengths: Vec<usize>, truncate: Option<usize>) -> Self {
         Self {
             shape,
