@@ -39,10 +39,10 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::nn::lstm::{GateTap, LstmParams, activate_gates, cell_backward, cell_update};
-use crate::nn::matmul::{Mat, Threads, matmul};
 use crate::nn::ops::{Float, add_to};
 
 use super::attention;
+use super::linear::{add_bias, bias_grad, linear, linear_dw, linear_dx};
 use super::vocab::START;
 
 /// The decoder's sizes and regularisers, saved in `config.json`.
@@ -237,56 +237,6 @@ pub struct TrainCache<F: Float = f32> {
     pub ce: f64,
     /// λ·mean(1 − Σ_t α)².
     pub penalty: f64,
-}
-
-/// `dst = x·Wᵀ (+ dst when accumulate)`, x (R, in), W (out, in), dst (R, out).
-fn linear<F: Float>(dst: &mut [F], x: &[F], w: &[F], rows: usize, n_in: usize, acc: bool) {
-    let n_out = w.len() / n_in;
-    matmul(
-        dst,
-        Mat::new(x, rows, n_in),
-        Mat::new(w, n_out, n_in).t(),
-        acc,
-        Threads::One,
-    );
-}
-
-/// dW += dyᵀ·x, dy (R, out), x (R, in), dW (out, in).
-fn linear_dw<F: Float>(dw: &mut [F], dy: &[F], x: &[F], rows: usize, n_in: usize) {
-    let n_out = dw.len() / n_in;
-    matmul(
-        dw,
-        Mat::new(dy, rows, n_out).t(),
-        Mat::new(x, rows, n_in),
-        true,
-        Threads::One,
-    );
-}
-
-/// dx (+)= dy·W, dy (R, out), W (out, in), dx (R, in).
-fn linear_dx<F: Float>(dx: &mut [F], dy: &[F], w: &[F], rows: usize, n_in: usize, acc: bool) {
-    let n_out = w.len() / n_in;
-    matmul(
-        dx,
-        Mat::new(dy, rows, n_out),
-        Mat::new(w, n_out, n_in),
-        acc,
-        Threads::One,
-    );
-}
-
-/// Adds each row of `y` (R, n) to `db` (n).
-fn bias_grad<F: Float>(db: &mut [F], y: &[F]) {
-    for row in y.chunks_exact(db.len()) {
-        add_to(db, row);
-    }
-}
-
-/// Adds `b` (n) to every row of `y` (R, n).
-fn add_bias<F: Float>(y: &mut [F], b: &[F]) {
-    for row in y.chunks_exact_mut(b.len()) {
-        add_to(row, b);
-    }
 }
 
 /// The z_t half of each row of x (R, E + C) = [E·y_{t-1}, z_t], as (R, C).

@@ -26,8 +26,9 @@ use crate::nn::optim::{Adam, clip_grad_norm};
 
 use super::beam::greedy_batch;
 use super::checkpoint::{self, Precision};
-use super::dataset::{Captions, DatasetError, FEATURES, FeatureCache, REGIONS};
+use super::dataset::{Captions, DatasetError, FeatureCache};
 use super::decoder::{DecoderConfig, DecoderParams, TrainCaption};
+use super::encoder::{FEATURES, REGIONS};
 use super::metrics;
 use super::vocab::{Vocab, VocabError, tokenize};
 use crate::nn::safetensors::WeightsError;
