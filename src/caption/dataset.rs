@@ -3,9 +3,9 @@
 //! Terms: a **data dir** holds `captions.json`
 //! (`{"images":[{"file":…,"split":"train|dev","captions":[…]}]}`) and
 //! `images/`; the **feature cache** is every photo's encoder grid, computed
-//! once by [`build_feature_cache`]: `features.f16` (N × REGIONS × FEATURES
-//! little-endian f16, photos in `captions.json` order) and `features.json` (the file names
-//! and shape). The cache lives under the run folder and is never committed.
+//! once by [`build_feature_cache`]: `features.f16` (N × `REGIONS` ×
+//! `FEATURES` little-endian f16, photos in `captions.json` order) and
+//! `features.json` (the file names and shape). The cache lives under the run folder and is never committed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -170,11 +170,10 @@ pub fn build_feature_cache(
 ) -> Result<f64, DatasetError> {
     let start = Instant::now();
     let encoder = Encoder::load_dir(encoder_dir)?;
-    let io = io_err;
-    std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+    std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
     let dpath = out_dir.join("features.f16");
     let tmp = out_dir.join(".features.f16.tmp");
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io(&tmp))?);
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io_err(&tmp))?);
     let total = captions.images.len();
     let chunk = 32;
     for (k, entries) in captions.images.chunks(chunk).enumerate() {
@@ -188,7 +187,7 @@ pub fn build_feature_cache(
                 .iter()
                 .flat_map(|&v| f16::from_f32(v).to_le_bytes())
                 .collect();
-            file.write_all(&bytes).map_err(io(&tmp))?;
+            file.write_all(&bytes).map_err(io_err(&tmp))?;
         }
         progress((k * chunk + entries.len()).min(total), total);
     }
@@ -198,8 +197,8 @@ pub fn build_feature_cache(
             source: e.into_error(),
         })?
         .sync_all()
-        .map_err(io(&tmp))?;
-    std::fs::rename(&tmp, &dpath).map_err(io(&dpath))?;
+        .map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, &dpath).map_err(io_err(&dpath))?;
     write_index(
         out_dir,
         captions.images.iter().map(|e| e.file.clone()).collect(),
