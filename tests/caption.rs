@@ -10,8 +10,9 @@ use rand_chacha::ChaCha8Rng;
 
 use rnn_studio::caption::beam::{Member, beam_search, ensemble_beam_search, greedy_batch};
 use rnn_studio::caption::captioner::{Captioner, load_decoders};
-use rnn_studio::caption::dataset::{FEATURES, FeatureCache, REGIONS};
+use rnn_studio::caption::dataset::FeatureCache;
 use rnn_studio::caption::decoder::{DecoderConfig, DecoderParams};
+use rnn_studio::caption::encoder::{FEATURES, REGIONS};
 use rnn_studio::caption::metrics::{bleu, cider_d};
 use rnn_studio::caption::train::{TrainEvent, TrainOptions, export, train};
 use rnn_studio::caption::vocab::Vocab;

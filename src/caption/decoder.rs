@@ -39,9 +39,10 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::nn::lstm::{GateTap, LstmParams, activate_gates, cell_backward, cell_update};
-use crate::nn::matmul::{Mat, Threads, matmul};
-use crate::nn::ops::{Float, add_to, dot, softmax_in_place};
+use crate::nn::ops::{Float, add_to};
 
+use super::attention;
+use super::linear::{add_bias, bias_grad, linear, linear_dw, linear_dx};
 use super::vocab::START;
 
 /// The decoder's sizes and regularisers, saved in `config.json`.
@@ -238,54 +239,31 @@ pub struct TrainCache<F: Float = f32> {
     pub penalty: f64,
 }
 
-/// `dst = x·Wᵀ (+ dst when accumulate)`, x (R, in), W (out, in), dst (R, out).
-fn linear<F: Float>(dst: &mut [F], x: &[F], w: &[F], rows: usize, n_in: usize, acc: bool) {
-    let n_out = w.len() / n_in;
-    matmul(
-        dst,
-        Mat::new(x, rows, n_in),
-        Mat::new(w, n_out, n_in).t(),
-        acc,
-        Threads::One,
-    );
+/// The z_t half of each row of x (R, E + C) = [E·y_{t-1}, z_t], as (R, C).
+fn context_part<F: Float>(x: &[F], ni: usize, ne: usize) -> Vec<F> {
+    x.chunks_exact(ni)
+        .flat_map(|row| row[ne..].iter().copied())
+        .collect()
 }
 
-/// dW += dyᵀ·x, dy (R, out), x (R, in), dW (out, in).
-fn linear_dw<F: Float>(dw: &mut [F], dy: &[F], x: &[F], rows: usize, n_in: usize) {
-    let n_out = dw.len() / n_in;
-    matmul(
-        dw,
-        Mat::new(dy, rows, n_out).t(),
-        Mat::new(x, rows, n_in),
-        true,
-        Threads::One,
-    );
+/// n dropout multipliers: 1/(1−p) kept, 0 dropped, so the expectation is unchanged.
+fn dropout_mask<F: Float>(n: usize, p: f32, rng: &mut dyn rand::RngCore) -> Vec<F> {
+    let keep = 1.0 - p as f64;
+    let scale = F::from_f64(1.0 / keep);
+    (0..n)
+        .map(|_| {
+            if rng.random::<f64>() < keep {
+                scale
+            } else {
+                F::ZERO
+            }
+        })
+        .collect()
 }
 
-/// dx (+)= dy·W, dy (R, out), W (out, in), dx (R, in).
-fn linear_dx<F: Float>(dx: &mut [F], dy: &[F], w: &[F], rows: usize, n_in: usize, acc: bool) {
-    let n_out = w.len() / n_in;
-    matmul(
-        dx,
-        Mat::new(dy, rows, n_out),
-        Mat::new(w, n_out, n_in),
-        acc,
-        Threads::One,
-    );
-}
-
-/// Adds each row of `y` (R, n) to `db` (n).
-fn bias_grad<F: Float>(db: &mut [F], y: &[F]) {
-    for row in y.chunks_exact(db.len()) {
-        add_to(db, row);
-    }
-}
-
-/// Adds `b` (n) to every row of `y` (R, n).
-fn add_bias<F: Float>(y: &mut [F], b: &[F]) {
-    for row in y.chunks_exact_mut(b.len()) {
-        add_to(row, b);
-    }
+/// o ⊙ mask, the dropped deep output.
+fn masked<F: Float>(o: &[F], mask: &[F]) -> Vec<F> {
+    o.iter().zip(mask).map(|(&a, &m)| a * m).collect()
 }
 
 impl<F: Float> DecoderParams<F> {
@@ -538,7 +516,7 @@ impl<F: Float> DecoderParams<F> {
         );
         let nr = input.len();
         let ni = ne + nc;
-        // q = h_{t-1}·W_qᵀ, then k_ti = tanh(u_i + q), e_ti = w·k_ti, α = softmax.
+        // q = h_{t-1}·W_qᵀ, then the attention gives α and z.
         let mut q = vec![F::ZERO; nr * na];
         linear(&mut q, h_prev, &self.att_query_w, nr, nh, false);
         let mut k = vec![F::ZERO; nr * nl * na];
@@ -546,30 +524,18 @@ impl<F: Float> DecoderParams<F> {
         let mut x = vec![F::ZERO; nr * ni];
         for r in 0..nr {
             let p = photo[r];
-            let kr = &mut k[r * nl * na..(r + 1) * nl * na];
-            let keys = &ctx.keys[p * nl * na..(p + 1) * nl * na];
-            let qr = &q[r * na..(r + 1) * na];
-            for (kc, uc) in kr.chunks_exact_mut(na).zip(keys.chunks_exact(na)) {
-                for ((kv, &u), &qa) in kc.iter_mut().zip(uc).zip(qr) {
-                    *kv = u + qa;
-                }
-            }
-            F::tanh_in_place(kr);
-            let ar = &mut alpha[r * nl..(r + 1) * nl];
-            for (i, a) in ar.iter_mut().enumerate() {
-                *a = dot(&kr[i * na..(i + 1) * na], &self.att_score);
-            }
-            softmax_in_place(ar);
             // x_t = [E·y_{t-1}, z_t]
             let xr = &mut x[r * ni..(r + 1) * ni];
             xr[..ne].copy_from_slice(&self.embed[input[r] * ne..(input[r] + 1) * ne]);
-            let z = &mut xr[ne..];
-            let vp = &ctx.v[p * nl * nc..(p + 1) * nl * nc];
-            for (i, &a) in ar.iter().enumerate() {
-                for (zj, &vj) in z.iter_mut().zip(&vp[i * nc..(i + 1) * nc]) {
-                    *zj += a * vj;
-                }
-            }
+            attention::attend(
+                &ctx.keys[p * nl * na..(p + 1) * nl * na],
+                &ctx.v[p * nl * nc..(p + 1) * nl * nc],
+                &q[r * na..(r + 1) * na],
+                &self.att_score,
+                &mut k[r * nl * na..(r + 1) * nl * na],
+                &mut alpha[r * nl..(r + 1) * nl],
+                &mut xr[ne..],
+            );
         }
         // The LSTM: z = x·W_ihᵀ + h·W_hhᵀ + b, then the shared cell.
         let mut gates = vec![F::ZERO; nr * 4 * nh];
@@ -607,35 +573,19 @@ impl<F: Float> DecoderParams<F> {
             add_to(or, &self.out_b);
         }
         linear(&mut o, &h, &self.out_h_w, nr, nh, true);
-        let z_view: Vec<F> = x
-            .chunks_exact(ni)
-            .flat_map(|row| row[ne..].iter().copied())
-            .collect();
+        let z_view = context_part(&x, ni, ne);
         linear(&mut o, &z_view, &self.out_z_w, nr, nc, true);
         F::tanh_in_place(&mut o);
-        let mut mask = Vec::new();
+        let mask = match dropout {
+            Some(rng) if cfg.dropout > 0.0 => dropout_mask(nr * ne, cfg.dropout, rng),
+            _ => Vec::new(),
+        };
         let dropped;
-        let out_in: &[F] = match dropout {
-            Some(rng) if cfg.dropout > 0.0 => {
-                let keep = 1.0 - cfg.dropout as f64;
-                let scale = F::from_f64(1.0 / keep);
-                mask = (0..nr * ne)
-                    .map(|_| {
-                        if rng.random::<f64>() < keep {
-                            scale
-                        } else {
-                            F::ZERO
-                        }
-                    })
-                    .collect();
-                dropped = o
-                    .iter()
-                    .zip(&mask)
-                    .map(|(&a, &m)| a * m)
-                    .collect::<Vec<F>>();
-                &dropped
-            }
-            _ => &o,
+        let out_in: &[F] = if mask.is_empty() {
+            &o
+        } else {
+            dropped = masked(&o, &mask);
+            &dropped
         };
         let mut logits = vec![F::ZERO; nr * nv];
         for row in logits.chunks_exact_mut(nv) {
@@ -785,10 +735,10 @@ impl<F: Float> DecoderParams<F> {
                 }
                 row[cache.captions[r].words[t]] -= inv_tok;
             }
-            let dropped: Vec<F> = if s.mask.is_empty() {
+            let dropped = if s.mask.is_empty() {
                 s.o.clone()
             } else {
-                s.o.iter().zip(&s.mask).map(|(&a, &m)| a * m).collect()
+                masked(&s.o, &s.mask)
             };
             linear_dw(&mut grads.logit_w, &dlogits, &dropped, nr, ne);
             bias_grad(&mut grads.logit_b, &dlogits);
@@ -800,10 +750,7 @@ impl<F: Float> DecoderParams<F> {
                 *d = *d * m * (F::ONE - o * o);
             }
             // Deep output: o = tanh(E·y + L_h·h + L_z·z + b_o).
-            let z_view: Vec<F> =
-                s.x.chunks_exact(ni)
-                    .flat_map(|row| row[ne..].iter().copied())
-                    .collect();
+            let z_view = context_part(&s.x, ni, ne);
             linear_dw(&mut grads.out_h_w, &dpre, &s.h, nr, nh);
             linear_dw(&mut grads.out_z_w, &dpre, &z_view, nr, nc);
             bias_grad(&mut grads.out_b, &dpre);
@@ -851,38 +798,22 @@ impl<F: Float> DecoderParams<F> {
                     &dx[r * ni..r * ni + ne],
                 );
             }
-            // Attention: z = Σ α_i v_i, α = softmax(e), e_i = w·tanh(u_i + q).
+            // Attention, then its query q = W_q·h_{t-1}.
             let mut dq = vec![F::ZERO; nr * na];
-            let mut dk = vec![F::ZERO; nl * na];
             for r in 0..nr {
                 let p = s.photo[r];
-                let dz = &dx[r * ni + ne..(r + 1) * ni];
-                let ar = &s.alpha[r * nl..(r + 1) * nl];
-                let vp = &ctx.v[p * nl * nc..(p + 1) * nl * nc];
-                let mut da = vec![F::ZERO; nl];
-                for i in 0..nl {
-                    da[i] = dot(dz, &vp[i * nc..(i + 1) * nc]) + dalpha_pen[r * nl + i];
-                    let dvi = &mut dv[(p * nl + i) * nc..(p * nl + i + 1) * nc];
-                    for (d, &g) in dvi.iter_mut().zip(dz) {
-                        *d += ar[i] * g;
-                    }
-                }
-                let mean: F = ar.iter().zip(&da).map(|(&a, &d)| a * d).sum();
-                let kr = &s.k[r * nl * na..(r + 1) * nl * na];
-                for i in 0..nl {
-                    let de = ar[i] * (da[i] - mean);
-                    let ki = &kr[i * na..(i + 1) * na];
-                    let dki = &mut dk[i * na..(i + 1) * na];
-                    for a in 0..na {
-                        grads.att_score[a] += de * ki[a];
-                        dki[a] = de * self.att_score[a] * (F::ONE - ki[a] * ki[a]);
-                    }
-                }
-                add_to(&mut dkeys[p * nl * na..(p + 1) * nl * na], &dk);
-                let dqr = &mut dq[r * na..(r + 1) * na];
-                for row in dk.chunks_exact(na) {
-                    add_to(dqr, row);
-                }
+                attention::attend_backward(
+                    &dx[r * ni + ne..(r + 1) * ni],
+                    &dalpha_pen[r * nl..(r + 1) * nl],
+                    &s.alpha[r * nl..(r + 1) * nl],
+                    &s.k[r * nl * na..(r + 1) * nl * na],
+                    &ctx.v[p * nl * nc..(p + 1) * nl * nc],
+                    &self.att_score,
+                    &mut dv[p * nl * nc..(p + 1) * nl * nc],
+                    &mut dkeys[p * nl * na..(p + 1) * nl * na],
+                    &mut grads.att_score,
+                    &mut dq[r * na..(r + 1) * na],
+                );
             }
             linear_dw(&mut grads.att_query_w, &dq, &s.h_prev, nr, nh);
             linear_dx(&mut dh_prev, &dq, &self.att_query_w, nr, nh, true);

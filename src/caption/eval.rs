@@ -8,7 +8,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::captioner::Captioner;
-use super::dataset::{Captions, DatasetError, FEATURES, FeatureCache, REGIONS};
+use super::dataset::{Captions, DatasetError, FeatureCache};
+use super::encoder::{FEATURES, REGIONS};
 use super::image_io::load_image;
 use super::metrics;
 use super::train::references;

@@ -12,7 +12,8 @@
 //! - [`vocab`]: the tokenizer and the caption vocabulary (`<start>`, `<end>`, `<unk>`).
 //! - [`dataset`]: Flickr8k's `captions.json` and the encoder feature cache.
 //! - [`decoder`]: the attention LSTM decoder (Show, Attend and Tell), forward and
-//!   hand-written backward; [`checkpoint`]: its weights in safetensors.
+//!   hand-written backward (its soft attention in `attention.rs`, its linear
+//!   layers in `linear.rs`); [`checkpoint`]: its weights in safetensors.
 //! - [`beam`]: beam search (N-best, length-normalised) and batched greedy decoding.
 //! - [`metrics`]: corpus BLEU-1..4 and CIDEr-D as coco-caption computes them.
 //! - [`train`]: training on cached features (Adam, clipping, early stopping,
@@ -22,6 +23,7 @@
 //!
 //! Nothing here knows about egui.
 
+mod attention;
 pub mod beam;
 pub mod captioner;
 pub mod checkpoint;
@@ -32,6 +34,7 @@ pub mod decoder;
 pub mod encoder;
 pub mod eval;
 pub mod image_io;
+mod linear;
 pub mod metrics;
 pub mod preprocess;
 pub mod train;

@@ -26,8 +26,9 @@ use crate::nn::optim::{Adam, clip_grad_norm};
 
 use super::beam::greedy_batch;
 use super::checkpoint::{self, Precision};
-use super::dataset::{Captions, DatasetError, FEATURES, FeatureCache, REGIONS};
+use super::dataset::{Captions, DatasetError, FeatureCache};
 use super::decoder::{DecoderConfig, DecoderParams, TrainCaption};
+use super::encoder::{FEATURES, REGIONS};
 use super::metrics;
 use super::vocab::{Vocab, VocabError, tokenize};
 use crate::nn::safetensors::WeightsError;
@@ -262,6 +263,112 @@ fn run_err(path: &Path, reason: impl ToString) -> TrainError {
     }
 }
 
+/// The run in `out` to continue (its decoder, its state, and Adam's moments
+/// restored into `adam`), or a fresh one from `opts.seed`.
+fn resume_or_start(
+    out: &Path,
+    opts: &TrainOptions,
+    cfg: &DecoderConfig,
+    adam: &mut Adam,
+    progress: &mut dyn FnMut(TrainEvent),
+) -> Result<(DecoderParams<f32>, RunState), TrainError> {
+    let state_path = out.join("checkpoint.json");
+    let ckpt_path = out.join("checkpoint.safetensors");
+    match std::fs::read_to_string(&state_path) {
+        Ok(text) => {
+            let state: RunState =
+                serde_json::from_str(&text).map_err(|e| run_err(&state_path, e))?;
+            if state.options.seed != opts.seed || state.decoder != *cfg {
+                return Err(run_err(
+                    &state_path,
+                    "the run folder holds a run with other options; use another --out",
+                ));
+            }
+            let loaded = checkpoint::load(&ckpt_path, cfg)?;
+            if let Some((m, v)) = loaded.adam {
+                adam.restore(state.adam_steps, m, v);
+            }
+            progress(TrainEvent::Note(format!(
+                "resuming after epoch {}",
+                state.epochs_done
+            )));
+            Ok((loaded.params, state))
+        }
+        Err(_) => {
+            let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+            let dec = DecoderParams::<f32>::random(cfg, &mut rng);
+            progress(TrainEvent::Note(format!(
+                "new decoder: {} parameters",
+                dec.num_params()
+            )));
+            let state = RunState {
+                options: opts.clone(),
+                decoder: cfg.clone(),
+                epochs_done: 0,
+                adam_steps: 0,
+                best_epoch: None,
+                best_bleu4: 0.0,
+                history: Vec::new(),
+                train_seconds: 0.0,
+            };
+            Ok((dec, state))
+        }
+    }
+}
+
+/// Clips the gradient's global norm to `clip`, then one Adam step.
+fn apply_grads(
+    dec: &mut DecoderParams<f32>,
+    grads: &mut DecoderParams<f32>,
+    adam: &mut Adam,
+    clip: f32,
+) {
+    let mut gs: Vec<&mut [f32]> = grads
+        .tensors_mut()
+        .into_iter()
+        .map(|v| v.as_mut_slice())
+        .collect();
+    clip_grad_norm(&mut gs, clip);
+    let gs: Vec<&[f32]> = grads.tensors();
+    let mut ps: Vec<&mut [f32]> = dec
+        .tensors_mut()
+        .into_iter()
+        .map(|v| v.as_mut_slice())
+        .collect();
+    adam.step(&mut ps, &gs);
+}
+
+/// Records the finished epoch `report` in `state`, keeps the decoder as
+/// `best.safetensors` when its dev BLEU-4 is the best so far, then writes the
+/// checkpoint (weights and Adam's moments first, `checkpoint.json` last).
+fn finish_epoch(
+    out: &Path,
+    state: &mut RunState,
+    report: &EpochReport,
+    dec: &DecoderParams<f32>,
+    adam: &Adam,
+) -> Result<(), TrainError> {
+    state.epochs_done = report.epoch;
+    state.train_seconds += report.seconds;
+    state.adam_steps = adam.steps();
+    state.history.push(report.clone());
+    if report.bleu[3] > state.best_bleu4 {
+        state.best_bleu4 = report.bleu[3];
+        state.best_epoch = Some(report.epoch);
+        checkpoint::save(&out.join("best.safetensors"), dec, Precision::F32, None)?;
+    }
+    let (_, m, v) = adam.state();
+    checkpoint::save(
+        &out.join("checkpoint.safetensors"),
+        dec,
+        Precision::F32,
+        Some((m, v)),
+    )?;
+    let state_path = out.join("checkpoint.json");
+    let text = serde_json::to_string_pretty(state).map_err(|e| run_err(&state_path, e))?;
+    crate::fsutil::write_atomic(&state_path, text.as_bytes()).map_err(|e| run_err(&state_path, e))
+}
+
 /// Trains (or resumes) a run in `out` from the cached features in
 /// `out/features`, reporting through `progress`. Returns the final state.
 pub fn train(
@@ -308,50 +415,8 @@ pub fn train(
         dev_rows.len()
     )));
 
-    // Resume or start.
-    let state_path = out.join("checkpoint.json");
-    let ckpt_path = out.join("checkpoint.safetensors");
     let mut adam = Adam::new(opts.lr);
-    let (mut dec, mut state) = match std::fs::read_to_string(&state_path) {
-        Ok(text) => {
-            let state: RunState =
-                serde_json::from_str(&text).map_err(|e| run_err(&state_path, e))?;
-            if state.options.seed != opts.seed || state.decoder != cfg {
-                return Err(run_err(
-                    &state_path,
-                    "the run folder holds a run with other options; use another --out",
-                ));
-            }
-            let loaded = checkpoint::load(&ckpt_path, &cfg)?;
-            if let Some((m, v)) = loaded.adam {
-                adam.restore(state.adam_steps, m, v);
-            }
-            progress(TrainEvent::Note(format!(
-                "resuming after epoch {}",
-                state.epochs_done
-            )));
-            (loaded.params, state)
-        }
-        Err(_) => {
-            let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-            let dec = DecoderParams::<f32>::random(&cfg, &mut rng);
-            progress(TrainEvent::Note(format!(
-                "new decoder: {} parameters",
-                dec.num_params()
-            )));
-            let state = RunState {
-                options: opts.clone(),
-                decoder: cfg.clone(),
-                epochs_done: 0,
-                adam_steps: 0,
-                best_epoch: None,
-                best_bleu4: 0.0,
-                history: Vec::new(),
-                train_seconds: 0.0,
-            };
-            (dec, state)
-        }
-    };
+    let (mut dec, mut state) = resume_or_start(out, opts, &cfg, &mut adam, progress)?;
     state.options.epochs = opts.epochs;
     let mut grads = DecoderParams::<f32>::zeros(&cfg);
     let mut scratch = DecoderParams::<f32>::zeros(&cfg);
@@ -384,21 +449,7 @@ pub fn train(
                 .wrapping_mul(1_000_003)
                 .wrapping_add((epoch * 100_000 + k) as u64);
             let loss = train_batch(&dec, &cache, batch, seed, &mut grads, &mut scratch);
-            {
-                let mut gs: Vec<&mut [f32]> = grads
-                    .tensors_mut()
-                    .into_iter()
-                    .map(|v| v.as_mut_slice())
-                    .collect();
-                clip_grad_norm(&mut gs, opts.clip);
-            }
-            let gs: Vec<&[f32]> = grads.tensors();
-            let mut ps: Vec<&mut [f32]> = dec
-                .tensors_mut()
-                .into_iter()
-                .map(|v| v.as_mut_slice())
-                .collect();
-            adam.step(&mut ps, &gs);
+            apply_grads(&mut dec, &mut grads, &mut adam, opts.clip);
             loss_sum += loss;
             progress(TrainEvent::Batch {
                 epoch,
@@ -418,20 +469,7 @@ pub fn train(
             lr: adam.lr,
             seconds,
         };
-        state.epochs_done = epoch + 1;
-        state.train_seconds += seconds;
-        state.adam_steps = adam.steps();
-        state.history.push(report.clone());
-        if bleu[3] > state.best_bleu4 {
-            state.best_bleu4 = bleu[3];
-            state.best_epoch = Some(epoch + 1);
-            checkpoint::save(&out.join("best.safetensors"), &dec, Precision::F32, None)?;
-        }
-        let (_, m, v) = adam.state();
-        checkpoint::save(&ckpt_path, &dec, Precision::F32, Some((m, v)))?;
-        let text = serde_json::to_string_pretty(&state).map_err(|e| run_err(&state_path, e))?;
-        crate::fsutil::write_atomic(&state_path, text.as_bytes())
-            .map_err(|e| run_err(&state_path, e))?;
+        finish_epoch(out, &mut state, &report, &dec, &adam)?;
         progress(TrainEvent::Epoch(report));
     }
     Ok(state)
