@@ -10,6 +10,7 @@ pub mod about_tab;
 pub mod autosave;
 pub mod canvas;
 pub mod caption_tab;
+pub mod display_loss;
 pub mod files;
 pub mod inspect_panel;
 pub mod lab_tab;
@@ -206,6 +207,7 @@ impl StudioApp {
         match self.frames {
             0 => ctx.request_repaint(),
             1 => {
+                display_loss::window_shown();
                 self.first_frame_ms = crate::startup::process_age_ms();
                 if self.exit_after_first_frame {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -276,8 +278,18 @@ impl eframe::App for StudioApp {
     }
 }
 
-/// Opens the desktop window and runs until it is closed.
-pub fn run() -> eframe::Result {
+impl Drop for StudioApp {
+    /// Also runs when the display goes away and the event loop unwinds
+    /// ([`display_loss`]): the canvas, a stroke in progress included, is
+    /// written before the process ends.
+    fn drop(&mut self) {
+        self.save_canvas_now();
+    }
+}
+
+/// Opens the desktop window and runs until it is closed or the display
+/// goes away (see [`display_loss`]).
+pub fn run() -> eframe::Result<display_loss::Ended> {
     let icon =
         eframe::icon_data::from_png_bytes(include_bytes!("../../assets/rnn-studio.png")).ok();
     let mut viewport = egui::ViewportBuilder::default()
@@ -293,13 +305,15 @@ pub fn run() -> eframe::Result {
         viewport,
         ..Default::default()
     };
-    eframe::run_native(
-        "rnn-studio",
-        options,
-        Box::new(|cc| {
-            // Light or dark follows the system (egui's default theme preference).
-            let _ = cc;
-            Ok(Box::new(StudioApp::new(AppOptions::default())))
-        }),
-    )
+    display_loss::guard(|| {
+        eframe::run_native(
+            "rnn-studio",
+            options,
+            Box::new(|cc| {
+                // Light or dark follows the system (egui's default theme preference).
+                let _ = cc;
+                Ok(Box::new(StudioApp::new(AppOptions::default())))
+            }),
+        )
+    })
 }
