@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_json::json;
 
-use crate::caption::captioner::{CaptionResult, Captioner, DEFAULT_BEAM};
+use crate::caption::captioner::{CaptionResult, DEFAULT_BEAM};
 use crate::caption::image_io::load_image;
 
 #[derive(Debug, clap::Args)]
@@ -57,12 +57,7 @@ fn round4(v: f64) -> f64 {
 }
 
 pub fn run(args: CaptionArgs) -> anyhow::Result<ExitCode> {
-    let root = args
-        .weights
-        .clone()
-        .unwrap_or_else(|| super::weights_root(crate::weights::CAPTIONER));
-    let captioner = Captioner::load(&root)
-        .with_context(|| format!("cannot load the captioner from {}", root.display()))?;
+    let captioner = super::load_captioner(args.weights.as_deref())?;
     let nbest = args.nbest.min(args.beam);
     let width = args
         .images

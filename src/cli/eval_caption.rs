@@ -4,11 +4,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use serde_json::json;
 
 use super::train_caption::progress_bar;
-use crate::caption::captioner::{Captioner, DEFAULT_BEAM};
+use crate::caption::captioner::DEFAULT_BEAM;
 use crate::caption::dataset::FeatureCache;
 use crate::caption::eval::evaluate;
 
@@ -41,12 +40,7 @@ pub struct EvalCaptionArgs {
 }
 
 pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
-    let root = args
-        .weights
-        .clone()
-        .unwrap_or_else(|| super::weights_root(crate::weights::CAPTIONER));
-    let captioner = Captioner::load(&root)
-        .with_context(|| format!("cannot load the captioner from {}", root.display()))?;
+    let captioner = super::load_captioner(args.weights.as_deref())?;
     let cache = match &args.cache {
         Some(dir) => Some(FeatureCache::load(dir)?),
         None => None,

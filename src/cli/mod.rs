@@ -164,6 +164,16 @@ pub fn load_recognizer(dir: Option<&Path>) -> anyhow::Result<Recognizer> {
     .context("cannot load the recognizer")
 }
 
+/// The captioner (encoder + decoders) of a `--weights ROOT` flag, or the shipped one.
+pub fn load_captioner(root: Option<&Path>) -> anyhow::Result<crate::caption::captioner::Captioner> {
+    let root = root.map_or_else(
+        || weights_root(crate::weights::CAPTIONER),
+        Path::to_path_buf,
+    );
+    crate::caption::captioner::Captioner::load(&root)
+        .with_context(|| format!("cannot load the captioner from {}", root.display()))
+}
+
 /// The folder of converted sketch-rnn models: a `--weights`-style flag's, or the shipped one.
 pub fn sketch_rnn_dir(flag: Option<&Path>) -> PathBuf {
     use crate::weights::{SKETCH_RNN, in_root};
