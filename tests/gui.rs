@@ -235,6 +235,24 @@ fn a_bad_photo_keeps_the_previous_one_and_says_why() {
         err.contains("notes.jpg") && err.contains("not an image"),
         "{err}"
     );
+
+    // The status bar says it on the Caption tab only, and a good photo
+    // afterwards takes the stale error away.
+    assert_eq!(h.query_all_by_label_contains("not an image").count(), 2);
+    h.state_mut().tab = TabId::Sketch;
+    h.run();
+    assert_eq!(h.query_all_by_label_contains("not an image").count(), 0);
+    h.state_mut().tab = TabId::Caption;
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput).click();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(good);
+    h.run();
+    h.get_by_label("Open path").click();
+    h.step();
+    wait_for_photo(&mut h);
+    wait_until(&mut h, "the stale error is gone", |a| a.status.is_empty());
 }
 
 #[test]

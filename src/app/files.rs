@@ -157,7 +157,7 @@ impl StudioApp {
                         bytes,
                         what: "PNG".into(),
                     }),
-                    Err(e) => self.status = format!("could not encode PNG: {e}"),
+                    Err(e) => self.say(TabId::Sketch, format!("could not encode PNG: {e}")),
                 }
             }
             Purpose::OpenPhoto => self.open_photo(path),
@@ -178,10 +178,10 @@ impl StudioApp {
         match read_first_drawing(path) {
             Ok(opened) => {
                 self.sketch.canvas.load(&opened.drawing);
-                self.status = opened.summary(path);
+                self.say(TabId::Sketch, opened.summary(path));
             }
             // The drawing on the canvas stays.
-            Err(e) => self.status = e,
+            Err(e) => self.say(TabId::Sketch, e),
         }
     }
 

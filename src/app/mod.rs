@@ -90,6 +90,9 @@ pub struct StudioApp {
     pub lab: lab_tab::LabTab,
     /// The last message for the status bar.
     pub status: String,
+    /// The tab the message is about; it shows on that tab only, and the
+    /// next success there clears it. `None`: about the whole app.
+    pub status_tab: Option<TabId>,
     worker: Worker,
     picker: Arc<dyn FilePicker>,
     picks: (Sender<Picked>, Receiver<Picked>),
@@ -123,6 +126,7 @@ impl StudioApp {
             about: about_tab::AboutTab,
             lab: Default::default(),
             status: String::new(),
+            status_tab: None,
             worker,
             picker: options.picker,
             picks: channel(),
@@ -135,7 +139,7 @@ impl StudioApp {
             exit_after_first_frame: std::env::var_os("RNN_STUDIO_EXIT_AFTER_FIRST_FRAME").is_some(),
         };
         if let Some(message) = app.autosave.restore(&mut app.sketch.canvas) {
-            app.status = message;
+            app.say(TabId::Sketch, message);
         }
         app
     }
@@ -183,7 +187,8 @@ impl StudioApp {
             });
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            ui.label(if self.status.is_empty() {
+            let here = self.status_tab.is_none_or(|t| t == self.tab);
+            ui.label(if self.status.is_empty() || !here {
                 " "
             } else {
                 &self.status
@@ -225,13 +230,28 @@ impl StudioApp {
         }
     }
 
+    /// Puts `text` in the status bar, shown while `tab` is.
+    pub fn say(&mut self, tab: TabId, text: String) {
+        self.status = text;
+        self.status_tab = Some(tab);
+    }
+
+    /// A success on `tab`: a message about that tab is no longer true.
+    fn clear_status(&mut self, tab: TabId) {
+        if self.status_tab == Some(tab) {
+            self.status.clear();
+            self.status_tab = None;
+        }
+    }
+
     /// Takes the worker's replies and dialog answers.
     fn poll(&mut self, ctx: &egui::Context) {
         while let Some(reply) = self.worker.try_recv() {
             match reply {
                 Reply::Photo { generation, result } => {
-                    if let Err(e) = &result {
-                        self.status = e.clone();
+                    match &result {
+                        Err(e) => self.say(TabId::Caption, e.clone()),
+                        Ok(_) => self.clear_status(TabId::Caption),
                     }
                     if let Some(c) = self.caption.receive(ctx, generation, result) {
                         self.run_command(c);
@@ -255,13 +275,14 @@ impl StudioApp {
                     );
                 }
                 Reply::Lab { generation, event } => self.lab.receive(generation, event),
-                Reply::Written { what, result } => {
-                    self.status = match result {
-                        Ok(_) if what == "autosave" => self.status.clone(),
-                        Ok(path) => format!("{what} written to {}", path.display()),
-                        Err(e) => format!("could not write {what}: {e}"),
-                    }
-                }
+                Reply::Written { what, result } => match result {
+                    Ok(_) if what == "autosave" => {}
+                    Ok(path) => self.say(
+                        TabId::Sketch,
+                        format!("{what} written to {}", path.display()),
+                    ),
+                    Err(e) => self.say(TabId::Sketch, format!("could not write {what}: {e}")),
+                },
             }
         }
         self.take_file_answers();

@@ -56,7 +56,7 @@ pub enum NdjsonError {
         point: usize,
         what: &'static str,
     },
-    #[error("stroke {stroke}, point {point}: {what} = {value} is out of range (±{MAX_COORD})")]
+    #[error("stroke {stroke}, point {point}: {what} = {} is out of range (at most ±1e6)", short_number(*value))]
     OutOfRange {
         stroke: usize,
         point: usize,
@@ -180,6 +180,15 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
             return Some(Ok((self.line_no, text)));
         }
         None
+    }
+}
+
+/// A number as a person can read it in a message: `1e300`, not 301 digits.
+fn short_number(v: f64) -> String {
+    if v.abs() >= 1e7 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
     }
 }
 
@@ -450,6 +459,7 @@ mod tests {
                 _ => assert_eq!(&got, want, "line {line}"),
             }
             assert!(!got.to_string().is_empty());
+            assert!(got.to_string().len() < 120, "{got}");
         }
     }
 
