@@ -687,7 +687,9 @@ fn loading_errors_name_the_file_and_tensor() {
     let dir = tempfile::tempdir().unwrap();
 
     let missing = dir.path().join("nope.safetensors");
-    let err = Encoder::load_dir(&missing).err().expect("missing file fails");
+    let err = Encoder::load_dir(&missing)
+        .err()
+        .expect("missing file fails");
     assert!(matches!(
         err,
         EncoderError::Weights(WeightsError::Io { .. })

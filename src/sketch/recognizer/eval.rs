@@ -17,22 +17,17 @@
 
 use super::cnn::RasterCnn;
 use super::dataset::Dataset;
-use super::drawing::Drawing;
-use super::features;
-use super::recognizer::{
-    CnnConfig, FORMAT, Normalisation, OTHER, Recognizer, RecognizerConfig, RecognizerModel,
-    UnsureScore, mix_logits,
-};
-use super::train::{CheckpointMeta, predict_last};
+use super::files::FORMAT;
+use super::model::{RecognizerModel, predict_last};
+use super::train::CheckpointMeta;
 use super::train_cnn::cnn_logits;
+use super::{
+    CnnConfig, Normalisation, OTHER, Recognizer, RecognizerConfig, UnsureScore, mix_logits,
+};
+use crate::sketch::drawing::Drawing;
+use crate::sketch::features;
 use image::{Rgb, RgbImage};
 use serde::Serialize;
-
-/// Last-step logits (C) of `drawings`, batched.
-pub fn last_logits(model: &RecognizerModel, drawings: &[Drawing], threads: usize) -> Vec<Vec<f32>> {
-    let items: Vec<(Drawing, usize)> = drawings.iter().map(|d| (d.clone(), 0)).collect();
-    predict_last(model, &items, threads)
-}
 
 /// AUROC of `pos` (should score high) against `neg`.
 pub fn auroc(pos: &[f32], neg: &[f32]) -> f32 {
@@ -96,7 +91,8 @@ pub fn export(
     let calib: Vec<Drawing> = ds.unknown[1].iter().map(|(_, d)| d.clone()).collect();
     // What the recognizer will compute: the LSTM's logits, mixed with the CNN's.
     let recognizer_logits = |drawings: &[Drawing]| {
-        let z = last_logits(model, drawings, threads);
+        let items: Vec<(Drawing, usize)> = drawings.iter().map(|d| (d.clone(), 0)).collect();
+        let z = predict_last(model, &items, threads);
         match cnn {
             None => z,
             Some((net, w)) => {
