@@ -242,6 +242,18 @@ pub(crate) struct Stage<W> {
 }
 
 impl<W: NamedTensors + Clone> Stage<W> {
+    /// A stage at its start: `model` is also the best and the average.
+    pub fn new(model: W, adam: Adam, averaging: bool, paths: RunPaths) -> Self {
+        Self {
+            best: model.clone(),
+            ema: model.clone(),
+            model,
+            adam,
+            averaging,
+            paths,
+        }
+    }
+
     /// The weights that are validated: the averaged ones when averaging.
     pub fn judged(&self) -> &W {
         if self.averaging {
@@ -287,6 +299,13 @@ impl<W: NamedTensors + Clone> Stage<W> {
         files::save_checkpoint(&self.paths, &self.model, &self.adam, &self.best, ema, meta)?;
         Ok(is_best)
     }
+}
+
+/// Adam with decoupled weight decay (AdamW), as both stages use it.
+pub(crate) fn adamw(lr: f32, weight_decay: f32) -> Adam {
+    let mut adam = Adam::new(lr);
+    adam.weight_decay = weight_decay;
+    adam
 }
 
 /// An epoch's running sums over its steps.
@@ -461,16 +480,8 @@ fn start_lstm(
         message: e.to_string(),
     })?;
     let model = RecognizerModel::random(cfg.hidden, cfg.layers, nc, cfg.running_max, cfg.seed);
-    let mut adam = Adam::new(cfg.lr);
-    adam.weight_decay = cfg.weight_decay;
-    let mut st = Stage {
-        best: model.clone(),
-        ema: model.clone(),
-        model,
-        adam,
-        averaging: cfg.ema > 0.0,
-        paths: RunPaths::lstm(out),
-    };
+    let adam = adamw(cfg.lr, cfg.weight_decay);
+    let mut st = Stage::new(model, adam, cfg.ema > 0.0, RunPaths::lstm(out));
     if !st.paths.meta.is_file() {
         return Ok((st, fresh));
     }
@@ -499,9 +510,8 @@ fn start_lstm(
 }
 
 /// The summed gradients of one batch of items sorted by length: it is cut
-/// into 4·threads micro-batches that run on the rayon pool, each with its
-/// own dropout seed drawn from `rng`, and their gradients are summed in
-/// order; their loss and right guesses go into `sums`.
+/// into 4·threads micro-batches (little padding in each) that run on the
+/// rayon pool, with dropout.
 fn lstm_gradients(
     model: &RecognizerModel,
     items: &[(Drawing, usize)],
@@ -511,32 +521,49 @@ fn lstm_gradients(
     sums: &mut EpochSums,
 ) -> Grads {
     let micro = cfg.batch.div_ceil(4 * cfg.threads.max(1)).max(1);
-    let seeds: Vec<u64> = (0..cfg.batch.div_ceil(micro))
+    let part = |chunk: &[(Drawing, usize)], drng: &mut ChaCha8Rng| {
+        let batch = Batch::from_drawings(chunk);
+        let cache = forward(model, &batch, cfg.dropout, Some(drng));
+        let (l, c, dz) = loss(&batch, &cache.logits, nc, cfg.label_smoothing);
+        let mut g = Grads::zeros_like(model);
+        backward(model, &batch, &cache, &dz, &mut g);
+        (l, c, g)
+    };
+    summed_gradients(items, micro, rng, sums, part, Grads::add)
+}
+
+/// A batch's gradients, both stages' way: `items` cut into parts of `size`
+/// that `part` turns into (loss, right guesses, gradients) on the rayon
+/// pool, each part with its own generator seeded from `rng` (in part
+/// order, so the run is reproducible whatever the threads do); the parts'
+/// gradients are summed in order with `add`, their loss and right guesses
+/// into `sums`.
+pub(crate) fn summed_gradients<G: Send>(
+    items: &[(Drawing, usize)],
+    size: usize,
+    rng: &mut ChaCha8Rng,
+    sums: &mut EpochSums,
+    part: impl Fn(&[(Drawing, usize)], &mut ChaCha8Rng) -> (f32, usize, G) + Sync,
+    add: impl Fn(&mut G, &G),
+) -> G {
+    let seeds: Vec<u64> = (0..items.len().div_ceil(size))
         .map(|_| rng.random())
         .collect();
-    let results: Vec<(f32, usize, Grads)> = items
-        .par_chunks(micro)
+    let results: Vec<(f32, usize, G)> = items
+        .par_chunks(size)
         .zip(seeds.par_iter())
-        .map(|(chunk, &seed)| {
-            let batch = Batch::from_drawings(chunk);
-            let mut drng = ChaCha8Rng::seed_from_u64(seed);
-            let cache = forward(model, &batch, cfg.dropout, Some(&mut drng));
-            let (l, c, dz) = loss(&batch, &cache.logits, nc, cfg.label_smoothing);
-            let mut g = Grads::zeros_like(model);
-            backward(model, &batch, &cache, &dz, &mut g);
-            (l, c, g)
-        })
+        .map(|(chunk, &seed)| part(chunk, &mut ChaCha8Rng::seed_from_u64(seed)))
         .collect();
-    let mut grads: Option<Grads> = None;
+    let mut total: Option<G> = None;
     for (l, c, g) in results {
         sums.loss += l;
         sums.right += c;
-        match &mut grads {
-            None => grads = Some(g),
-            Some(acc) => acc.add(&g),
+        match &mut total {
+            None => total = Some(g),
+            Some(acc) => add(acc, &g),
         }
     }
-    grads.expect("at least one batch part")
+    total.expect("at least one batch part")
 }
 
 /// A training sample source: which class and which drawing.

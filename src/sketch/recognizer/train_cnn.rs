@@ -22,12 +22,12 @@ use super::files::{self, RunPaths};
 use super::mix_logits;
 use super::model::{Batch, RecognizerModel, loss, predict_last};
 use super::train::{
-    Clock, EpochSums, Progress, RunState, Stage, StageMeta, TrainConfig, TrainError,
-    augment_options, average_into, epoch_rng, other_labels, sample_item, score, update,
+    Clock, EpochSums, Progress, RunState, Stage, StageMeta, TrainConfig, TrainError, adamw,
+    augment_options, average_into, epoch_rng, other_labels, sample_item, score, summed_gradients,
+    update,
 };
-use crate::nn::optim::Adam;
 use crate::sketch::drawing::Drawing;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -242,16 +242,8 @@ fn start_cnn(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Stage<RasterCnn>, CnnCheckpointMeta), TrainError> {
     let model = RasterCnn::random(cfg.size, &cfg.channels, nc, run.seed);
-    let mut adam = Adam::new(cfg.lr);
-    adam.weight_decay = cfg.weight_decay;
-    let mut st = Stage {
-        best: model.clone(),
-        ema: model.clone(),
-        model,
-        adam,
-        averaging: true,
-        paths: RunPaths::cnn(out),
-    };
+    let adam = adamw(cfg.lr, cfg.weight_decay);
+    let mut st = Stage::new(model, adam, true, RunPaths::cnn(out));
     let mut meta = CnnCheckpointMeta {
         config: cfg.clone(),
         seed: run.seed,
@@ -286,10 +278,8 @@ fn start_cnn(
     Ok((st, meta))
 }
 
-/// The summed gradients of one batch: it is cut into one part per thread,
-/// each rendered (and mirrored, with `cfg.mirror`) with its own seed drawn
-/// from `rng`, and their gradients are summed in order; their loss and
-/// right guesses go into `sums`.
+/// The summed gradients of one batch: one part per thread, rendered (and
+/// mirrored, with `cfg.mirror`), with dropout.
 fn cnn_gradients(
     model: &RasterCnn,
     items: &[(Drawing, usize)],
@@ -299,47 +289,32 @@ fn cnn_gradients(
     sums: &mut EpochSums,
 ) -> Vec<Vec<f32>> {
     let nc = model.num_outputs();
-    let part = cfg.batch.div_ceil(threads).max(1);
-    let seeds: Vec<u64> = (0..cfg.batch.div_ceil(part))
-        .map(|_| rng.random())
-        .collect();
-    let results: Vec<(f32, usize, Vec<Vec<f32>>)> = items
-        .par_chunks(part)
-        .zip(seeds.par_iter())
-        .map(|(chunk, &seed)| {
-            let mut img = model.images(chunk.iter().map(|(d, _)| d));
-            let mut drng = ChaCha8Rng::seed_from_u64(seed);
-            if cfg.mirror > 0.0 {
-                for pic in img.chunks_exact_mut(cfg.size * cfg.size) {
-                    if drng.random::<f32>() < cfg.mirror {
-                        pic.chunks_exact_mut(cfg.size).for_each(<[f32]>::reverse);
-                    }
+    let part = |chunk: &[(Drawing, usize)], drng: &mut ChaCha8Rng| {
+        let mut img = model.images(chunk.iter().map(|(d, _)| d));
+        if cfg.mirror > 0.0 {
+            for pic in img.chunks_exact_mut(cfg.size * cfg.size) {
+                if drng.random::<f32>() < cfg.mirror {
+                    pic.chunks_exact_mut(cfg.size).for_each(<[f32]>::reverse);
                 }
             }
-            let cache = model.forward(&img, chunk.len(), cfg.dropout, Some(&mut drng));
-            let batch = Batch {
-                x: Vec::new(),
-                lengths: vec![1; chunk.len()],
-                targets: chunk.iter().map(|(_, y)| *y).collect(),
-                steps: 1,
-            };
-            let (l, c, dz) = loss(&batch, &cache.logits, nc, cfg.label_smoothing);
-            let mut g: Vec<Vec<f32>> = model.tensors().iter().map(|t| vec![0.0; t.len()]).collect();
-            model.backward(&cache, &dz, &mut g);
-            (l, c, g)
-        })
-        .collect();
-    let mut grads: Option<Vec<Vec<f32>>> = None;
-    for (l, c, g) in results {
-        sums.loss += l;
-        sums.right += c;
-        match &mut grads {
-            None => grads = Some(g),
-            Some(acc) => acc
-                .iter_mut()
-                .zip(&g)
-                .for_each(|(a, b)| a.iter_mut().zip(b).for_each(|(x, y)| *x += y)),
         }
-    }
-    grads.expect("at least one batch part")
+        let cache = model.forward(&img, chunk.len(), cfg.dropout, Some(drng));
+        let batch = Batch {
+            x: Vec::new(),
+            lengths: vec![1; chunk.len()],
+            targets: chunk.iter().map(|(_, y)| *y).collect(),
+            steps: 1,
+        };
+        let (l, c, dz) = loss(&batch, &cache.logits, nc, cfg.label_smoothing);
+        let mut g: Vec<Vec<f32>> = model.tensors().iter().map(|t| vec![0.0; t.len()]).collect();
+        model.backward(&cache, &dz, &mut g);
+        (l, c, g)
+    };
+    let add = |acc: &mut Vec<Vec<f32>>, g: &Vec<Vec<f32>>| {
+        acc.iter_mut()
+            .zip(g)
+            .for_each(|(a, b)| a.iter_mut().zip(b).for_each(|(x, y)| *x += y))
+    };
+    let part_size = cfg.batch.div_ceil(threads).max(1);
+    summed_gradients(items, part_size, rng, sums, part, add)
 }

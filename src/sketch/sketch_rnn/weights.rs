@@ -85,7 +85,7 @@ impl SketchRnn {
     }
 
     /// Loads a model from its safetensors file and JSON config.
-    pub fn load_files(safetensors_path: &Path, config_path: &Path) -> Result<SketchRnn> {
+    fn load_files(safetensors_path: &Path, config_path: &Path) -> Result<SketchRnn> {
         let config_bytes = read(config_path)?;
         let config: SketchRnnConfig = serde_json::from_slice(&config_bytes)
             .map_err(|e| corrupt(config_path, format!("bad config: {e}")))?;
