@@ -35,11 +35,20 @@
 //! common prefix with what it fed, rewinds the state to there and steps only
 //! the rows after it. While the pen moves inside the drawing's box this is 1–3
 //! steps (the end of the current stroke); when the box grows, every row
-//! changes and the session re-runs from the start (a few ms at 150 points).
-//! So a session's guess is always exactly `classify` of the drawing so far.
+//! changes and the session re-runs from the start. So a session's guess is
+//! always exactly `classify` of the drawing so far.
 //!
-//! Files: `model.safetensors`, `cnn.safetensors` and `config.json`
-//! ([`RecognizerConfig`]), all read and written in [`files`].
+//! The folder:
+//! - this file: the door — [`Recognizer`], [`Session`], [`Guess`] and the
+//!   config;
+//! - [`model`]: the network, with the training forward, loss and backward;
+//! - [`cnn`] and [`raster`]: the raster CNN and the picture it reads;
+//! - [`files`]: every file the recognizer reads or writes (the model folder
+//!   `model.safetensors`, `cnn.safetensors`, `config.json`, and training
+//!   checkpoints);
+//! - training: [`dataset`] (data and splits), [`augment`], [`train`] (the
+//!   LSTM loop), [`train_cnn`] (the CNN stage); [`eval`] (scores, the unsure
+//!   threshold, the exported config).
 
 pub mod augment;
 pub mod cnn;

@@ -215,7 +215,7 @@ pub(crate) fn model_tensors_mut(m: &mut RecognizerModel) -> Vec<&mut [f32]> {
     v
 }
 
-/// Every parameter tensor of a model, in the order of [`Grads::tensors`].
+/// The same tensors, read-only.
 pub(crate) fn model_tensors(m: &RecognizerModel) -> Vec<&[f32]> {
     let mut v = m.lstm.tensors();
     v.extend([m.head_w.as_slice(), m.head_b.as_slice()]);
@@ -238,7 +238,8 @@ pub struct ForwardCache {
 }
 
 /// Forward over a batch: the layers (with dropout `p` when `rng` is given),
-/// then the head on every step. Logits of padded steps are garbage.
+/// then the head on every step. `batch.x` is (T, B, I); the cache's logits
+/// are (T·B, C), and those of padded steps are garbage.
 pub fn forward(
     model: &RecognizerModel,
     batch: &Batch,
@@ -337,7 +338,8 @@ fn with_running_max(h: &[f32], nt: usize, nb: usize, nh: usize) -> (Vec<f32>, Ve
 }
 
 /// The loss of a batch (sum over elements, see the module doc), the number of
-/// elements whose last step is right, and ∂loss/∂logits (T·B, C).
+/// elements whose last step is right, and ∂loss/∂logits (T·B, C). `logits`
+/// is (T·B, C), as [`forward`] leaves them; padded steps get no gradient.
 pub fn loss(batch: &Batch, logits: &[f32], nc: usize, smoothing: f32) -> (f32, usize, Vec<f32>) {
     let nb = batch.size();
     let mut dz = vec![0.0; logits.len()];
@@ -370,7 +372,10 @@ pub fn loss(batch: &Batch, logits: &[f32], nc: usize, smoothing: f32) -> (f32, u
     (total, correct, dz)
 }
 
-/// Backward from ∂loss/∂logits: adds every parameter's gradient into `grads`.
+/// Backward from ∂loss/∂logits `dz` (T·B, C), through the cache of the
+/// [`forward`] of the same batch: the head, the running max, then BPTT
+/// layer by layer, top to bottom. Adds (`+=`) every parameter's gradient
+/// into `grads`.
 pub fn backward(
     model: &RecognizerModel,
     batch: &Batch,
