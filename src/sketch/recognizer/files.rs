@@ -8,7 +8,7 @@
 //! `model.safetensors` holds PyTorch names: `lstm.weight_ih_l{k}` … and
 //! `head.weight` (C, H or 2H), `head.bias` (C). A checkpoint adds Adam's
 //! moments as `adam.m.{i}` / `adam.v.{i}`, in the order of the parameter list
-//! ([`model_tensors`]).
+//! (`model::model_tensors`).
 
 use super::cnn::RasterCnn;
 use super::model::{RecognizerModel, model_tensors};
