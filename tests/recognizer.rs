@@ -4,11 +4,11 @@
 //! the shipped model's accuracy on a committed fixture of real validation
 //! drawings (a few per class, never trained on).
 
-use rnn_studio::sketch::dataset::{ClassData, Dataset};
 use rnn_studio::sketch::features;
 use rnn_studio::sketch::ndjson;
+use rnn_studio::sketch::recognizer::dataset::{ClassData, Dataset};
+use rnn_studio::sketch::recognizer::train::{TrainConfig, train};
 use rnn_studio::sketch::recognizer::{Recognizer, RecognizerModel};
-use rnn_studio::sketch::train::{TrainConfig, train};
 use rnn_studio::sketch::{Drawing, Recorder};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -295,8 +295,8 @@ fn a_tiny_seeded_training_run_lowers_the_loss_and_resumes() {
     let cfg = tiny_config();
     let a = train(&ds, &cfg, dir.path(), &mut |_| {}).unwrap();
     let loss = |h: &serde_json::Value| h["loss"].as_f64().unwrap();
-    let first = loss(&a.meta.history[0]);
-    let last = loss(a.meta.history.last().unwrap());
+    let first = loss(&a.meta.run.history[0]);
+    let last = loss(a.meta.run.history.last().unwrap());
     assert!(last < first, "loss {first} -> {last}");
     // Resume: two epochs, then the same command to three, equals three at once.
     let dir2 = tempfile::tempdir().unwrap();
@@ -310,7 +310,7 @@ fn a_tiny_seeded_training_run_lowers_the_loss_and_resumes() {
     let dir3 = tempfile::tempdir().unwrap();
     train(&ds, &cfg, dir3.path(), &mut |_| {}).unwrap();
     let again = train(&ds, &cfg, dir3.path(), &mut |_| {}).unwrap();
-    assert_eq!(again.meta.epoch, 3, "a finished run stays finished");
+    assert_eq!(again.meta.run.epoch, 3, "a finished run stays finished");
     assert_eq!(again.best, a.best, "same seed, same weights");
 }
 
@@ -400,7 +400,7 @@ fn wavy_rows(n: usize, k: u32) -> Vec<features::Row> {
 /// equals central differences of the loss, in the head and in both layers.
 #[test]
 fn running_max_head_gradients_match_finite_differences() {
-    use rnn_studio::sketch::train::{Batch, Grads, backward, forward, loss};
+    use rnn_studio::sketch::recognizer::model::{Batch, Grads, backward, forward, loss};
     let nc = 4;
     let mut model = RecognizerModel::random(6, 2, nc, true, 5);
     assert!(model.running_max());
@@ -466,7 +466,7 @@ fn running_max_head_gradients_match_finite_differences() {
 /// logits of the batched training forward on the same rows.
 #[test]
 fn running_max_session_equals_the_batched_forward() {
-    use rnn_studio::sketch::train::{Batch, forward};
+    use rnn_studio::sketch::recognizer::model::{Batch, forward};
     let nc = shipped_outputs();
     let model = RecognizerModel::random(6, 2, nc, true, 8);
     let r = with_shipped_config(model.clone());
@@ -502,7 +502,7 @@ fn running_max_session_equals_the_batched_forward() {
 #[test]
 fn unknown_classes_with_their_own_outputs_train_export_and_resume() {
     use rnn_studio::nn::ops::softmax_in_place;
-    use rnn_studio::sketch::eval::export;
+    use rnn_studio::sketch::recognizer::eval::export;
     let mut ds = tiny_dataset();
     let all = read_drawings(&fixture("recognizer/val.ndjson"));
     for word in ["sun", "apple"] {
@@ -568,8 +568,8 @@ fn unknown_classes_with_their_own_outputs_train_export_and_resume() {
 #[test]
 fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
     use rnn_studio::nn::ops::softmax_in_place;
-    use rnn_studio::sketch::eval::export;
-    use rnn_studio::sketch::train_cnn::{CnnTrainConfig, train_cnn};
+    use rnn_studio::sketch::recognizer::eval::export;
+    use rnn_studio::sketch::recognizer::train_cnn::{CnnTrainConfig, train_cnn};
     let ds = tiny_dataset();
     let run = TrainConfig {
         max_epochs: 1,
@@ -590,7 +590,10 @@ fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
     };
     let (cnn, meta) = train_cnn(&ds, &run, &cfg, &lstm.best, dir.path(), &mut |_| {}).unwrap();
     let loss = |h: &serde_json::Value| h["loss"].as_f64().unwrap();
-    let (first, last) = (loss(&meta.history[0]), loss(meta.history.last().unwrap()));
+    let (first, last) = (
+        loss(&meta.run.history[0]),
+        loss(meta.run.history.last().unwrap()),
+    );
     assert!(last < first, "CNN loss {first} -> {last}");
     assert_eq!(cnn.num_outputs(), 3);
 

@@ -10,8 +10,8 @@
 //! says "not sure", and accuracy at 25 / 50 / 100 % of the points; writes the
 //! confusion matrix as a PNG and, with `--json`, the whole report.
 
-use crate::sketch::dataset;
-use crate::sketch::eval::{self, Report};
+use crate::sketch::recognizer::dataset;
+use crate::sketch::recognizer::eval::{self, Report};
 use anyhow::Context;
 use std::io::IsTerminal;
 use std::path::PathBuf;

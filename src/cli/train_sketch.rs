@@ -11,13 +11,13 @@
 //! and writes the model folder `OUT/model/` (copy it to `weights/recognizer/`).
 //! The defaults are the recipe of the shipped weights (`weights/README.md`).
 
-use crate::sketch::dataset::{self, SynthOptions};
-use crate::sketch::eval;
-use crate::sketch::train::{self, Progress, TrainConfig};
-use crate::sketch::train_cnn::{self, CnnTrainConfig};
+use crate::sketch::recognizer::dataset::{self, SynthOptions};
+use crate::sketch::recognizer::eval;
+use crate::sketch::recognizer::train::{self, CheckpointMeta, Progress, TrainConfig};
+use crate::sketch::recognizer::train_cnn::{self, CnnCheckpointMeta, CnnTrainConfig};
 use anyhow::Context;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `rnn-studio train-sketch`.
@@ -136,7 +136,6 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let command: String = std::env::args().collect::<Vec<_>>().join(" ");
     let synth = (args.synth_count > 0).then(|| SynthOptions {
         models: super::sketch_rnn_dir(args.sketch_rnn.as_deref()),
         cache: args.out.join("synthetic"),
@@ -145,17 +144,7 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
     });
     let ds = dataset::load(&args.data, synth.as_ref(), &mut |m| eprintln!("{m}"))
         .with_context(|| format!("cannot load training data from {}", args.data.display()))?;
-    eprintln!(
-        "data: {} classes, {} real training, {} real validation, {} synthetic, unknown train/calibrate/evaluate {}/{}/{} ({} bad lines skipped)",
-        ds.classes.len(),
-        ds.classes.iter().map(|c| c.train.len()).sum::<usize>(),
-        ds.classes.iter().map(|c| c.val.len()).sum::<usize>(),
-        ds.classes.iter().map(|c| c.synthetic.len()).sum::<usize>(),
-        ds.unknown[0].len(),
-        ds.unknown[1].len(),
-        ds.unknown[2].len(),
-        ds.bad_lines
-    );
+    print_data(&ds);
     let cfg = TrainConfig {
         seed: args.seed,
         hidden: args.hidden,
@@ -179,19 +168,7 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         ..TrainConfig::default()
     };
     if let Some(path) = &args.preview {
-        let items = train::preview(&ds, &cfg, 64);
-        let drawings: Vec<_> = items.into_iter().map(|(d, _)| d).collect();
-        let style = crate::sketch::render::Style {
-            size: 96,
-            width: 1.5,
-            margin: 4.0,
-            ..Default::default()
-        };
-        let img = crate::sketch::render::grid_image(&drawings, 8, &style);
-        let mut buf = std::io::Cursor::new(Vec::new());
-        img.write_to(&mut buf, image::ImageFormat::Png)?;
-        crate::fsutil::write_atomic(path, &buf.into_inner())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_preview(&ds, &cfg, path)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut bar = Bar::new(cfg.steps_per_epoch as u64);
@@ -212,28 +189,8 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         "calibrating the unsure threshold and writing {}",
         args.out.join("model").display()
     );
-    let training = serde_json::json!({
-        "command": command,
-        "seed": args.seed,
-        "train_config": outcome.meta.config,
-        "epochs": outcome.meta.epoch,
-        "best_epoch": outcome.meta.best_epoch,
-        "training_seconds": outcome.meta.elapsed_s,
-        "history": outcome.meta.history,
-        "synthetic": synth.as_ref().map(|s| serde_json::json!({
-            "count_per_class": s.count, "temperatures": s.temperatures, "seeds": (0..s.temperatures.len()).map(dataset::synth_seed).collect::<Vec<_>>(),
-        })),
-        "total_seconds_this_invocation": started.elapsed().as_secs_f64(),
-        "generator_classes": ds.classes.iter().filter(|c| c.has_generator).map(|c| c.class.clone()).collect::<Vec<_>>(),
-        "cnn": cnn.as_ref().map(|(_, m)| serde_json::json!({
-            "train_config": m.config,
-            "epochs": m.epoch,
-            "best_epoch": m.best_epoch,
-            "best_val_macro_top1_mixed": m.best_score,
-            "training_seconds": m.elapsed_s,
-            "history": m.history,
-        })),
-    });
+    let cnn_meta = cnn.as_ref().map(|(_, m)| m);
+    let training = training_record(&args, &ds, &outcome.meta, synth.as_ref(), cnn_meta, started);
     let rec = eval::export(
         &outcome.best,
         cnn.as_ref().map(|(net, _)| (net, args.cnn_weight)),
@@ -247,9 +204,74 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         "wrote {} (unsure threshold {:.3}); training took {:.1} min",
         dir.display(),
         rec.config().unsure_threshold,
-        (outcome.meta.elapsed_s + cnn.as_ref().map_or(0.0, |(_, m)| m.elapsed_s)) / 60.0
+        (outcome.meta.run.elapsed_s + cnn.as_ref().map_or(0.0, |(_, m)| m.run.elapsed_s)) / 60.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what the data folder holds.
+fn print_data(ds: &dataset::Dataset) {
+    eprintln!(
+        "data: {} classes, {} real training, {} real validation, {} synthetic, unknown train/calibrate/evaluate {}/{}/{} ({} bad lines skipped)",
+        ds.classes.len(),
+        ds.classes.iter().map(|c| c.train.len()).sum::<usize>(),
+        ds.classes.iter().map(|c| c.val.len()).sum::<usize>(),
+        ds.classes.iter().map(|c| c.synthetic.len()).sum::<usize>(),
+        ds.unknown[0].len(),
+        ds.unknown[1].len(),
+        ds.unknown[2].len(),
+        ds.bad_lines
+    );
+}
+
+/// `--preview`: a PNG grid of 64 augmented training drawings.
+fn write_preview(ds: &dataset::Dataset, cfg: &TrainConfig, path: &Path) -> anyhow::Result<()> {
+    let items = train::preview(ds, cfg, 64);
+    let drawings: Vec<_> = items.into_iter().map(|(d, _)| d).collect();
+    let style = crate::sketch::render::Style {
+        size: 96,
+        width: 1.5,
+        margin: 4.0,
+        ..Default::default()
+    };
+    let img = crate::sketch::render::grid_image(&drawings, 8, &style);
+    let mut buf = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut buf, image::ImageFormat::Png)?;
+    crate::fsutil::write_atomic(path, &buf.into_inner())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// How the weights were made, recorded in the exported config.
+fn training_record(
+    args: &TrainSketchArgs,
+    ds: &dataset::Dataset,
+    meta: &CheckpointMeta,
+    synth: Option<&SynthOptions>,
+    cnn: Option<&CnnCheckpointMeta>,
+    started: std::time::Instant,
+) -> serde_json::Value {
+    serde_json::json!({
+        "command": std::env::args().collect::<Vec<_>>().join(" "),
+        "seed": args.seed,
+        "train_config": meta.config,
+        "epochs": meta.run.epoch,
+        "best_epoch": meta.run.best_epoch,
+        "training_seconds": meta.run.elapsed_s,
+        "history": meta.run.history,
+        "synthetic": synth.map(|s| serde_json::json!({
+            "count_per_class": s.count, "temperatures": s.temperatures, "seeds": (0..s.temperatures.len()).map(dataset::synth_seed).collect::<Vec<_>>(),
+        })),
+        "total_seconds_this_invocation": started.elapsed().as_secs_f64(),
+        "generator_classes": ds.classes.iter().filter(|c| c.has_generator).map(|c| c.class.clone()).collect::<Vec<_>>(),
+        "cnn": cnn.map(|m| serde_json::json!({
+            "train_config": m.config,
+            "epochs": m.run.epoch,
+            "best_epoch": m.run.best_epoch,
+            "best_val_macro_top1_mixed": m.run.best_score,
+            "training_seconds": m.run.elapsed_s,
+            "history": m.run.history,
+        })),
+    })
 }
 
 /// The CNN stage's settings from the flags, checked before any training.
@@ -266,11 +288,11 @@ fn cnn_config(args: &TrainSketchArgs) -> anyhow::Result<CnnTrainConfig> {
         synth_frac: args.cnn_synth_frac,
         ..CnnTrainConfig::default()
     };
-    if cnn_cfg.size > crate::sketch::cnn::MAX_SIDE {
+    if cnn_cfg.size > crate::sketch::recognizer::cnn::MAX_SIDE {
         anyhow::bail!(
             "--cnn-size {} is more than {} pixels",
             cnn_cfg.size,
-            crate::sketch::cnn::MAX_SIDE
+            crate::sketch::recognizer::cnn::MAX_SIDE
         );
     }
     if cnn_cfg.channels.is_empty()

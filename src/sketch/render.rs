@@ -126,13 +126,9 @@ fn stamp_segment(
     }
 }
 
-/// The drawing as a standalone SVG document, fitted to a square of
-/// `style.size` units; strokes are polylines with round caps and joins.
-pub fn to_svg(d: &Drawing, style: &Style) -> String {
-    grid_svg(std::slice::from_ref(d), 1, style)
-}
-
-/// Several drawings as one SVG grid, `cols` wide.
+/// Several drawings as one SVG document, a grid `cols` wide, each fitted to
+/// a square of `style.size` units; strokes are polylines with round caps and
+/// joins.
 pub fn grid_svg(drawings: &[Drawing], cols: usize, style: &Style) -> String {
     let cols = cols.max(1);
     let rows = drawings.len().div_ceil(cols).max(1);
@@ -213,7 +209,7 @@ mod tests {
 
     #[test]
     fn svg_has_a_polyline_per_stroke() {
-        let svg = to_svg(&diagonal(), &Style::default());
+        let svg = grid_svg(&[diagonal()], 1, &Style::default());
         assert_eq!(svg.matches("<polyline").count(), 1);
         assert!(svg.starts_with("<svg"));
     }

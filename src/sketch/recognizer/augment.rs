@@ -5,11 +5,11 @@
 //! sequence model sees *how* a thing was drawn, and ~25 drawings show only
 //! ~25 orders; other people draw the ears before the head, or a line the
 //! other way) and prefix crops (partial drawings, the live-guessing case). The result is passed through
-//! [`features::preprocess`](super::features::preprocess) again, so augmented
+//! [`features::preprocess`](crate::sketch::features::preprocess) again, so augmented
 //! drawings stay in the distribution the model reads.
 
-use super::drawing::{Drawing, Point, Stroke};
-use super::features;
+use crate::sketch::drawing::{Drawing, Point, Stroke};
+use crate::sketch::features;
 use rand::Rng;
 
 /// How strongly to augment. Ranges are symmetric around "no change".

@@ -17,22 +17,18 @@
 
 use super::cnn::RasterCnn;
 use super::dataset::Dataset;
-use super::drawing::Drawing;
-use super::features;
-use super::recognizer::{
-    CnnConfig, FORMAT, Normalisation, OTHER, Recognizer, RecognizerConfig, RecognizerModel,
-    UnsureScore, mix_logits,
-};
-use super::train::{CheckpointMeta, predict_last};
+use super::files::FORMAT;
+use super::model::{RecognizerModel, predict_last};
+use super::train::CheckpointMeta;
 use super::train_cnn::cnn_logits;
+use super::{
+    CnnConfig, Normalisation, OTHER, Recognizer, RecognizerConfig, UnsureScore, mix_logits,
+};
+use crate::sketch::drawing::Drawing;
+use crate::sketch::features;
+use ab_glyph::{Font, FontRef, PxScale, PxScaleFont, ScaleFont, point};
 use image::{Rgb, RgbImage};
 use serde::Serialize;
-
-/// Last-step logits (C) of `drawings`, batched.
-pub fn last_logits(model: &RecognizerModel, drawings: &[Drawing], threads: usize) -> Vec<Vec<f32>> {
-    let items: Vec<(Drawing, usize)> = drawings.iter().map(|d| (d.clone(), 0)).collect();
-    predict_last(model, &items, threads)
-}
 
 /// AUROC of `pos` (should score high) against `neg`.
 pub fn auroc(pos: &[f32], neg: &[f32]) -> f32 {
@@ -96,7 +92,8 @@ pub fn export(
     let calib: Vec<Drawing> = ds.unknown[1].iter().map(|(_, d)| d.clone()).collect();
     // What the recognizer will compute: the LSTM's logits, mixed with the CNN's.
     let recognizer_logits = |drawings: &[Drawing]| {
-        let z = last_logits(model, drawings, threads);
+        let items: Vec<(Drawing, usize)> = drawings.iter().map(|d| (d.clone(), 0)).collect();
+        let z = predict_last(model, &items, threads);
         match cnn {
             None => z,
             Some((net, w)) => {
@@ -296,14 +293,23 @@ pub fn evaluate(rec: &Recognizer, ds: &Dataset, progress: &mut dyn FnMut(usize, 
 }
 
 /// The confusion matrix as a picture: one cell per (true, guessed) pair,
-/// darker = larger share of the true class's drawings; class names down the
-/// left side are drawn as a 5×7 pixel font.
+/// darker = larger share of the true class's drawings (green on the
+/// diagonal, red off it); true classes are named down the left side,
+/// guesses along the top (reading upwards), in egui's monospace font.
 pub fn confusion_png(report: &Report) -> RgbImage {
-    let k = report.classes.len();
+    let font = FontRef::try_from_slice(epaint_default_fonts::HACK_REGULAR)
+        .expect("egui's bundled font parses");
+    let font = font.as_scaled(PxScale::from(LABEL_PX));
+    let k = report.classes.len() as u32;
     let cell = 14u32;
-    let label_w = 8 * 15u32; // up to 15 characters of 6 px + margin
-    let side = label_w + cell * k as u32 + 4;
-    let mut img = RgbImage::from_pixel(side, label_w + cell * k as u32 + 4, Rgb([255, 255, 255]));
+    let widest = report
+        .classes
+        .iter()
+        .map(|c| text_width(&font, c))
+        .fold(0.0f32, f32::max);
+    let label_w = widest.ceil() as u32 + 8;
+    let side = label_w + cell * k + 4;
+    let mut img = RgbImage::from_pixel(side, side, Rgb([255, 255, 255]));
     for (r, row) in report.confusion.iter().enumerate() {
         let n: usize = row.iter().sum();
         for (c, &v) in row.iter().enumerate() {
@@ -321,71 +327,64 @@ pub fn confusion_png(report: &Report) -> RgbImage {
                 }
             }
         }
-        // Grid background for empty rows.
-        let _ = n;
     }
     for (i, name) in report.classes.iter().enumerate() {
-        let y = label_w + i as u32 * cell + 3;
-        draw_text(&mut img, 2, y, name, false);
-        let x = label_w + i as u32 * cell + 3;
-        draw_text(&mut img, x, 2, name, true);
+        let at = (label_w + i as u32 * cell) as f32;
+        // Right-aligned against the grid, centred on the cell.
+        let w = text_width(&font, name);
+        let left = label_w as f32 - 4.0 - w;
+        draw_text(&mut img, &font, name, left, at, false);
+        draw_text(&mut img, &font, name, at, label_w as f32 - 4.0, true);
     }
     img
 }
 
-/// Draws `text` in a 5×7 font at (x, y); `vertical` writes top to bottom.
-fn draw_text(img: &mut RgbImage, x: u32, y: u32, text: &str, vertical: bool) {
-    for (i, ch) in text.chars().take(18).enumerate() {
-        let glyph = font5x7(ch);
-        for (row, bits) in glyph.iter().enumerate() {
-            for col in 0..5u32 {
-                if bits & (0x10 >> col) != 0 {
-                    let (px, py) = if vertical {
-                        (x + col, y + i as u32 * 7 + row as u32)
-                    } else {
-                        (x + i as u32 * 6 + col, y + row as u32)
-                    };
-                    if px < img.width() && py < img.height() {
-                        img.put_pixel(px, py, Rgb([0, 0, 0]));
-                    }
-                }
-            }
-        }
-    }
+/// The label size in pixels (a cell is 14).
+const LABEL_PX: f32 = 12.0;
+
+/// The advance width of `text` in pixels.
+fn text_width(font: &PxScaleFont<&FontRef>, text: &str) -> f32 {
+    text.chars().map(|c| font.h_advance(font.glyph_id(c))).sum()
 }
 
-/// A 5×7 bitmap font for lowercase letters, `_` and space (rows top to
-/// bottom, bit 4 = leftmost column).
-fn font5x7(ch: char) -> [u8; 7] {
-    match ch {
-        'a' => [0, 0, 14, 1, 15, 17, 15],
-        'b' => [16, 16, 22, 25, 17, 17, 30],
-        'c' => [0, 0, 14, 16, 16, 17, 14],
-        'd' => [1, 1, 13, 19, 17, 17, 15],
-        'e' => [0, 0, 14, 17, 31, 16, 14],
-        'f' => [6, 9, 8, 28, 8, 8, 8],
-        'g' => [0, 15, 17, 17, 15, 1, 14],
-        'h' => [16, 16, 22, 25, 17, 17, 17],
-        'i' => [4, 0, 12, 4, 4, 4, 14],
-        'j' => [2, 0, 6, 2, 2, 18, 12],
-        'k' => [16, 16, 18, 20, 24, 20, 18],
-        'l' => [12, 4, 4, 4, 4, 4, 14],
-        'm' => [0, 0, 26, 21, 21, 17, 17],
-        'n' => [0, 0, 22, 25, 17, 17, 17],
-        'o' => [0, 0, 14, 17, 17, 17, 14],
-        'p' => [0, 0, 30, 17, 30, 16, 16],
-        'q' => [0, 0, 13, 19, 15, 1, 1],
-        'r' => [0, 0, 22, 25, 16, 16, 16],
-        's' => [0, 0, 14, 16, 14, 1, 30],
-        't' => [8, 8, 28, 8, 8, 9, 6],
-        'u' => [0, 0, 17, 17, 17, 19, 13],
-        'v' => [0, 0, 17, 17, 17, 10, 4],
-        'w' => [0, 0, 17, 17, 21, 21, 10],
-        'x' => [0, 0, 17, 10, 4, 10, 17],
-        'y' => [0, 0, 17, 17, 15, 1, 14],
-        'z' => [0, 0, 31, 2, 4, 8, 31],
-        '_' => [0, 0, 0, 0, 0, 0, 31],
-        _ => [0; 7],
+/// Draws `text` in black. Horizontal: the line box's top-left is at
+/// (x, y). `vertical`: rotated to read upwards, the line box's left edge at
+/// x and the text ending at y.
+fn draw_text(
+    img: &mut RgbImage,
+    font: &PxScaleFont<&FontRef>,
+    text: &str,
+    x: f32,
+    y: f32,
+    vertical: bool,
+) {
+    // Centre the line box (ascent to descent) in a 14-pixel cell.
+    let pad = ((14.0 - (font.ascent() - font.descent())) / 2.0).max(0.0);
+    let mut caret = 0.0;
+    for ch in text.chars() {
+        let id = font.glyph_id(ch);
+        let glyph = id.with_scale_and_position(font.scale(), point(caret, pad + font.ascent()));
+        caret += font.h_advance(id);
+        let Some(outline) = font.outline_glyph(glyph) else {
+            continue; // a space
+        };
+        let b = outline.px_bounds();
+        outline.draw(|gx, gy, coverage| {
+            // (u, v): along the text, across it, from the line box's corner.
+            let (u, v) = (b.min.x + gx as f32, b.min.y + gy as f32);
+            let (px, py) = if vertical {
+                (x + v, y - u)
+            } else {
+                (x + u, y + v)
+            };
+            if px < 0.0 || py < 0.0 || px as u32 >= img.width() || py as u32 >= img.height() {
+                return;
+            }
+            let p = img.get_pixel_mut(px as u32, py as u32);
+            for ch in &mut p.0 {
+                *ch = (*ch as f32 * (1.0 - coverage.min(1.0))).round() as u8;
+            }
+        });
     }
 }
 

@@ -15,7 +15,7 @@
 //! ```
 //!
 //! **With a raster CNN** (config `cnn`, file `cnn.safetensors`, see
-//! [`cnn`](super::cnn)), the LSTM's p_t is mixed with the CNN's verdict q_t
+//! [`cnn`]), the LSTM's p_t is mixed with the CNN's verdict q_t
 //! on the picture of the first t + 1 points: p_t ← (1 − w)·p_t + w·q_t
 //! ([`mix_logits`]). The LSTM knows how the drawing was made, the CNN what it
 //! looks like; with ~25 real drawings a class they err on different
@@ -35,40 +35,44 @@
 //! common prefix with what it fed, rewinds the state to there and steps only
 //! the rows after it. While the pen moves inside the drawing's box this is 1–3
 //! steps (the end of the current stroke); when the box grows, every row
-//! changes and the session re-runs from the start (a few ms at 150 points).
-//! So a session's guess is always exactly `classify` of the drawing so far.
+//! changes and the session re-runs from the start. So a session's guess is
+//! always exactly `classify` of the drawing so far.
 //!
-//! Files: `model.safetensors` (PyTorch names `lstm.weight_ih_l{k}` … and
-//! `head.weight` (C, H), `head.bias` (C)) and `config.json`
-//! ([`RecognizerConfig`]).
+//! The folder:
+//! - this file: the door — [`Recognizer`], [`Session`], [`Guess`] and the
+//!   config;
+//! - [`model`]: the network, with the training forward, loss and backward;
+//! - [`cnn`] and [`raster`]: the raster CNN and the picture it reads;
+//! - [`files`]: every file the recognizer reads or writes (the model folder
+//!   `model.safetensors`, `cnn.safetensors`, `config.json`, and training
+//!   checkpoints);
+//! - training: [`dataset`] (data and splits), [`augment`], [`train`] (the
+//!   LSTM loop), [`train_cnn`] (the CNN stage); [`eval`] (scores, the unsure
+//!   threshold, the exported config).
 
-use super::cnn::RasterCnn;
-use super::drawing::{Drawing, Point, Stroke};
-use super::features::{self, INPUT_SIZE, Row};
-use crate::nn::lstm::{GateTap, Lstm, LstmState};
-use crate::nn::matmul::{Mat, Threads, matmul};
+pub mod augment;
+pub mod cnn;
+pub mod dataset;
+pub mod eval;
+pub mod files;
+pub mod model;
+pub mod raster;
+pub mod train;
+pub mod train_cnn;
+
+pub use model::RecognizerModel;
+
+use crate::nn::lstm::{GateTap, LstmState};
 use crate::nn::ops::softmax_in_place;
-use crate::nn::safetensors::{lstm_from_tensors, lstm_to_tensors, tensors_to_bytes};
-use candle_core::{Device, Tensor};
+use crate::sketch::drawing::{Drawing, Point, Stroke};
+use crate::sketch::features::{self, Row};
+use cnn::RasterCnn;
+use files::{CNN_FILE, FORMAT, WEIGHTS_FILE};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The weights file inside a model folder.
-pub const WEIGHTS_FILE: &str = "model.safetensors";
-/// The raster CNN's weights inside a model folder (when the config has `cnn`).
-pub const CNN_FILE: &str = "cnn.safetensors";
-/// The config file inside a model folder.
-pub const CONFIG_FILE: &str = "config.json";
-/// The label of the extra output for drawings of no known class.
 pub const OTHER: &str = "other";
-/// Tensor-name prefix of the LSTM.
-const LSTM_PREFIX: &str = "lstm.";
-const HEAD_WEIGHT: &str = "head.weight";
-const HEAD_BIAS: &str = "head.bias";
-/// The config format this code reads and writes.
-pub const FORMAT: &str = "rnn-studio-recognizer-1";
 
 /// What went wrong loading or saving a recognizer; every variant names the file.
 #[derive(Debug, thiserror::Error)]
@@ -110,8 +114,8 @@ impl Default for Normalisation {
                           RDP eps 2 per stroke; coarser eps (3,4,6,8,12,16,24,32) while more than \
                           max_points points; one row per point"
                 .into(),
-            frame: super::simplify::FRAME,
-            rdp_epsilon: super::simplify::RDP_EPSILON,
+            frame: crate::sketch::simplify::FRAME,
+            rdp_epsilon: crate::sketch::simplify::RDP_EPSILON,
             max_points: features::MAX_POINTS,
             delta_scale: features::DELTA_SCALE,
             features: ["x/255-0.5", "y/255-0.5", "dx/64", "dy/64", "new_stroke"]
@@ -158,7 +162,7 @@ pub struct RecognizerConfig {
     pub scores: serde_json::Value,
 }
 
-/// The raster CNN of a recognizer (see [`cnn`](super::cnn)).
+/// The raster CNN of a recognizer (see [`cnn`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CnnConfig {
     /// S, the picture side
@@ -223,166 +227,6 @@ impl UnsureScore {
     }
 }
 
-/// The weights: an LSTM stack and a linear head on its top h.
-///
-/// The head reads either h_t alone (`head_w` is (C, H)) or [h_t, m_t]
-/// (`head_w` is (C, 2H)), where m_t = max_{s ≤ t} h_s, unit by unit, is the
-/// **running max** of the top layer's output over the points so far: it
-/// keeps the strongest evidence of every unit from anywhere in the drawing,
-/// where h_t holds what the LSTM still remembers. It is updated point by
-/// point, so the model still streams.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecognizerModel {
-    /// unidirectional, I → H, L layers
-    pub lstm: Lstm,
-    /// (C, H), or (C, 2H) with the running max
-    pub head_w: Vec<f32>,
-    /// (C)
-    pub head_b: Vec<f32>,
-}
-
-impl RecognizerModel {
-    /// A freshly initialised model (PyTorch's uniform ±1/√H everywhere, forget
-    /// bias 1 so C starts out remembering), seeded.
-    pub fn random(
-        hidden: usize,
-        layers: usize,
-        outputs: usize,
-        running_max: bool,
-        seed: u64,
-    ) -> Self {
-        use rand::{Rng, SeedableRng};
-        let mut lstm = Lstm::random(INPUT_SIZE, hidden, layers, false, seed);
-        for p in lstm.params_mut() {
-            p.bias_ih[hidden..2 * hidden].fill(1.0);
-        }
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x4ead);
-        let inputs = if running_max { 2 * hidden } else { hidden };
-        let bound = 1.0 / (inputs as f32).sqrt();
-        Self {
-            lstm,
-            head_w: (0..outputs * inputs)
-                .map(|_| rng.random_range(-bound..bound))
-                .collect(),
-            head_b: vec![0.0; outputs],
-        }
-    }
-
-    /// C
-    pub fn num_outputs(&self) -> usize {
-        self.head_b.len()
-    }
-
-    /// Number of parameters.
-    pub fn num_params(&self) -> usize {
-        self.lstm.tensors().iter().map(|t| t.len()).sum::<usize>()
-            + self.head_w.len()
-            + self.head_b.len()
-    }
-
-    /// Whether the head also reads the running max m_t.
-    pub fn running_max(&self) -> bool {
-        self.head_w.len() == 2 * self.num_outputs() * self.lstm.hidden_size
-    }
-
-    /// The head's input size: H, or 2H with the running max.
-    pub fn head_inputs(&self) -> usize {
-        self.head_w.len() / self.num_outputs().max(1)
-    }
-
-    /// z = W_head·[h, m] + b_head for one step (h and m are (H); `m` is
-    /// ignored without the running max), into `z` (C).
-    pub fn head(&self, h: &[f32], m: &[f32], z: &mut [f32]) {
-        let ni = self.head_inputs();
-        let u: std::borrow::Cow<[f32]> = if ni > h.len() {
-            [h, m].concat().into()
-        } else {
-            h.into()
-        };
-        // One row: the matmul's few-row path, a vectorised dot product per
-        // output (with ~150 outputs the head costs as much as a layer).
-        z.copy_from_slice(&self.head_b);
-        matmul(
-            z,
-            Mat::new(&u, 1, ni),
-            Mat::new(&self.head_w, self.num_outputs(), ni).t(),
-            true,
-            Threads::One,
-        );
-    }
-
-    /// Every tensor under its stored name.
-    pub fn to_tensors(&self) -> candle_core::Result<HashMap<String, Tensor>> {
-        let mut t = lstm_to_tensors(&self.lstm, LSTM_PREFIX)?;
-        let (c, ni) = (self.num_outputs(), self.head_inputs());
-        t.insert(
-            HEAD_WEIGHT.into(),
-            Tensor::from_slice(&self.head_w, (c, ni), &Device::Cpu)?,
-        );
-        t.insert(
-            HEAD_BIAS.into(),
-            Tensor::from_slice(&self.head_b, c, &Device::Cpu)?,
-        );
-        Ok(t)
-    }
-
-    /// The safetensors bytes of the model.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
-        tensors_to_bytes(&self.to_tensors().map_err(|e| e.to_string())?)
-    }
-
-    /// Reads a model from safetensors bytes; `path` names the source in errors.
-    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Self, RecognizerError> {
-        let bad = |message: String| RecognizerError::Weights {
-            path: path.to_path_buf(),
-            message,
-        };
-        let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu)
-            .map_err(|e| bad(e.to_string()))?;
-        let lstm =
-            lstm_from_tensors(&tensors, LSTM_PREFIX, path).map_err(|e| bad(e.to_string()))?;
-        if lstm.bidirectional() || lstm.input_size != INPUT_SIZE {
-            return Err(bad(format!(
-                "expected a unidirectional lstm reading {INPUT_SIZE} features, found input {} bidirectional {}",
-                lstm.input_size,
-                lstm.bidirectional()
-            )));
-        }
-        let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>), RecognizerError> {
-            let t = tensors
-                .get(name)
-                .ok_or_else(|| bad(format!("missing tensor {name}")))?;
-            let v: Vec<f32> = t
-                .to_dtype(candle_core::DType::F32)
-                .and_then(|t| t.flatten_all())
-                .and_then(|t| t.to_vec1())
-                .map_err(|e| bad(format!("tensor {name}: {e}")))?;
-            if v.iter().any(|x| !x.is_finite()) {
-                return Err(bad(format!("tensor {name} has non-finite values")));
-            }
-            Ok((t.dims().to_vec(), v))
-        };
-        let (w_shape, head_w) = get(HEAD_WEIGHT)?;
-        let (b_shape, head_b) = get(HEAD_BIAS)?;
-        let nh = lstm.hidden_size;
-        let fits = w_shape.len() == 2
-            && (w_shape[1] == nh || w_shape[1] == 2 * nh)
-            && w_shape[0] > 0
-            && b_shape == [w_shape[0]];
-        if !fits {
-            return Err(bad(format!(
-                "head shapes {w_shape:?} and {b_shape:?} do not fit hidden size {nh} \
-                 (the head reads H or 2H values)"
-            )));
-        }
-        Ok(Self {
-            lstm,
-            head_w,
-            head_b,
-        })
-    }
-}
-
 /// A guess: the known classes ranked, and whether the model is unsure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Guess {
@@ -419,7 +263,8 @@ pub fn mix_logits(lstm: &[f32], cnn: &[f32], w: f32) -> Vec<f32> {
         .collect()
 }
 
-struct Inner {
+/// What every clone of a [`Recognizer`] shares: the weights and their config.
+struct Shared {
     model: RecognizerModel,
     cnn: Option<RasterCnn>,
     config: RecognizerConfig,
@@ -428,14 +273,14 @@ struct Inner {
 /// A loaded recognizer, cheap to clone (shared weights).
 #[derive(Clone)]
 pub struct Recognizer {
-    inner: Arc<Inner>,
+    shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for Recognizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Recognizer")
-            .field("classes", &self.inner.config.classes.len())
-            .field("hidden_size", &self.inner.config.hidden_size)
+            .field("classes", &self.shared.config.classes.len())
+            .field("hidden_size", &self.shared.config.hidden_size)
             .finish()
     }
 }
@@ -449,33 +294,8 @@ impl Recognizer {
     /// Loads a recognizer's own folder (what [`Recognizer::save`] writes):
     /// `dir/model.safetensors`, `dir/config.json` and, with a CNN, `dir/cnn.safetensors`.
     pub fn load_dir(dir: &Path) -> Result<Self, RecognizerError> {
-        let config_path = dir.join(CONFIG_FILE);
+        let (model, cnn, config) = files::read_files(dir)?;
         let weights_path = dir.join(WEIGHTS_FILE);
-        let read = |p: &Path| {
-            std::fs::read(p).map_err(|source| RecognizerError::Read {
-                path: p.to_path_buf(),
-                source,
-            })
-        };
-        let config: RecognizerConfig =
-            serde_json::from_slice(&read(&config_path)?).map_err(|e| RecognizerError::Config {
-                path: config_path.clone(),
-                message: e.to_string(),
-            })?;
-        let model = RecognizerModel::from_bytes(&read(&weights_path)?, &weights_path)?;
-        let cnn = match &config.cnn {
-            None => None,
-            Some(c) => {
-                let path = dir.join(CNN_FILE);
-                let bad = |message: String| RecognizerError::Weights {
-                    path: path.clone(),
-                    message,
-                };
-                let t = candle_core::safetensors::load_buffer(&read(&path)?, &Device::Cpu)
-                    .map_err(|e| bad(e.to_string()))?;
-                Some(RasterCnn::from_tensors(&t, c.size).map_err(bad)?)
-            }
-        };
         check_lstm(&model, &config).map_err(|message| RecognizerError::Weights {
             path: weights_path.clone(),
             message,
@@ -506,18 +326,18 @@ impl Recognizer {
         check_lstm(&model, &config)?;
         check_cnn(cnn.as_ref(), &config)?;
         Ok(Self {
-            inner: Arc::new(Inner { model, cnn, config }),
+            shared: Arc::new(Shared { model, cnn, config }),
         })
     }
 
     /// Writes `dir/model.safetensors`, `dir/cnn.safetensors` (with a CNN)
     /// and `dir/config.json`, each atomically.
     pub fn save(&self, dir: &Path) -> Result<(), RecognizerError> {
-        save_files(
+        files::save_files(
             dir,
-            &self.inner.model,
-            self.inner.cnn.as_ref(),
-            &self.inner.config,
+            &self.shared.model,
+            self.shared.cnn.as_ref(),
+            &self.shared.config,
         )
     }
 
@@ -526,38 +346,38 @@ impl Recognizer {
     pub fn lstm_only(&self) -> Recognizer {
         let config = RecognizerConfig {
             cnn: None,
-            ..self.inner.config.clone()
+            ..self.shared.config.clone()
         };
-        Self::with_cnn(self.inner.model.clone(), None, config)
+        Self::with_cnn(self.shared.model.clone(), None, config)
             .expect("an LSTM fits the config it was loaded with")
     }
 
     /// The raster CNN, when the recognizer mixes one in.
     pub fn cnn(&self) -> Option<&RasterCnn> {
-        self.inner.cnn.as_ref()
+        self.shared.cnn.as_ref()
     }
 
     /// The logits the guess reads from the LSTM's logits and the CNN's
     /// verdict on the same (preprocessed) drawing: their mixture with a
     /// CNN, else the LSTM's own.
     fn mixed(&self, lstm: &[f32], cnn: Option<&[f32]>) -> Vec<f32> {
-        match (cnn, &self.inner.config.cnn) {
+        match (cnn, &self.shared.config.cnn) {
             (Some(z), Some(c)) => mix_logits(lstm, z, c.weight),
             _ => lstm.to_vec(),
         }
     }
 
     pub fn config(&self) -> &RecognizerConfig {
-        &self.inner.config
+        &self.shared.config
     }
 
     pub fn model(&self) -> &RecognizerModel {
-        &self.inner.model
+        &self.shared.model
     }
 
     /// The known classes, in output order.
     pub fn classes(&self) -> &[String] {
-        &self.inner.config.classes
+        &self.shared.config.classes
     }
 
     /// A fresh streaming session.
@@ -581,7 +401,7 @@ impl Recognizer {
 
     /// The guess from logits z (C).
     pub fn guess_from_logits(&self, z: &[f32]) -> Guess {
-        let cfg = &self.inner.config;
+        let cfg = &self.shared.config;
         let mut p = z.to_vec();
         softmax_in_place(&mut p);
         let k = cfg.classes.len();
@@ -658,33 +478,6 @@ fn check_cnn(cnn: Option<&RasterCnn>, config: &RecognizerConfig) -> Result<(), S
     Ok(())
 }
 
-/// Writes a model folder (weights and config), each file atomically.
-pub fn save_files(
-    dir: &Path,
-    model: &RecognizerModel,
-    cnn: Option<&RasterCnn>,
-    config: &RecognizerConfig,
-) -> Result<(), RecognizerError> {
-    let werr = |path: &Path, message: String| RecognizerError::Write {
-        path: path.to_path_buf(),
-        message,
-    };
-    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e.to_string()))?;
-    let wp = dir.join(WEIGHTS_FILE);
-    let bytes = model.to_bytes().map_err(|m| werr(&wp, m))?;
-    crate::fsutil::write_atomic(&wp, &bytes).map_err(|e| werr(&wp, e.to_string()))?;
-    if let Some(cnn) = cnn {
-        let path = dir.join(CNN_FILE);
-        let tensors = cnn.to_tensors().map_err(|e| werr(&path, e.to_string()))?;
-        let bytes = tensors_to_bytes(&tensors).map_err(|m| werr(&path, m))?;
-        crate::fsutil::write_atomic(&path, &bytes).map_err(|e| werr(&path, e.to_string()))?;
-    }
-    let cp = dir.join(CONFIG_FILE);
-    let mut json = serde_json::to_string_pretty(config).map_err(|e| werr(&cp, e.to_string()))?;
-    json.push('\n');
-    crate::fsutil::write_atomic(&cp, json.as_bytes()).map_err(|e| werr(&cp, e.to_string()))
-}
-
 /// A live recognition: feed it the drawing as it grows (see the module doc
 /// for how earlier points that change are handled); every update returns
 /// the guess after the last point. Cloning copies the state (a cheap fork).
@@ -706,12 +499,12 @@ pub struct Session {
     taps: Option<Vec<Vec<GateTap>>>,
     scratch: Vec<f32>,
     /// The preprocessed drawing of the last update (its rows are `rows`).
-    simple: Drawing,
-    /// The CNN's logits (C) for `simple`, when the recognizer has a CNN and
+    preprocessed: Drawing,
+    /// The CNN's logits (C) for `preprocessed`, when the recognizer has a CNN and
     /// the session was updated with a drawing.
     cnn_z: Option<Vec<f32>>,
     /// prefix_cnn[s]: the CNN's logits for the first s + 1 points of
-    /// `simple`, kept while taps are on (the Inspect view plots the guess
+    /// `preprocessed`, kept while taps are on (the Inspect view plots the guess
     /// after every point, and an update then computes only the new ones).
     prefix_cnn: Vec<Vec<f32>>,
 }
@@ -727,7 +520,7 @@ impl Session {
             logits: Vec::new(),
             taps: None,
             scratch: Vec::new(),
-            simple: Drawing::default(),
+            preprocessed: Drawing::default(),
             cnn_z: None,
             prefix_cnn: Vec::new(),
         }
@@ -760,7 +553,7 @@ impl Session {
         self.states.clear();
         self.maxes.clear();
         self.logits.clear();
-        self.simple = Drawing::default();
+        self.preprocessed = Drawing::default();
         self.cnn_z = None;
         self.prefix_cnn.clear();
         if let Some(t) = &mut self.taps {
@@ -793,16 +586,16 @@ impl Session {
     /// coordinates) and returns the guess after its last point. Only the rows
     /// that differ from what was fed are stepped.
     pub fn update(&mut self, d: &Drawing) -> Guess {
-        let simple = features::preprocess(d);
-        let rows = features::inputs(&simple);
+        let preprocessed = features::preprocess(d);
+        let rows = features::inputs(&preprocessed);
         // The rows determine the preprocessed drawing, so the same rows
         // need no new picture.
         if let Some(cnn) = self.rec.cnn()
             && (rows != self.rows || self.cnn_z.is_none())
         {
-            self.cnn_z = (!rows.is_empty()).then(|| cnn.logits(&simple));
+            self.cnn_z = (!rows.is_empty()).then(|| cnn.logits(&preprocessed));
         }
-        self.simple = simple;
+        self.preprocessed = preprocessed;
         self.feed_rows(&rows);
         if let Some(cnn) = self.rec.cnn()
             && self.taps.is_some()
@@ -812,7 +605,7 @@ impl Session {
                 let z = match &self.cnn_z {
                     Some(z) if t + 1 == self.rows.len() => z.clone(),
                     _ => {
-                        let mut prefix = self.simple.clone();
+                        let mut prefix = self.preprocessed.clone();
                         features::truncate(&mut prefix, t + 1);
                         cnn.logits(&prefix)
                     }
@@ -821,12 +614,6 @@ impl Session {
             }
         }
         self.guess()
-    }
-
-    /// Same as [`Session::update`]; the name the app's worker uses for a
-    /// whole drawing.
-    pub fn feed(&mut self, d: &Drawing) -> Guess {
-        self.update(d)
     }
 
     /// Rewinds to the longest common prefix of `rows` and what was fed, then
@@ -854,7 +641,7 @@ impl Session {
 
     /// One row through every layer and the head.
     fn step(&mut self, x: &Row) {
-        let model = &self.rec.inner.model;
+        let model = &self.rec.shared.model;
         let mut state = self
             .states
             .last()
@@ -915,8 +702,8 @@ impl Session {
             Some(z.clone())
         } else if t + 1 == self.logits.len() && self.cnn_z.is_some() {
             self.cnn_z.clone()
-        } else if self.simple.num_points() == self.rows.len() {
-            let mut prefix = self.simple.clone();
+        } else if self.preprocessed.num_points() == self.rows.len() {
+            let mut prefix = self.preprocessed.clone();
             features::truncate(&mut prefix, t + 1);
             Some(cnn.logits(&prefix))
         } else {

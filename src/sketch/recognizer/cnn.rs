@@ -2,7 +2,7 @@
 //! ([`raster`](super::raster)). The LSTM reads *how* a doodle was drawn and
 //! errs when someone draws in an unusual order; the CNN sees only the
 //! finished shape. Their mistakes differ, so the recognizer averages their
-//! probabilities (see [`recognizer`](super::recognizer)).
+//! probabilities (see [`recognizer`](super)).
 //!
 //! Shapes legend: **B** batch, **S** image side, **Cₗ** channels of block l,
 //! **C** outputs (the same outputs as the LSTM's head). Maps are **NHWC**
@@ -25,9 +25,9 @@
 //! Files: tensors `cnn.conv{l}.weight` (3, 3, C_in, C_out), `cnn.conv{l}.bias`,
 //! `cnn.head.weight` (C, C_L), `cnn.head.bias` (C).
 
-use super::drawing::Drawing;
 use super::raster;
 use crate::nn::matmul::{Mat, Threads, matmul};
+use crate::sketch::drawing::Drawing;
 use candle_core::{Device, Tensor};
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
@@ -506,7 +506,7 @@ fn maxpool2(a: &[f32], nb: usize, side: usize, c: usize) -> (Vec<f32>, Vec<u32>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sketch::train::{Batch, loss};
+    use crate::sketch::recognizer::model::{Batch, loss};
 
     fn random_images(n: usize, seed: u64) -> Vec<f32> {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);

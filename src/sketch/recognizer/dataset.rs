@@ -17,12 +17,12 @@
 //! - **Synthetic drawing**: a sketch-rnn sample (`SketchRnn::sample_many`), cached
 //!   as `CLASS.ndjson` per temperature.
 //!
-//! Every drawing is stored [`preprocess`](super::features::preprocess)ed.
+//! Every drawing is stored [`preprocess`](crate::sketch::features::preprocess)ed.
 
-use super::drawing::Drawing;
-use super::features;
-use super::ndjson;
-use super::sketch_rnn::{SampleOptions, SketchRnn};
+use crate::sketch::drawing::Drawing;
+use crate::sketch::features;
+use crate::sketch::ndjson;
+use crate::sketch::sketch_rnn::{SampleOptions, SketchRnn};
 use rayon::prelude::*;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -199,7 +199,7 @@ pub fn load(
         });
     }
     let generators: Vec<String> = match synth {
-        Some(s) => super::sketch_rnn::list_classes_in(&s.models)
+        Some(s) => crate::sketch::sketch_rnn::list_classes_in(&s.models)
             .map_err(|e| DataError::SketchRnn(e.to_string()))?,
         None => Vec::new(),
     };

@@ -3,14 +3,14 @@
 //! reads how it was drawn.
 //!
 //! The drawing (normally preprocessed, see
-//! [`features::preprocess`](super::features::preprocess)) has its bounding
+//! [`features::preprocess`](crate::sketch::features::preprocess)) has its bounding
 //! box scaled into an S×S square with a [`MARGIN`] on every side, centred on
 //! its shorter axis, and every segment is stroked with an anti-aliased pen
 //! [`PEN`] pixels wide: a pixel's ink is its coverage, 1 − clamp(d − w/2 + ½),
 //! with d the distance from the pixel centre to the nearest segment. Ink is
 //! 1, paper 0, row-major, one channel. A one-point stroke is a dot.
 
-use super::drawing::Drawing;
+use crate::sketch::drawing::Drawing;
 
 /// Empty border, as a share of the side.
 pub const MARGIN: f32 = 0.06;
