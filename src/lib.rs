@@ -6,15 +6,15 @@
 //! - [`bench`]: the speed benchmarks, one module per model.
 //! - [`app`]: the desktop app (egui); [`cli`]: the command line. Both are
 //!   shells over the library above.
-//! - [`fsutil`]: crash-safe file writing; [`weights`]: finding the shipped models;
+//! - [`safe_io`]: crash-safe file writing and reading with a cap; [`weights`]: finding the shipped models;
 //!   [`startup`]: the process's age, for start-up timing.
 
 pub mod app;
 pub mod bench;
 pub mod caption;
 pub mod cli;
-pub mod fsutil;
 pub mod nn;
+pub mod safe_io;
 pub mod sketch;
 pub mod startup;
 pub mod weights;

@@ -62,7 +62,7 @@ impl Autosave {
     pub fn save_now(&self, canvas: &Canvas) {
         if let Some(path) = &self.path {
             let _ = std::fs::create_dir_all(path.parent().unwrap_or(path));
-            let _ = crate::fsutil::write_atomic(path, canvas.to_ndjson().as_bytes());
+            let _ = crate::safe_io::write_atomic(path, canvas.to_ndjson().as_bytes());
         }
     }
 

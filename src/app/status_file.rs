@@ -28,7 +28,7 @@ impl StatusFile {
             return;
         };
         if json != self.last_json {
-            let _ = crate::fsutil::write_atomic(path, format!("{json}\n").as_bytes());
+            let _ = crate::safe_io::write_atomic(path, format!("{json}\n").as_bytes());
             self.last_json = json;
         }
     }

@@ -303,7 +303,7 @@ impl Models {
             },
             Job::WriteFile { path, bytes, what } => Reply::Written {
                 what,
-                result: crate::fsutil::write_atomic(&path, &bytes)
+                result: crate::safe_io::write_atomic(&path, &bytes)
                     .map(|()| path.clone())
                     .map_err(|e| format!("{}: {e}", path.display())),
             },

@@ -177,7 +177,7 @@ pub fn convert_encoder_weights(
 
 /// Writes `data` to `path` through a temporary file and a rename.
 fn write_atomically(path: &Path, data: &[u8]) -> Result<(), ConvertError> {
-    crate::fsutil::write_atomic(path, data).map_err(|source| ConvertError::Io {
+    crate::safe_io::write_atomic(path, data).map_err(|source| ConvertError::Io {
         path: path.to_path_buf(),
         source,
     })

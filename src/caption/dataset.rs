@@ -118,7 +118,7 @@ impl FeatureCache {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let bytes: Vec<u8> = self.data.iter().flat_map(|v| v.to_le_bytes()).collect();
         let dpath = dir.join("features.f16");
-        crate::fsutil::write_atomic(&dpath, &bytes).map_err(io_err(&dpath))?;
+        crate::safe_io::write_atomic(&dpath, &bytes).map_err(io_err(&dpath))?;
         write_index(dir, self.files.clone())
     }
 
@@ -215,7 +215,7 @@ fn write_index(dir: &Path, files: Vec<String>) -> Result<(), DatasetError> {
         dtype: "f16".into(),
     };
     let ipath = dir.join("features.json");
-    crate::fsutil::write_atomic(&ipath, serde_json::to_string(&index).unwrap().as_bytes())
+    crate::safe_io::write_atomic(&ipath, serde_json::to_string(&index).unwrap().as_bytes())
         .map_err(io_err(&ipath))
 }
 

@@ -86,11 +86,11 @@ pub fn load_image(path: &Path) -> Result<Photo, ImageLoadError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let bytes = crate::fsutil::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
-        crate::fsutil::ReadCappedError::Io { path, source } => {
+    let bytes = crate::safe_io::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::safe_io::ReadCappedError::Io { path, source } => {
             ImageLoadError::Read { name: path, source }
         }
-        crate::fsutil::ReadCappedError::TooLarge { path, .. } => {
+        crate::safe_io::ReadCappedError::TooLarge { path, .. } => {
             ImageLoadError::FileTooLarge { name: path }
         }
     })?;

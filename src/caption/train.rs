@@ -366,7 +366,7 @@ fn finish_epoch(
     )?;
     let state_path = out.join("checkpoint.json");
     let text = serde_json::to_string_pretty(state).map_err(|e| run_err(&state_path, e))?;
-    crate::fsutil::write_atomic(&state_path, text.as_bytes()).map_err(|e| run_err(&state_path, e))
+    crate::safe_io::write_atomic(&state_path, text.as_bytes()).map_err(|e| run_err(&state_path, e))
 }
 
 /// Trains (or resumes) a run in `out` from the cached features in
@@ -551,6 +551,6 @@ pub fn export(
     vocab.save(&dest.join(VOCAB_FILE))?;
     let cpath = dest.join(CONFIG_FILE);
     let text = serde_json::to_string_pretty(&config).map_err(|e| run_err(&cpath, e))?;
-    crate::fsutil::write_atomic(&cpath, text.as_bytes()).map_err(|e| run_err(&cpath, e))?;
+    crate::safe_io::write_atomic(&cpath, text.as_bytes()).map_err(|e| run_err(&cpath, e))?;
     Ok(config)
 }

@@ -161,7 +161,7 @@ impl Vocab {
     /// Writes `vocab.json` atomically.
     pub fn save(&self, path: &Path) -> Result<(), VocabError> {
         let text = serde_json::to_string(self).expect("a vocabulary serialises");
-        crate::fsutil::write_atomic(path, text.as_bytes()).map_err(|source| VocabError::Io {
+        crate::safe_io::write_atomic(path, text.as_bytes()).map_err(|source| VocabError::Io {
             path: path.to_path_buf(),
             source,
         })

@@ -97,7 +97,7 @@ pub fn run(args: CaptionArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(out) = &args.results_json {
         let text = serde_json::to_string_pretty(&results)?;
-        crate::fsutil::write_atomic(out, text.as_bytes())
+        crate::safe_io::write_atomic(out, text.as_bytes())
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
     Ok(if bad > 0 {

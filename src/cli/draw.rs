@@ -149,7 +149,7 @@ fn write_drawings(out: &Path, format: Format, drawings: &[Drawing]) -> anyhow::R
             buf.into_inner()
         }
     };
-    crate::fsutil::write_atomic(out, &bytes)
+    crate::safe_io::write_atomic(out, &bytes)
         .with_context(|| format!("cannot write {}", out.display()))
 }
 
@@ -197,7 +197,7 @@ fn write_training_data(
                                 let _ = tx.send(Ok(()));
                             });
                             let path = out.join(format!("{class}.ndjson"));
-                            crate::fsutil::write_atomic(&path, &ndjson_bytes(&drawings))
+                            crate::safe_io::write_atomic(&path, &ndjson_bytes(&drawings))
                                 .with_context(|| format!("cannot write {}", path.display()))
                         });
                     if result.is_err() {

@@ -84,12 +84,12 @@ pub fn run(args: EvalSketchArgs) -> anyhow::Result<ExitCode> {
     let img = eval::confusion_png(&report);
     let mut buf = std::io::Cursor::new(Vec::new());
     img.write_to(&mut buf, image::ImageFormat::Png)?;
-    crate::fsutil::write_atomic(&args.confusion, &buf.into_inner())
+    crate::safe_io::write_atomic(&args.confusion, &buf.into_inner())
         .with_context(|| format!("cannot write {}", args.confusion.display()))?;
     println!("confusion matrix: {}", args.confusion.display());
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report)?;
-        crate::fsutil::write_atomic(path, text.as_bytes())
+        crate::safe_io::write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -48,7 +48,7 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
         &mut std::io::Cursor::new(&mut bytes),
         image::ImageFormat::Png,
     )?;
-    crate::fsutil::write_atomic(&args.png, &bytes)
+    crate::safe_io::write_atomic(&args.png, &bytes)
         .with_context(|| format!("cannot write {}", args.png.display()))?;
     let maps = &ins.layers[args.layer];
     println!(

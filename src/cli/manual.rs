@@ -49,7 +49,7 @@ pub fn write_all(out: &Path) -> anyhow::Result<Vec<PathBuf>> {
         let mut bytes = Vec::new();
         clap_complete::generate(shell, &mut Cli::command(), "rnn-studio", &mut bytes);
         let path = completions.join(file);
-        crate::fsutil::write_atomic(&path, &bytes)
+        crate::safe_io::write_atomic(&path, &bytes)
             .with_context(|| format!("writing {}", path.display()))?;
         written.push(path);
     }
@@ -67,7 +67,7 @@ fn write_man(
         .render(&mut bytes)
         .with_context(|| format!("rendering the man page of {name}"))?;
     let path = dir.join(format!("{name}.1"));
-    crate::fsutil::write_atomic(&path, &bytes)
+    crate::safe_io::write_atomic(&path, &bytes)
         .with_context(|| format!("writing {}", path.display()))?;
     written.push(path);
     Ok(())

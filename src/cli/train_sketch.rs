@@ -237,7 +237,7 @@ fn write_preview(ds: &dataset::Dataset, cfg: &TrainConfig, path: &Path) -> anyho
     let img = crate::sketch::render::grid_image(&drawings, 8, &style);
     let mut buf = std::io::Cursor::new(Vec::new());
     img.write_to(&mut buf, image::ImageFormat::Png)?;
-    crate::fsutil::write_atomic(path, &buf.into_inner())
+    crate::safe_io::write_atomic(path, &buf.into_inner())
         .with_context(|| format!("cannot write {}", path.display()))
 }
 

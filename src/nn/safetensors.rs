@@ -87,7 +87,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, WeightsError> {
 
 /// Writes `bytes` to `path` through a temporary file and a rename.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), WeightsError> {
-    crate::fsutil::write_atomic(path, bytes).map_err(|e| WeightsError::Write {
+    crate::safe_io::write_atomic(path, bytes).map_err(|e| WeightsError::Write {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })

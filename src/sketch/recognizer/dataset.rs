@@ -294,7 +294,7 @@ fn sample_cached(
                 text.push_str(&ndjson::to_line(d));
                 text.push('\n');
             }
-            crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| {
+            crate::safe_io::write_atomic(&path, text.as_bytes()).map_err(|source| {
                 DataError::Write {
                     path: path.clone(),
                     source,

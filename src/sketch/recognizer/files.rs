@@ -158,17 +158,17 @@ pub fn save_files(
     std::fs::create_dir_all(dir).map_err(|e| werr(dir, e.to_string()))?;
     let wp = dir.join(WEIGHTS_FILE);
     let bytes = model.to_bytes().map_err(|m| werr(&wp, m))?;
-    crate::fsutil::write_atomic(&wp, &bytes).map_err(|e| werr(&wp, e.to_string()))?;
+    crate::safe_io::write_atomic(&wp, &bytes).map_err(|e| werr(&wp, e.to_string()))?;
     if let Some(cnn) = cnn {
         let path = dir.join(CNN_FILE);
         let tensors = cnn.to_tensors().map_err(|e| werr(&path, e.to_string()))?;
         let bytes = tensors_to_bytes(&tensors).map_err(|m| werr(&path, m))?;
-        crate::fsutil::write_atomic(&path, &bytes).map_err(|e| werr(&path, e.to_string()))?;
+        crate::safe_io::write_atomic(&path, &bytes).map_err(|e| werr(&path, e.to_string()))?;
     }
     let cp = dir.join(CONFIG_FILE);
     let mut json = serde_json::to_string_pretty(config).map_err(|e| werr(&cp, e.to_string()))?;
     json.push('\n');
-    crate::fsutil::write_atomic(&cp, json.as_bytes()).map_err(|e| werr(&cp, e.to_string()))
+    crate::safe_io::write_atomic(&cp, json.as_bytes()).map_err(|e| werr(&cp, e.to_string()))
 }
 
 /// A file of a training run that could not be read or written.
@@ -251,19 +251,19 @@ pub fn save_checkpoint<W: NamedTensors>(
         .and_then(|mut t| insert_adam_moments(adam, &mut t).map(|()| t))
         .map_err(|e| ck_err(&paths.checkpoint, e.to_string()))?;
     let bytes = tensors_to_bytes(&with_adam).map_err(|e| ck_err(&paths.checkpoint, e))?;
-    crate::fsutil::write_atomic(&paths.checkpoint, &bytes)
+    crate::safe_io::write_atomic(&paths.checkpoint, &bytes)
         .map_err(|e| ck_err(&paths.checkpoint, e.to_string()))?;
     for (path, w) in [(&paths.best, Some(best)), (&paths.ema, ema)] {
         if let Some(w) = w {
             let t = w.named_tensors().map_err(|e| ck_err(path, e.to_string()))?;
             let bytes = tensors_to_bytes(&t).map_err(|e| ck_err(path, e))?;
-            crate::fsutil::write_atomic(path, &bytes).map_err(|e| ck_err(path, e.to_string()))?;
+            crate::safe_io::write_atomic(path, &bytes).map_err(|e| ck_err(path, e.to_string()))?;
         }
     }
     let json =
         serde_json::to_string_pretty(meta).map_err(|e| ck_err(&paths.meta, e.to_string()))?;
     // The meta file last: it marks the checkpoint complete.
-    crate::fsutil::write_atomic(&paths.meta, json.as_bytes())
+    crate::safe_io::write_atomic(&paths.meta, json.as_bytes())
         .map_err(|e| ck_err(&paths.meta, e.to_string()))
 }
 

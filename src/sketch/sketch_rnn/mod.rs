@@ -121,7 +121,7 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::fsutil::write_atomic(path, bytes).map_err(|source| SketchRnnError::Write {
+    crate::safe_io::write_atomic(path, bytes).map_err(|source| SketchRnnError::Write {
         path: path.to_owned(),
         source,
     })
