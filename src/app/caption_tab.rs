@@ -9,6 +9,7 @@ use super::widgets::GateMaps;
 use super::worker::{Job, LoadedPhoto, PhotoSource};
 use super::{Command, Tab};
 use crate::caption::captioner::{CaptionResult, Hypothesis};
+use crate::caption::domain;
 use crate::caption::encoder::GRID_SIDE;
 use crate::nn::inspect::Heatmaps;
 use std::sync::Arc;
@@ -285,6 +286,18 @@ impl CaptionTab {
                 "encoder {:.0} ms, decoder {:.0} ms",
                 c.encoder_ms, c.decoder_ms
             ));
+        if let Some((label, p)) = domain::unmentioned_animal(&best.words, &c.labels) {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!(
+                    "The encoder sees {} ({:.0}%), which the caption does not mention: \
+                     the captioner may never have seen one.",
+                    with_article(&label),
+                    p * 100.0
+                ),
+            );
+        }
+        ui.small(domain::TRAINED_ON);
         egui::CollapsingHeader::new("Other captions (N-best, as the beam's tree)").show(ui, |ui| {
             ui.small(
                 "Captions that share their first words share a branch; each ends with its \
@@ -469,4 +482,13 @@ fn beam_tree(ui: &mut egui::Ui, nbest: &[Hypothesis]) {
 /// (egui-winit does, when the clipboard holds text).
 fn pasted(ui: &egui::Ui) -> bool {
     ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))))
+}
+
+/// "an Egyptian cat", "a tabby".
+fn with_article(label: &str) -> String {
+    let vowel = label
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {label}", if vowel { "an" } else { "a" })
 }

@@ -18,6 +18,8 @@
 //! - [`metrics`]: corpus BLEU-1..4 and CIDEr-D as coco-caption computes them.
 //! - [`train`]: training on cached features (Adam, clipping, early stopping,
 //!   resumable checkpoints) and export to `weights/captioner/`; [`eval`]: scoring a split.
+//! - [`domain`]: what the captioner was trained on, and when the encoder's
+//!   ImageNet label names an animal the caption does not.
 //! - [`captioner`]: encoder + decoder + vocabulary as one value — the API the CLI
 //!   and the app call ([`captioner::Captioner::caption`]).
 //!
@@ -31,6 +33,7 @@ pub mod conv;
 pub mod convert;
 pub mod dataset;
 pub mod decoder;
+pub mod domain;
 pub mod encoder;
 pub mod eval;
 pub mod image_io;
