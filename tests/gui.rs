@@ -680,3 +680,39 @@ fn every_control_has_an_accessible_name() {
     }
     assert!(unnamed.is_empty(), "controls without a name: {unnamed:#?}");
 }
+
+#[test]
+fn the_path_prompt_is_modal_and_answers_enter_and_escape() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/quickdraw/sample.ndjson"
+    );
+    let mut h = harness(app());
+    h.run();
+    // No file dialog here (NoPicker), so Open… asks for a path.
+    h.get_by_label("Open…").click();
+    h.run();
+    h.run();
+    assert!(h.query_by_label_contains("Type the file's path").is_some());
+
+    // A click beside the prompt, on the canvas, draws nothing.
+    draw_stroke(&mut h, (0.05, 0.05), (0.2, 0.1));
+    assert!(h.state().sketch.canvas.drawing().is_empty());
+
+    // Escape cancels.
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.query_by_label_contains("Type the file's path").is_none());
+
+    // Enter confirms what was typed.
+    h.get_by_label("Open…").click();
+    h.run();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(fixture);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.query_by_label_contains("Type the file's path").is_none());
+    assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 15);
+}

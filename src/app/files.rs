@@ -206,28 +206,33 @@ impl StudioApp {
             return;
         };
         let mut done: Option<bool> = None;
-        egui::Window::new("Type a path")
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
-            .show(ctx, |ui| {
-                ui.label("No file dialog is available on this desktop. Type the file's path:");
-                let r = ui.add(egui::TextEdit::singleline(&mut prompt.text).desired_width(360.0));
-                r.request_focus();
-                if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+        // Modal: the backdrop takes the clicks, so nothing behind it (the
+        // canvas) reacts while the prompt is open.
+        egui::Modal::new(egui::Id::unique("path_prompt")).show(ctx, |ui| {
+            ui.heading("Type a path");
+            ui.label("No file dialog is available on this desktop. Type the file's path:");
+            let r = ui.add(
+                egui::TextEdit::singleline(&mut prompt.text)
+                    .desired_width(360.0)
+                    .hint_text("/home/me/drawing.ndjson"),
+            );
+            r.request_focus();
+            // A single-line field gives up focus on Enter; read the key itself.
+            if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                done = Some(true);
+            }
+            ui.horizontal(|ui| {
+                if ui.button("OK").on_hover_text("Enter").clicked() {
                     done = Some(true);
                 }
-                ui.horizontal(|ui| {
-                    if ui.button("OK").clicked() {
-                        done = Some(true);
-                    }
-                    if ui.button("Cancel").clicked()
-                        || ui.input(|i| i.key_pressed(egui::Key::Escape))
-                    {
-                        done = Some(false);
-                    }
-                });
+                if ui.button("Cancel").on_hover_text("Esc").clicked() {
+                    done = Some(false);
+                }
             });
+        });
+        if done.is_none() && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            done = Some(false);
+        }
         match done {
             Some(true) if !prompt.text.trim().is_empty() => {
                 let (purpose, path) = (prompt.purpose, PathBuf::from(prompt.text.trim()));
