@@ -23,7 +23,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use safetensors::{Dtype, SafeTensors};
+use safetensors::Dtype;
 
 use super::encoder::{FEATURES, GRID_SIDE, REGIONS, WEIGHTS_FILE};
 use crate::nn::safetensors::{RawTensor, serialize};
@@ -76,7 +76,8 @@ pub fn convert_encoder_weights(
         path: path.to_path_buf(),
         reason,
     };
-    let st = SafeTensors::deserialize(&bytes).map_err(|e| format_err(&src_path, e.to_string()))?;
+    let st = crate::nn::safetensors::parse_raw(&bytes, &src_path)
+        .map_err(|e| format_err(&src_path, e.to_string()))?;
     std::fs::create_dir_all(dst_dir).map_err(|source| ConvertError::Io {
         path: dst_dir.to_path_buf(),
         source,

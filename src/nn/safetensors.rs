@@ -79,9 +79,61 @@ pub enum WeightsError {
 
 /// The bytes of the weights file at `path`.
 pub fn read(path: &Path) -> Result<Vec<u8>, WeightsError> {
-    std::fs::read(path).map_err(|source| WeightsError::Io {
+    crate::safe_io::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::safe_io::ReadCappedError::Io { source, .. } => WeightsError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        crate::safe_io::ReadCappedError::TooLarge { .. } => WeightsError::Format {
+            path: path.to_path_buf(),
+            reason: format!(
+                "file is larger than the limit of {} MiB",
+                MAX_FILE_BYTES >> 20
+            ),
+        },
+    })
+}
+
+/// The largest weights file read (every shipped one is under 12 MB).
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+/// The largest JSON header accepted (the encoder's 247 tensors need 30 KB);
+/// the safetensors crate alone would parse up to 100 MB of it.
+pub const MAX_HEADER_BYTES: u64 = 1 << 20;
+
+/// Checks the 8-byte header length before anything parses the header.
+fn check_header(bytes: &[u8], path: &Path) -> Result<(), WeightsError> {
+    let n = bytes
+        .get(..8)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")));
+    match n {
+        Some(n) if n > MAX_HEADER_BYTES => Err(WeightsError::Format {
+            path: path.to_path_buf(),
+            reason: format!(
+                "its header claims {n} bytes; at most {} MiB are accepted",
+                MAX_HEADER_BYTES >> 20
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The safetensors view of a file's bytes (header bounded), for readers of
+/// dtypes [`Tensors`] does not widen (sketch-rnn's int16).
+pub fn parse_raw<'a>(bytes: &'a [u8], path: &Path) -> Result<SafeTensors<'a>, WeightsError> {
+    check_header(bytes, path)?;
+    SafeTensors::deserialize(bytes).map_err(|e| WeightsError::Format {
         path: path.to_path_buf(),
-        source,
+        reason: e.to_string(),
+    })
+}
+
+/// Every tensor in a safetensors file's bytes, as candle tensors on the CPU
+/// (for the models that load through candle).
+pub fn candle_tensors(bytes: &[u8], path: &Path) -> Result<HashMap<String, Tensor>, WeightsError> {
+    check_header(bytes, path)?;
+    candle_core::safetensors::load_buffer(bytes, &Device::Cpu).map_err(|e| WeightsError::Format {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
     })
 }
 
@@ -102,11 +154,10 @@ pub struct Tensors<'a> {
 impl<'a> Tensors<'a> {
     /// Parses the bytes of the file at `path` (named in errors).
     pub fn parse(bytes: &'a [u8], path: &'a Path) -> Result<Self, WeightsError> {
-        let st = SafeTensors::deserialize(bytes).map_err(|e| WeightsError::Format {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
-        Ok(Self { path, st })
+        Ok(Self {
+            path,
+            st: parse_raw(bytes, path)?,
+        })
     }
 
     /// Whether the file holds a tensor `name`.
@@ -367,13 +418,7 @@ fn read_params(
 /// Loads a stack from a safetensors file (PyTorch names after `prefix`).
 pub fn load_lstm(path: impl AsRef<Path>, prefix: &str) -> Result<Lstm, WeightsError> {
     let path = path.as_ref();
-    let tensors =
-        candle_core::safetensors::load_buffer(&read(path)?, &Device::Cpu).map_err(|e| {
-            WeightsError::Format {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            }
-        })?;
+    let tensors = candle_tensors(&read(path)?, path)?;
     lstm_from_tensors(&tensors, prefix, path)
 }
 
@@ -435,4 +480,43 @@ pub fn from_tensorflow_ijfo(
         }
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_claiming_too_much_is_refused_before_parsing() {
+        let path = Path::new("huge.safetensors");
+        let mut bytes = (MAX_HEADER_BYTES + 1).to_le_bytes().to_vec();
+        bytes.extend_from_slice(b"{}");
+        for e in [
+            Tensors::parse(&bytes, path).err().unwrap(),
+            candle_tensors(&bytes, path).err().unwrap(),
+        ] {
+            let msg = e.to_string();
+            assert!(
+                msg.contains("huge.safetensors") && msg.contains("at most 1 MiB"),
+                "{msg}"
+            );
+        }
+        // A small valid file still parses.
+        let t = HashMap::from([(
+            "w".to_string(),
+            Tensor::from_slice(&[1f32, 2.0], 2, &Device::Cpu).unwrap(),
+        )]);
+        let ok = tensors_to_bytes(&t).unwrap();
+        assert_eq!(
+            Tensors::parse(&ok, path).unwrap().f32("w", &[2]).unwrap(),
+            [1.0, 2.0]
+        );
+        assert_eq!(candle_tensors(&ok, path).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn weights_files_are_read_with_a_cap() {
+        let e = read(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert!(e.contains("/dev/zero") && e.contains("256 MiB"), "{e}");
+    }
 }

@@ -14,7 +14,9 @@ use super::cnn::RasterCnn;
 use super::model::{RecognizerModel, model_tensors};
 use super::{RecognizerConfig, RecognizerError};
 use crate::nn::optim::Adam;
-use crate::nn::safetensors::{lstm_from_tensors, lstm_to_tensors, tensors_to_bytes};
+use crate::nn::safetensors::{
+    self, WeightsError, lstm_from_tensors, lstm_to_tensors, tensors_to_bytes,
+};
 use crate::sketch::features::INPUT_SIZE;
 use candle_core::{Device, Tensor};
 use serde::Serialize;
@@ -62,8 +64,7 @@ impl RecognizerModel {
             path: path.to_path_buf(),
             message,
         };
-        let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu)
-            .map_err(|e| bad(e.to_string()))?;
+        let tensors = parse_tensors(bytes, path).map_err(bad)?;
         let lstm =
             lstm_from_tensors(&tensors, LSTM_PREFIX, path).map_err(|e| bad(e.to_string()))?;
         if lstm.bidirectional() || lstm.input_size != INPUT_SIZE {
@@ -116,10 +117,22 @@ pub fn read_files(
 ) -> Result<(RecognizerModel, Option<RasterCnn>, RecognizerConfig), RecognizerError> {
     let config_path = dir.join(CONFIG_FILE);
     let weights_path = dir.join(WEIGHTS_FILE);
+    // Capped, like every weights read: a wrong path such as /dev/zero is an
+    // error, not a full memory.
     let read = |p: &Path| {
-        std::fs::read(p).map_err(|source| RecognizerError::Read {
-            path: p.to_path_buf(),
-            source,
+        crate::safe_io::read_capped(p, safetensors::MAX_FILE_BYTES).map_err(|e| {
+            RecognizerError::Read {
+                path: p.to_path_buf(),
+                source: match e {
+                    crate::safe_io::ReadCappedError::Io { source, .. } => source,
+                    crate::safe_io::ReadCappedError::TooLarge { limit, .. } => {
+                        std::io::Error::other(format!(
+                            "larger than the limit of {}",
+                            crate::safe_io::mib(limit)
+                        ))
+                    }
+                },
+            }
         })
     };
     let config: RecognizerConfig =
@@ -136,8 +149,7 @@ pub fn read_files(
                 path: path.clone(),
                 message,
             };
-            let t = candle_core::safetensors::load_buffer(&read(&path)?, &Device::Cpu)
-                .map_err(|e| bad(e.to_string()))?;
+            let t = parse_tensors(&read(&path)?, &path).map_err(bad)?;
             Some(RasterCnn::from_tensors(&t, c.size).map_err(bad)?)
         }
     };
@@ -335,8 +347,7 @@ pub fn read_lstm_checkpoint(
             format!("has {} outputs, expected {nc}", model.num_outputs()),
         ));
     }
-    let tensors = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu)
-        .map_err(|e| ck_err(path, e.to_string()))?;
+    let tensors = parse_tensors(&bytes, path).map_err(|e| ck_err(path, e))?;
     let (m, v) =
         read_adam_moments(&tensors, model_tensors(&model).len()).map_err(|e| ck_err(path, e))?;
     Ok((model, m, v))
@@ -350,8 +361,7 @@ pub fn read_cnn(
 ) -> Result<(RasterCnn, Moments, Moments), CheckpointError> {
     let err = |message: String| ck_err(path, message);
     let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
-    let t = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu)
-        .map_err(|e| err(e.to_string()))?;
+    let t = parse_tensors(&bytes, path).map_err(err)?;
     let model = RasterCnn::from_tensors(&t, size).map_err(err)?;
     let (m, v) = if with_adam {
         read_adam_moments(&t, model.tensors().len()).map_err(err)?
@@ -359,4 +369,13 @@ pub fn read_cnn(
         (Vec::new(), Vec::new())
     };
     Ok((model, m, v))
+}
+
+/// The tensors of a weights file's bytes through the one reader
+/// ([`safetensors::candle_tensors`]); the message leaves the path to the caller.
+fn parse_tensors(bytes: &[u8], path: &Path) -> Result<HashMap<String, Tensor>, String> {
+    safetensors::candle_tensors(bytes, path).map_err(|e| match e {
+        WeightsError::Format { reason, .. } => reason,
+        other => other.to_string(),
+    })
 }

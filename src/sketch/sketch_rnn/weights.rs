@@ -190,8 +190,12 @@ pub(super) fn tensor_shapes(c: &SketchRnnConfig) -> [(&'static str, Vec<usize>);
 }
 
 fn read_safetensors(bytes: &[u8], config: &SketchRnnConfig, path: &Path) -> Result<Quantized> {
-    let st = safetensors::SafeTensors::deserialize(bytes)
-        .map_err(|e| corrupt(path, format!("not a safetensors file: {e}")))?;
+    let st = crate::nn::safetensors::parse_raw(bytes, path).map_err(|e| match e {
+        crate::nn::safetensors::WeightsError::Format { reason, .. } => {
+            corrupt(path, format!("not a safetensors file: {reason}"))
+        }
+        other => corrupt(path, other.to_string()),
+    })?;
     let mut tensors = Vec::with_capacity(5);
     for (name, shape) in tensor_shapes(config) {
         let t = st
