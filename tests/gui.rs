@@ -6,7 +6,6 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use rnn_studio::app::files::NoPicker;
 use rnn_studio::app::{AppOptions, StudioApp, TabId};
-use rnn_studio::sketch::simplify::simplify;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -421,20 +420,31 @@ fn finish_my_doodle_draws_in_the_overlay_and_undo_removes_it() {
     h.get_by_label("Finish my doodle").click();
     h.step();
     wait_for_sketch(&mut h);
-    // The canvas may scale the user's strokes down to make room, but never changes their shape.
+    // The user's strokes stay exactly where they were drawn.
     let after = h.state().sketch.canvas.drawing().clone();
-    let (a, b) = (simplify(&after), simplify(&mine));
-    assert_eq!(a.num_points(), b.num_points());
-    for (p, q) in a.points().zip(b.points()) {
-        assert!(
-            (p.x - q.x).abs() <= 1.0 && (p.y - q.y).abs() <= 1.0,
-            "{p:?} vs {q:?}"
-        );
-    }
+    assert_eq!(after, mine, "the user's drawing is untouched");
     assert!(
         !h.state().sketch.canvas.overlay.is_empty(),
         "the continuation is drawn"
     );
+    // The guess then judges the finished drawing (user + continuation).
+    let whole = h.state().sketch.canvas.with_overlay();
+    assert!(whole.num_points() > mine.num_points());
+    let rec = rnn_studio::sketch::recognizer::Recognizer::load(
+        &rnn_studio::weights::root_for(rnn_studio::weights::RECOGNIZER).unwrap(),
+    )
+    .unwrap();
+    let expected = rec.classify(&whole);
+    wait_until(&mut h, "the guess of the finished drawing", |a| {
+        a.sketch.guess.as_ref().is_some_and(|g| {
+            g.top.len() == expected.top.len()
+                && g.top
+                    .iter()
+                    .zip(&expected.top)
+                    .take(3)
+                    .all(|((c, p), (d, q))| c == d && (p - q).abs() < 1e-4)
+        })
+    });
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert!(

@@ -56,6 +56,14 @@ impl Canvas {
         self.recorder.drawing()
     }
 
+    /// The user's drawing with the model's continuation (the overlay) after
+    /// it: what "finish my doodle" made, for the recognizer to judge.
+    pub fn with_overlay(&self) -> Drawing {
+        let mut d = self.drawing().clone();
+        d.strokes.extend(self.overlay.iter().cloned());
+        d
+    }
+
     /// The drawing as one ndjson line, as saved and autosaved (an empty
     /// canvas is an empty file).
     pub fn to_ndjson(&self) -> String {

@@ -47,27 +47,6 @@ impl Animation {
     }
 }
 
-/// A continuation may run off the canvas (a small doodle, a big
-/// continuation): then the user's drawing and the continuation are scaled
-/// down together so both fit, and the continuation's strokes are returned
-/// in the new coordinates.
-fn keep_on_canvas(canvas: &mut Canvas, continuation: Vec<Stroke>) -> Vec<Stroke> {
-    let n_user = canvas.drawing().strokes.len();
-    let mut both = canvas.drawing().clone();
-    both.strokes.extend(continuation);
-    let Some(b) = both.bounds() else {
-        return Vec::new();
-    };
-    let units = super::canvas::CANVAS_UNITS;
-    if b.min_x >= 0.0 && b.min_y >= 0.0 && b.max_x <= units && b.max_y <= units {
-        return both.strokes.split_off(n_user);
-    }
-    let mut fitted = fit_to_canvas(&both);
-    let continuation = fitted.strokes.split_off(n_user);
-    canvas.load(&fitted);
-    continuation
-}
-
 /// The sketch-rnn controls and the animation state.
 pub struct SketchRnnPanel {
     /// The classes with a generator; empty when the models are missing.
@@ -152,10 +131,12 @@ impl SketchRnnPanel {
         self.pending = None;
         match result {
             Ok(s) if s.continuation => {
+                // In the user's own coordinates: the user's strokes are never
+                // moved or scaled. What runs past the canvas's edge is clipped
+                // when painted (and still counts for the guess).
                 canvas.overlay.clear();
-                let strokes = keep_on_canvas(canvas, s.strokes);
                 self.animation = Some(Animation {
-                    strokes,
+                    strokes: s.strokes,
                     overlay: true,
                     started: now,
                 });

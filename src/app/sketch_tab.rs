@@ -27,6 +27,8 @@ pub struct SketchTab {
     pub guess_error: Option<String>,
     /// The canvas revision the last guess request was for.
     guessed_revision: u64,
+    /// How many continuation points the latest guess request included.
+    guessed_overlay: usize,
     /// A guess request is with the worker; the next waits for its answer so
     /// requests never pile up while the pen moves.
     guess_in_flight: bool,
@@ -41,6 +43,7 @@ impl Default for SketchTab {
             guess: None,
             guess_error: None,
             guessed_revision: 0,
+            guessed_overlay: 0,
             guess_in_flight: false,
         }
     }
@@ -105,19 +108,24 @@ impl SketchTab {
     /// Asks for a new guess when the drawing changed and no request is out.
     fn request_guess(&mut self) -> Option<Command> {
         let revision = self.canvas.revision();
-        if revision == self.guessed_revision || self.guess_in_flight || self.guess_error.is_some() {
+        let overlay: usize = self.canvas.overlay.iter().map(|s| s.points.len()).sum();
+        let same = revision == self.guessed_revision && overlay == self.guessed_overlay;
+        if same || self.guess_in_flight || self.guess_error.is_some() {
             return None;
         }
         self.guessed_revision = revision;
+        self.guessed_overlay = overlay;
         if self.canvas.drawing().is_empty() {
             self.guess = None;
             self.inspect.set(None);
             return None;
         }
         self.guess_in_flight = true;
+        // With a continuation on the canvas the guess is of the finished
+        // drawing, so it follows the model as it draws.
         Some(Command::Work(Job::Guess {
             generation: revision,
-            drawing: self.canvas.drawing().clone(),
+            drawing: self.canvas.with_overlay(),
             inspect: self.inspect.open,
         }))
     }
