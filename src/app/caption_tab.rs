@@ -281,11 +281,18 @@ impl CaptionTab {
         if hovered.is_some() {
             self.focus_word = hovered;
         }
-        ui.small(format!("log p {:.2}", best.logprob))
-            .on_hover_text(format!(
-                "encoder {:.0} ms, decoder {:.0} ms",
-                c.encoder_ms, c.decoder_ms
-            ));
+        ui.small(format!(
+            "{} sure of each word on average (log p {:.2})",
+            percent_per_word(best.score),
+            best.logprob
+        ))
+        .on_hover_text(format!(
+            "log p is the natural logarithm of the caption's probability under the model. \
+             Captions are ranked by it per word (the geometric mean of the words' \
+             probabilities), so a longer caption is not ranked down for its length. \
+             Encoder {:.0} ms, decoder {:.0} ms.",
+            c.encoder_ms, c.decoder_ms
+        ));
         if let Some((label, p)) = domain::unmentioned_animal(&best.words, &c.labels) {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
@@ -300,8 +307,9 @@ impl CaptionTab {
         ui.small(domain::TRAINED_ON);
         egui::CollapsingHeader::new("Other captions (N-best, as the beam's tree)").show(ui, |ui| {
             ui.small(
-                "Captions that share their first words share a branch; each ends with its \
-                 log-probability (and per word, what ranks them).",
+                "Captions that share their first words share a branch; best first. Each ends \
+                 with how sure the model was of a word on average (what ranks them) and its \
+                 log-probability.",
             );
             egui::ScrollArea::horizontal()
                 .id_salt("beam_tree")
@@ -471,7 +479,11 @@ fn beam_tree(ui: &mut egui::Ui, nbest: &[Hypothesis]) {
         painter.text(
             egui::pos2(x, y),
             egui::Align2::LEFT_CENTER,
-            format!("{:.2}  ({:.2}/word)", h.logprob, h.score),
+            format!(
+                "{} a word  (log p {:.2})",
+                percent_per_word(h.score),
+                h.logprob
+            ),
             egui::TextStyle::Small.resolve(ui.style()),
             weak,
         );
@@ -491,4 +503,9 @@ fn with_article(label: &str) -> String {
         .next()
         .is_some_and(|c| "aeiouAEIOU".contains(c));
     format!("{} {label}", if vowel { "an" } else { "a" })
+}
+
+/// A per-word log-probability as the probability a person reads: "29%".
+fn percent_per_word(score: f64) -> String {
+    format!("{:.0}%", score.exp() * 100.0)
 }
