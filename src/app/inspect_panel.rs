@@ -33,6 +33,44 @@ pub struct InspectPanel {
     /// The step whose point is under the pointer on the canvas.
     pub canvas_step: Option<usize>,
     maps: GateMaps,
+    /// Each class's colour in the p(class) plot, kept while it is shown.
+    colours: ClassColours,
+}
+
+/// Colours that stay with their class while the ranking changes: a class
+/// keeps the palette entry it was first given, and a newcomer takes an entry
+/// no class on show is using.
+#[derive(Debug, Default)]
+pub struct ClassColours {
+    given: std::collections::HashMap<String, usize>,
+}
+
+impl ClassColours {
+    /// The palette index of each of `shown`, all different while the palette lasts.
+    pub fn of(&mut self, shown: &[String]) -> Vec<usize> {
+        let n = CLASS_COLOURS.len();
+        let mut taken: Vec<bool> = vec![false; n];
+        for c in shown {
+            if let Some(&i) = self.given.get(c) {
+                taken[i] = true;
+            }
+        }
+        shown
+            .iter()
+            .map(|c| {
+                if let Some(&i) = self.given.get(c) {
+                    return i;
+                }
+                let i = taken
+                    .iter()
+                    .position(|t| !t)
+                    .unwrap_or(self.given.len() % n);
+                taken[i] = true;
+                self.given.insert(c.clone(), i);
+                i
+            })
+            .collect()
+    }
 }
 
 impl InspectPanel {
@@ -153,8 +191,9 @@ impl InspectPanel {
                 .allow_drag(false)
                 .show_axes([false, true])
                 .show(ui, |plot| {
-                    for (c, (class, series)) in ins.classes.iter().zip(&ins.probs).enumerate() {
-                        let [r, g, b] = CLASS_COLOURS[c % CLASS_COLOURS.len()];
+                    let colours = self.colours.of(&ins.classes);
+                    for ((class, series), c) in ins.classes.iter().zip(&ins.probs).zip(colours) {
+                        let [r, g, b] = CLASS_COLOURS[c];
                         let points: PlotPoints<'static> = series
                             .iter()
                             .enumerate()
@@ -184,5 +223,26 @@ impl InspectPanel {
             // The outlines were drawn for the old step: one more frame.
             ui.ctx().request_repaint();
         }
+    }
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::*;
+
+    #[test]
+    fn a_class_keeps_its_colour_when_the_ranking_changes() {
+        let mut c = ClassColours::default();
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let first = c.of(&names(&["cat", "dog", "sun"]));
+        let second = c.of(&names(&["sun", "cat", "house", "dog"]));
+        assert_eq!(
+            (second[0], second[1], second[3]),
+            (first[2], first[0], first[1])
+        );
+        let mut all = second.clone();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 4, "shown classes have different colours");
     }
 }

@@ -316,13 +316,30 @@ impl LabTab {
     fn ui_plots(&mut self, ui: &mut egui::Ui) {
         let h = ((ui.available_height() - 60.0) / 3.0).max(80.0);
         ui.label("Loss and accuracy per epoch");
+        // Before the first epoch the axes already span the run ahead (epochs,
+        // distances, updates), so the plots never sit at −0.5..0.5.
+        let waiting = self.reports.is_empty();
+        let epochs = self.max_epochs.max(1) as f64;
+        let updates = epochs * self.config.updates_per_epoch.max(1) as f64;
+        let hint = |plot: &mut egui_plot::PlotUi<'_>, x: f64, y: f64| {
+            if waiting {
+                plot.text(egui_plot::Text::new(
+                    "",
+                    egui_plot::PlotPoint::new(x, y),
+                    "Press Start to train",
+                ));
+            }
+        };
         Plot::new("lab_loss")
             .height(h)
             .legend(Legend::default())
+            .include_x(1.0)
+            .include_x(epochs)
             .include_y(0.0)
             .include_y(1.0)
             .allow_scroll(false)
             .show(ui, |plot| {
+                hint(plot, (1.0 + epochs) / 2.0, 0.5);
                 let points = |f: fn(&EpochReport) -> f32| -> PlotPoints<'static> {
                     self.reports
                         .iter()
@@ -336,12 +353,18 @@ impl LabTab {
                 }
             });
         ui.label("log10 |dJ/dh(t-d)| against the distance d");
+        let k = self.config.k.max(1) as f64;
         Plot::new("lab_profile")
             .height(h)
             .legend(Legend::default())
+            .include_x(0.0)
+            .include_x(k)
+            .include_y(-6.0)
+            .include_y(0.0)
             .allow_scroll(false)
             .y_axis_formatter(|mark, _| format!("1e{:.0}", mark.value))
             .show(ui, |plot| {
+                hint(plot, k / 2.0, -3.0);
                 let profile = |r: &EpochReport| -> PlotPoints<'static> {
                     // Zeros (beyond a truncation window) have no logarithm.
                     r.dj_dh_by_distance
@@ -362,9 +385,14 @@ impl LabTab {
         Plot::new("lab_clip")
             .height(h)
             .legend(Legend::default())
+            .include_x(1.0)
+            .include_x(updates)
+            .include_y(-2.0)
+            .include_y(2.0)
             .allow_scroll(false)
             .y_axis_formatter(|mark, _| format!("1e{:.0}", mark.value))
             .show(ui, |plot| {
+                hint(plot, (1.0 + updates) / 2.0, 0.0);
                 let norms = |f: fn(&EpochReport) -> &Vec<f32>| -> PlotPoints<'static> {
                     self.reports
                         .iter()
