@@ -726,3 +726,17 @@ fn the_path_prompt_is_modal_and_answers_enter_and_escape() {
     assert!(h.query_by_label_contains("Type the file's path").is_none());
     assert_eq!(h.state().sketch.canvas.drawing().strokes.len(), 15);
 }
+
+#[test]
+fn the_sketch_rnn_controls_stay_put_as_guesses_appear() {
+    let mut h = harness(app());
+    h.run();
+    let before = h.get_by_label("Draw it for me").rect().top();
+    draw_stroke(&mut h, (0.2, 0.3), (0.8, 0.6));
+    wait_until(&mut h, "a guess", |a| a.sketch.guess.is_some());
+    let after = h.get_by_label("Draw it for me").rect().top();
+    assert!(
+        (after - before).abs() < 0.5,
+        "'Draw it for me' moved from y={before} to y={after}"
+    );
+}

@@ -228,9 +228,30 @@ impl SketchTab {
         ui.add_space(4.0);
     }
 
+    /// The guesses, in a block of fixed height: whatever state it is in
+    /// (no drawing, loading, a guess), the controls below never move.
     fn guesses(&mut self, ui: &mut egui::Ui) {
         ui.heading("Guesses");
         ui.add_space(4.0);
+        let top = ui.cursor().top();
+        self.guesses_body(ui);
+        let spacing = ui.spacing();
+        let (gap, row) = (spacing.item_spacing.y, spacing.interact_size.y);
+        let reserve = ui.text_style_height(&egui::TextStyle::Body)
+            + 4.0
+            + TOP as f32 * (row + gap)
+            + 4.0
+            + ui.text_style_height(&egui::TextStyle::Small)
+            + 2.0 * gap
+            + row
+            + 8.0; // slack: every state, the full one too, is padded to the same height
+        let used = ui.cursor().top() - top;
+        if used < reserve {
+            ui.add_space(reserve - used);
+        }
+    }
+
+    fn guesses_body(&mut self, ui: &mut egui::Ui) {
         if let Some(e) = &self.guess_error {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
