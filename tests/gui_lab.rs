@@ -129,3 +129,23 @@ fn lab_tab_snapshot_after_five_seeded_epochs() {
     h.run();
     h.snapshot("lab_tab");
 }
+
+#[test]
+fn choosing_characters_does_not_move_start() {
+    let mut h = harness();
+    h.state_mut().tab = TabId::Lab;
+    h.run();
+    let before = h.get_by_label("Start").rect().top();
+    h.get_by_label("Characters").click();
+    h.run();
+    assert_eq!(
+        h.state().lab.config.task,
+        rnn_studio::nn::lab::TaskKind::Charlm
+    );
+    let after = h.get_by_label("Start").rect().top();
+    assert!(
+        (after - before).abs() < 0.5,
+        "Start moved from y={before} to y={after}"
+    );
+    assert!(h.query_by_label("Text to model").is_some());
+}

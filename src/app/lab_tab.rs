@@ -203,7 +203,16 @@ impl LabTab {
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
+        // Below Start, so that choosing a task never moves the buttons.
         if self.config.task == TaskKind::Charlm {
+            ui.separator();
+            let label = ui.label("Text to model");
+            ui.add(
+                egui::TextEdit::multiline(&mut self.text)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
             commands.extend(self.ui_sampling(ui));
         }
     }
@@ -231,15 +240,6 @@ impl LabTab {
             TaskKind::Charlm => "k (window)",
         };
         ui.add(egui::Slider::new(&mut self.config.k, 1..=100).text(k_name));
-        if self.config.task == TaskKind::Charlm {
-            let label = ui.label("Text to model");
-            ui.add(
-                egui::TextEdit::multiline(&mut self.text)
-                    .desired_rows(3)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
-        }
         ui.separator();
         ui.checkbox(&mut self.truncate_on, "Truncated BPTT");
         ui.add_enabled(
