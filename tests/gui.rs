@@ -740,3 +740,18 @@ fn the_sketch_rnn_controls_stay_put_as_guesses_appear() {
         "'Draw it for me' moved from y={before} to y={after}"
     );
 }
+
+#[test]
+fn a_pasted_novel_stops_at_the_path_limit() {
+    let mut h = harness(app());
+    h.state_mut().tab = TabId::Caption;
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput).click();
+    h.run();
+    let novel = "a/".repeat(6_000);
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(&novel);
+    h.run();
+    let n = h.state().caption.path_field.chars().count();
+    assert_eq!(n, rnn_studio::app::MAX_PATH_CHARS);
+}

@@ -187,6 +187,7 @@ impl Tab for CaptionTab {
             let field = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.path_field)
+                        .char_limit(super::MAX_PATH_CHARS)
                         .hint_text("or type a path to a photo")
                         .desired_width(260.0),
                 )

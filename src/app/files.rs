@@ -213,6 +213,7 @@ impl StudioApp {
             ui.label("No file dialog is available on this desktop. Type the file's path:");
             let r = ui.add(
                 egui::TextEdit::singleline(&mut prompt.text)
+                    .char_limit(super::MAX_PATH_CHARS)
                     .desired_width(360.0)
                     .hint_text("/home/me/drawing.ndjson"),
             );

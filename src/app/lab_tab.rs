@@ -209,6 +209,7 @@ impl LabTab {
             let label = ui.label("Text to model");
             ui.add(
                 egui::TextEdit::multiline(&mut self.text)
+                    .char_limit(super::MAX_LAB_TEXT_CHARS)
                     .desired_rows(3)
                     .desired_width(f32::INFINITY),
             )

@@ -32,6 +32,12 @@ use worker::{Job, Reply, Worker};
 /// One tab of the app: a struct holding its view state (as egui_demo_lib's
 /// `View`). Its `ui` draws one frame; what it wants done comes back as
 /// commands.
+/// The longest path a path field takes, in characters (Linux's PATH_MAX
+/// is 4096 bytes); a pasted novel stops there instead of stalling the UI.
+pub const MAX_PATH_CHARS: usize = 4096;
+/// The longest text the gradient lab's character model takes, in characters.
+pub const MAX_LAB_TEXT_CHARS: usize = 100_000;
+
 pub trait Tab {
     /// The name on the tab bar.
     fn title(&self) -> &'static str;
