@@ -13,7 +13,8 @@
 //! - [`dataset`]: Flickr8k's `captions.json` and the encoder feature cache.
 //! - [`decoder`]: the attention LSTM decoder (Show, Attend and Tell), forward and
 //!   hand-written backward (its soft attention in `attention.rs`, its linear
-//!   layers in `linear.rs`); [`checkpoint`]: its weights in safetensors.
+//!   layers in `linear.rs`); [`decoder_params`]: its sizes, weights, names and
+//!   initialisation; [`checkpoint`]: its weights in safetensors.
 //! - [`beam`]: beam search (N-best, length-normalised) and batched greedy decoding.
 //! - [`metrics`]: corpus BLEU-1..4 and CIDEr-D as coco-caption computes them.
 //! - [`train`]: training on cached features (Adam, clipping, early stopping,
@@ -33,6 +34,7 @@ pub mod conv;
 pub mod convert;
 pub mod dataset;
 pub mod decoder;
+pub mod decoder_params;
 pub mod domain;
 pub mod encoder;
 pub mod eval;
