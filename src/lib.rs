@@ -6,6 +6,7 @@
 //! - [`bench`]: the speed benchmarks, one module per model.
 //! - [`app`]: the desktop app (egui); [`cli`]: the command line. Both are
 //!   shells over the library above.
+//! - [`i18n`]: the messages in English and Brazilian Portuguese ([`t!`]).
 //! - [`safe_io`]: crash-safe file writing and reading with a cap; [`weights`]: finding the shipped models;
 //!   [`startup`]: the process's age, for start-up timing.
 
@@ -13,6 +14,7 @@ pub mod app;
 pub mod bench;
 pub mod caption;
 pub mod cli;
+pub mod i18n;
 pub mod nn;
 pub mod safe_io;
 pub mod sketch;

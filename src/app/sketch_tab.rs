@@ -291,8 +291,8 @@ impl SketchTab {
         ui.add_space(4.0);
         ui.small(format!(
             "{}, {}",
-            count(d.strokes.len(), "stroke", "strokes"),
-            count(d.num_points(), "point", "points")
+            crate::t!("stroke-count", n = d.strokes.len()),
+            crate::t!("point-count", n = d.num_points())
         ));
         if let Some(g) = &self.guess {
             ui.collapsing("Try drawing...", |ui| {
@@ -302,9 +302,4 @@ impl SketchTab {
             });
         }
     }
-}
-
-/// "1 stroke", "2 strokes": a count with its noun in the right number.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
