@@ -803,3 +803,29 @@ fn the_layout_keeps_a_usable_canvas_and_readable_heat_maps() {
         }
     }
 }
+
+/// The hovered word's attention map over the photo: smoothly upsampled by
+/// default, the encoder's 7×7 cells with the toggle (issue 24 §5).
+#[test]
+fn attention_map_is_smooth_with_a_raw_grid_toggle() {
+    let mut h = harness(app());
+    open_chelsea(&mut h);
+    let caption = h.state().caption.caption.clone().expect("a caption");
+    let words = &caption.nbest[0].words;
+    let noun = words.iter().position(|w| w == "girl").unwrap_or(1);
+    h.state_mut().caption.focus_word = Some(noun);
+    h.remove_cursor();
+    h.run();
+    h.snapshot("caption_attention_smooth");
+    h.get_by_label(&rnn_studio::i18n::tr("attention-raw-grid"))
+        .click();
+    h.run();
+    assert!(
+        h.state().caption.raw_attention,
+        "the toggle shows the raw grid"
+    );
+    h.state_mut().caption.focus_word = Some(noun);
+    h.remove_cursor();
+    h.run();
+    h.snapshot("caption_attention_raw");
+}
