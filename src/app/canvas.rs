@@ -144,11 +144,7 @@ impl Canvas {
         let side = ui.available_width().min(ui.available_height()).max(64.0);
         let (response, painter) = ui.allocate_painter(Vec2::splat(side), Sense::click_and_drag());
         response.widget_info(|| {
-            egui::WidgetInfo::labeled(
-                egui::Role::Canvas,
-                true,
-                "Drawing canvas: press and drag to draw a stroke",
-            )
+            egui::WidgetInfo::labeled(egui::Role::Canvas, true, crate::t!("canvas-label"))
         });
         let rect = response.rect;
         self.rect = rect;
