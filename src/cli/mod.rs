@@ -206,7 +206,7 @@ pub fn run(command: Command) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("rnn-studio: {e:#}");
+            eprintln!("{}", crate::t!("cli-error", error = format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -298,7 +298,7 @@ pub fn load_recognizer(dir: Option<&Path>) -> anyhow::Result<Recognizer> {
         Some(dir) => Recognizer::load_dir(dir),
         None => Recognizer::load(&weights_root(crate::weights::RECOGNIZER)),
     }
-    .context("cannot load the recognizer")
+    .with_context(|| crate::t!("cli-cannot-load-recognizer"))
 }
 
 /// The captioner (encoder + decoders) of a `--weights ROOT` flag, or the shipped one.
@@ -308,7 +308,12 @@ pub fn load_captioner(root: Option<&Path>) -> anyhow::Result<crate::caption::cap
         Path::to_path_buf,
     );
     crate::caption::captioner::Captioner::load(&root)
-        .with_context(|| format!("cannot load the captioner from {}", root.display()))
+        .with_context(|| {
+            crate::t!(
+                "cli-cannot-load-captioner",
+                path = root.display().to_string()
+            )
+        })
 }
 
 /// The folder of converted sketch-rnn models: a `--weights`-style flag's, or the shipped one.
