@@ -57,14 +57,18 @@ fn message(lang: Lang, key: &str, attr: Option<&str>) -> Option<String> {
 fn every_help_text_has_a_message_in_both_languages_and_english_matches_the_doc_comment() {
     let mut problems = Vec::new();
     let texts = help_texts();
-    assert!(texts.len() > 50, "the walk found {} help texts", texts.len());
+    assert!(
+        texts.len() > 50,
+        "the walk found {} help texts",
+        texts.len()
+    );
     for (key, attr, english) in &texts {
         let name = format!("{key}{}", attr.map_or(String::new(), |a| format!(".{a}")));
         match message(Lang::En, key, *attr) {
             None => problems.push(format!("{name}: no English message")),
-            Some(m) if m != *english => {
-                problems.push(format!("{name}: English message {m:?} != doc comment {english:?}"))
-            }
+            Some(m) if m != *english => problems.push(format!(
+                "{name}: English message {m:?} != doc comment {english:?}"
+            )),
             Some(_) => {}
         }
         match message(Lang::PtBr, key, *attr) {

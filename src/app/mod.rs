@@ -141,11 +141,11 @@ impl StudioApp {
             Some(path) => settings::Settings::load(path),
             None => (settings::Settings::default(), None),
         };
-        let lang = options
-            .lang
-            .or(settings.lang)
-            .unwrap_or_else(crate::i18n::Lang::from_env);
-        crate::i18n::set(lang);
+        // `--lang`, else the menu's last choice; else the language stays as
+        // the process started it (the locale, see `main`).
+        if let Some(lang) = options.lang.or(settings.lang) {
+            crate::i18n::set(lang);
+        }
         let mut app = Self {
             tab: TabId::Sketch,
             sketch: Default::default(),

@@ -93,10 +93,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         match classify_stream(&rec, reader, &opts, &mut out, &mut tally) {
             Ok(()) if tally.lines == lines_before => {
                 // Nothing at all to classify is a mistake worth a word, not a silent 0.
-                eprintln!(
-                    "{}",
-                    crate::t!("cli-no-drawings", path = shown_name(path))
-                );
+                eprintln!("{}", crate::t!("cli-no-drawings", path = shown_name(path)));
                 tally.bad_lines += 1;
             }
             Ok(()) => {}
@@ -235,7 +232,11 @@ fn write_error(
         return writeln!(out, "{}", serde_json::Value::Object(obj));
     }
     let prefix = line_prefix(opts.file, line);
-    writeln!(out, "{prefix:<10} {}", crate::t!("cli-line-error", error = e))
+    writeln!(
+        out,
+        "{prefix:<10} {}",
+        crate::t!("cli-line-error", error = e)
+    )
 }
 
 /// "cat.ndjson:3" with several files, else "line 3".

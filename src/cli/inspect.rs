@@ -26,8 +26,12 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.drawing)
-        .with_context(|| crate::t!("cli-cannot-read-file", path = args.drawing.display().to_string()))?;
+    let text = std::fs::read_to_string(&args.drawing).with_context(|| {
+        crate::t!(
+            "cli-cannot-read-file",
+            path = args.drawing.display().to_string()
+        )
+    })?;
     let drawing = match ndjson::parse_lines(&text).next() {
         Some((_, Ok(d))) => d,
         Some((line, Err(e))) => bail!("{}:{line}: {e}", args.drawing.display()),

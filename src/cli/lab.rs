@@ -107,10 +107,12 @@ impl LabArgs {
     /// The validated lab configuration these flags ask for.
     fn config(&self) -> anyhow::Result<LabConfig> {
         let text = match &self.text {
-            Some(path) => std::fs::read_to_string(path)
-                .with_context(|| {
-                    crate::t!("cli-lab-cannot-read-text", path = path.display().to_string())
-                })?,
+            Some(path) => std::fs::read_to_string(path).with_context(|| {
+                crate::t!(
+                    "cli-lab-cannot-read-text",
+                    path = path.display().to_string()
+                )
+            })?,
             None => String::new(),
         };
         Ok(LabConfig {

@@ -307,13 +307,12 @@ pub fn load_captioner(root: Option<&Path>) -> anyhow::Result<crate::caption::cap
         || weights_root(crate::weights::CAPTIONER),
         Path::to_path_buf,
     );
-    crate::caption::captioner::Captioner::load(&root)
-        .with_context(|| {
-            crate::t!(
-                "cli-cannot-load-captioner",
-                path = root.display().to_string()
-            )
-        })
+    crate::caption::captioner::Captioner::load(&root).with_context(|| {
+        crate::t!(
+            "cli-cannot-load-captioner",
+            path = root.display().to_string()
+        )
+    })
 }
 
 /// The folder of converted sketch-rnn models: a `--weights`-style flag's, or the shipped one.
