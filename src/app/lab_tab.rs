@@ -86,9 +86,10 @@ impl Tab for LabTab {
 
     fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
+        let width = controls_width(ui);
         egui::Panel::left("lab_controls")
             .resizable(false)
-            .exact_size(250.0)
+            .exact_size(width)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.ui_controls(ui, &mut commands));
             });
@@ -439,6 +440,34 @@ impl LabTab {
                 ));
             });
     }
+}
+
+/// The controls' column: 250 px, or wider when a slider's name in the
+/// current language needs it (a slider row is the slider, its value and its
+/// name on one line), so no name is cut off.
+fn controls_width(ui: &egui::Ui) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let colour = ui.visuals().text_color();
+    let spacing = ui.spacing();
+    // Slider, the value's box (about 60 px for "0,0100"), the gaps, the
+    // panel's margins and the scroll bar.
+    let fixed = spacing.slider_width + 60.0 + 3.0 * spacing.item_spacing.x + 32.0;
+    [
+        crate::t!("lab-k-recall"),
+        crate::t!("lab-k-charlm"),
+        crate::t!("lab-steps"),
+        crate::t!("lab-lr"),
+        crate::t!("lab-temperature"),
+    ]
+    .into_iter()
+    .map(|name| {
+        fixed
+            + ui.painter()
+                .layout_no_wrap(name, font.clone(), colour)
+                .size()
+                .x
+    })
+    .fold(250.0, f32::max)
 }
 
 fn lab_command(job: LabJob) -> Command {

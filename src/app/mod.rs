@@ -248,7 +248,7 @@ impl StudioApp {
     fn language_menu(&mut self, ui: &mut egui::Ui) {
         let now = crate::i18n::current();
         let mut picked = now;
-        egui::ComboBox::from_id_salt("language")
+        egui::ComboBox::from_label(crate::t!("language-menu"))
             .selected_text(now.native_name())
             .show_ui(ui, |ui| {
                 for lang in crate::i18n::Lang::ALL {

@@ -216,3 +216,4 @@ clipboard-no-image = clipboard: no image to paste
 display-lost-x11 = rnn-studio: lost the connection to the display (the X server went away); the drawing was saved at the last pen-up and comes back at the next start
 display-lost = rnn-studio: lost the connection to the display; the drawing was saved and comes back at the next start (windowing library: { $how })
 window-failed = rnn-studio: cannot open the window: { $error }
+language-menu = Language

@@ -168,7 +168,7 @@ lab-temperature = temperatura
 lab-sample = Gerar texto
 lab-press-start = Clique em Iniciar para treinar.
 lab-first-epoch = Treinando a primeira época...
-lab-status = época { $epoch } ({ $updates } atualizações): perda { $loss }, acurácia { $accuracy } (acaso { $chance }), |dJ/dh| em d={ $far } é { $ratio } do de d=0
+lab-status = época { $epoch } ({ $updates } atualizações): perda { $loss }, acurácia { $accuracy } (acaso { $chance }); |dJ/dh| em d={ $far } vale { $ratio } vezes o de d=0
 lab-plot-loss = Perda e acurácia por época
 lab-press-start-plot = Clique em Iniciar para treinar
 lab-loss = perda
@@ -239,3 +239,4 @@ clipboard-no-image = área de transferência: não há imagem para colar
 display-lost-x11 = rnn-studio: a conexão com a tela caiu (o servidor X sumiu); o desenho foi salvo no último levantar da caneta e volta na próxima vez
 display-lost = rnn-studio: a conexão com a tela caiu; o desenho foi salvo e volta na próxima vez (biblioteca de janelas: { $how })
 window-failed = rnn-studio: não foi possível abrir a janela: { $error }
+language-menu = Idioma
