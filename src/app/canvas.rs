@@ -148,11 +148,7 @@ impl Canvas {
             .max(min_side);
         let (response, painter) = ui.allocate_painter(Vec2::splat(side), Sense::click_and_drag());
         response.widget_info(|| {
-            egui::WidgetInfo::labeled(
-                egui::Role::Canvas,
-                true,
-                "Drawing canvas: press and drag to draw a stroke",
-            )
+            egui::WidgetInfo::labeled(egui::Role::Canvas, true, crate::t!("canvas-label"))
         });
         let rect = response.rect;
         self.rect = rect;

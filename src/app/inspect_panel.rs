@@ -125,12 +125,12 @@ impl InspectPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let before = self.hovered_step.take();
         ui.horizontal(|ui| {
-            ui.heading("Inside the LSTM");
+            ui.heading(crate::t!("inspect-heading"));
             let layers = self.inspection.as_ref().map_or(0, |i| i.layers.len());
             for l in 0..layers {
                 if ui
-                    .selectable_label(self.layer == l, format!("layer {}", l + 1))
-                    .on_hover_text("Show the gates of this LSTM layer")
+                    .selectable_label(self.layer == l, crate::t!("inspect-layer", n = l + 1))
+                    .on_hover_text(crate::t!("inspect-layer-tip"))
                     .clicked()
                     && self.layer != l
                 {
@@ -139,33 +139,24 @@ impl InspectPanel {
                 }
             }
             if ui
-                .checkbox(&mut self.by_variance, "Active units first")
-                .on_hover_text(
-                    "Sort each map's units by how much they change over the drawing \
-                     (otherwise in unit order)",
-                )
+                .checkbox(&mut self.by_variance, crate::t!("inspect-active-first"))
+                .on_hover_text(crate::t!("inspect-active-first-tip"))
                 .changed()
             {
                 self.maps.stale = true;
             }
         });
         let Some(ins) = &self.inspection else {
-            ui.label(
-                "Draw something: the forget, input and output gates and the memory of \
-                 every unit appear here, one column per point the LSTM reads.",
-            );
+            ui.label(crate::t!("inspect-empty"));
             self.maps.rects.clear();
             return;
         };
         let Some(maps) = ins.layers.get(self.layer) else {
             return;
         };
-        ui.small(
-            "Rows: units; columns: the points read, in order. Gates from 0 (dark) to 1 \
-             (yellow); memory C from negative (blue) to positive (red). Hover a column \
-             or the drawing.",
-        );
-        let label_w = 96.0;
+        ui.small(crate::t!("inspect-explain"))
+            .on_hover_text(crate::t!("inspect-equations"));
+        let label_w = GateMaps::label_width(ui, 96.0);
         let plot_h = 96.0;
         let map_h = map_height(ui.available_height(), plot_h, ui.spacing().item_spacing.y);
         let marked = self.marked_step();
@@ -200,7 +191,10 @@ fn probability_plot(
 ) -> Option<usize> {
     let steps = ins.points.len().max(1);
     ui.horizontal(|ui| {
-        ui.add_sized([label_w, plot_h], egui::Label::new("p(class)"));
+        ui.add_sized(
+            [label_w, plot_h],
+            egui::Label::new(crate::t!("inspect-p-class")),
+        );
         let plot = Plot::new("inspect_probs")
             .height(plot_h)
             .width(ui.available_width())
@@ -223,12 +217,15 @@ fn probability_plot(
                         .map(|(t, &p)| [t as f64, p as f64])
                         .collect();
                     plot.line(
-                        Line::new(class.replace('_', " "), points)
+                        Line::new(crate::i18n::class_name(class), points)
                             .color(Color32::from_rgb(r, g, b)),
                     );
                 }
                 if let Some(t) = marked {
-                    plot.vline(VLine::new("point", t as f64).color(Color32::from_rgb(220, 40, 40)));
+                    plot.vline(
+                        VLine::new(crate::t!("inspect-point"), t as f64)
+                            .color(Color32::from_rgb(220, 40, 40)),
+                    );
                 }
                 plot.response()
                     .hovered()

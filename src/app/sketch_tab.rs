@@ -92,8 +92,8 @@ impl Default for SketchTab {
 }
 
 impl Tab for SketchTab {
-    fn title(&self) -> &'static str {
-        "Sketch"
+    fn title(&self) -> String {
+        crate::t!("tab-sketch")
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
@@ -246,53 +246,56 @@ impl SketchTab {
         ui.horizontal_wrapped(|ui| {
             let has_strokes = !self.canvas.drawing().strokes.is_empty();
             if ui
-                .add_enabled(self.canvas.can_undo(), egui::Button::new("Undo"))
-                .on_hover_text("Take back the last stroke, Clear or Open (Ctrl+Z)")
+                .add_enabled(
+                    self.canvas.can_undo(),
+                    egui::Button::new(crate::t!("sketch-undo")),
+                )
+                .on_hover_text(crate::t!("sketch-undo-tip"))
                 .clicked()
             {
                 self.undo();
             }
             if ui
-                .add_enabled(has_strokes, egui::Button::new("Clear"))
-                .on_hover_text("Remove every stroke (Undo brings them back)")
+                .add_enabled(has_strokes, egui::Button::new(crate::t!("sketch-clear")))
+                .on_hover_text(crate::t!("sketch-clear-tip"))
                 .clicked()
             {
                 self.sketch_rnn.stop();
                 self.canvas.clear();
             }
             ui.separator();
-            ui.label("Brush");
+            ui.label(crate::t!("sketch-brush"));
             ui.add(egui::Slider::new(&mut self.canvas.brush, 1.0..=24.0).show_value(false))
-                .on_hover_text("Brush width");
+                .on_hover_text(crate::t!("sketch-brush-tip"));
             ui.separator();
             if ui
-                .button("Open…")
-                .on_hover_text("Open a Quick, Draw! .ndjson drawing")
+                .button(crate::t!("sketch-open"))
+                .on_hover_text(crate::t!("sketch-open-tip"))
                 .clicked()
             {
                 commands.push(Command::ChooseFile(Purpose::OpenDrawing));
             }
             if ui
-                .add_enabled(has_strokes, egui::Button::new("Save…"))
-                .on_hover_text("Save as Quick, Draw! ndjson (with timestamps)")
+                .add_enabled(has_strokes, egui::Button::new(crate::t!("sketch-save")))
+                .on_hover_text(crate::t!("sketch-save-tip"))
                 .clicked()
             {
                 commands.push(Command::ChooseFile(Purpose::SaveDrawing));
             }
             if ui
-                .add_enabled(has_strokes, egui::Button::new("Export PNG…"))
-                .on_hover_text("Write the drawing as a PNG image")
+                .add_enabled(
+                    has_strokes,
+                    egui::Button::new(crate::t!("sketch-export-png")),
+                )
+                .on_hover_text(crate::t!("sketch-export-png-tip"))
                 .clicked()
             {
                 commands.push(Command::ChooseFile(Purpose::ExportPng));
             }
             ui.separator();
             if ui
-                .selectable_label(self.inspect.open, "Inside the LSTM")
-                .on_hover_text(
-                    "Show the recognizer's gates and memory at every point, and how its \
-                     guess evolved (Ctrl+I)",
-                )
+                .selectable_label(self.inspect.open, crate::t!("sketch-inspect"))
+                .on_hover_text(crate::t!("sketch-inspect-tip"))
                 .clicked()
             {
                 self.toggle_inspect();
@@ -304,7 +307,7 @@ impl SketchTab {
     /// The guesses, in a block of fixed height: whatever state it is in
     /// (no drawing, loading, a guess), the controls below never move.
     fn guesses(&mut self, ui: &mut egui::Ui) {
-        ui.heading("Guesses");
+        ui.heading(crate::t!("sketch-guesses"));
         ui.add_space(4.0);
         let top = ui.cursor().top();
         self.guesses_body(ui);
@@ -328,7 +331,7 @@ impl SketchTab {
         if let Some(e) = &self.guess_error {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                format!("The doodle recognizer is not available: {e}"),
+                crate::t!("sketch-no-recognizer", error = e),
             );
             return;
         }
@@ -336,25 +339,29 @@ impl SketchTab {
             None if self.guess_in_flight => {
                 // The first request also loads the model on the worker. No
                 // spinner: the worker's reply repaints, and the UI stays idle.
-                ui.weak("Loading the recognizer…");
+                ui.weak(crate::t!("sketch-loading"));
             }
             None => {
-                ui.label("Draw something: the LSTM guesses while you draw.");
+                ui.label(crate::t!("sketch-empty"));
             }
             Some(g) => {
                 if g.unsure {
-                    ui.label(egui::RichText::new("I'm not sure - is it one of these?").strong());
+                    ui.label(egui::RichText::new(crate::t!("sketch-unsure")).strong());
                 } else {
+                    let class = crate::i18n::class_with_article(&g.top[0].0);
                     ui.label(
-                        egui::RichText::new(format!("It's a {}!", g.top[0].0.replace('_', " ")))
-                            .strong(),
+                        egui::RichText::new(crate::t!("sketch-its-a", class = class)).strong(),
                     );
                 }
                 ui.add_space(4.0);
                 for (class, p) in g.top.iter().take(TOP) {
                     ui.add(
                         egui::ProgressBar::new(*p)
-                            .text(format!("{} {:.0}%", class.replace('_', " "), p * 100.0))
+                            .text(format!(
+                                "{} {}",
+                                crate::i18n::class_name(class),
+                                crate::i18n::pct(f64::from(*p))
+                            ))
                             .desired_width(ui.available_width()),
                     );
                 }
@@ -368,10 +375,14 @@ impl SketchTab {
             crate::t!("point-count", n = d.num_points())
         ));
         if let Some(g) = &self.guess {
-            ui.collapsing("Try drawing...", |ui| {
-                let mut classes: Vec<&str> = g.top.iter().map(|(c, _)| c.as_str()).collect();
+            ui.collapsing(crate::t!("sketch-try-drawing"), |ui| {
+                let mut classes: Vec<String> = g
+                    .top
+                    .iter()
+                    .map(|(c, _)| crate::i18n::class_name(c))
+                    .collect();
                 classes.sort_unstable();
-                ui.label(classes.join(", ").replace('_', " "));
+                ui.label(classes.join(", "));
             });
         }
     }
