@@ -46,6 +46,12 @@ pub struct CaptionTab {
     /// per word (and one for the end).
     pub decoder_gates: Option<Heatmaps>,
     decoder_maps: GateMaps,
+    /// Show the attention map as the encoder's raw 7×7 cells instead of
+    /// smoothly upsampled.
+    pub raw_attention: bool,
+    /// The focused word's attention map as a texture, and what it was made
+    /// from (the word, raw or smooth); dropped with the caption.
+    attention_texture: Option<((usize, bool), egui::TextureHandle)>,
     next_generation: u64,
 }
 
@@ -63,6 +69,8 @@ impl Default for CaptionTab {
             focus_word: None,
             decoder_gates: None,
             decoder_maps: GateMaps::new("decoder"),
+            raw_attention: false,
+            attention_texture: None,
             next_generation: 0,
         }
     }
@@ -103,6 +111,7 @@ impl CaptionTab {
         }
         self.captioning = None;
         self.focus_word = None;
+        self.attention_texture = None;
         match result {
             Ok(c) => {
                 self.decoder_gates = c
@@ -222,6 +231,10 @@ impl Tab for CaptionTab {
                 let (texture, size) = (shown.texture.id(), shown.texture.size_vec2());
                 let alt = crate::t!("caption-photo-alt", name = &shown.name);
                 self.caption_ui(ui, &mut commands);
+                if self.caption.is_some() {
+                    ui.checkbox(&mut self.raw_attention, crate::t!("attention-raw-grid"))
+                        .on_hover_text(crate::t!("attention-raw-grid-hint"));
+                }
                 let avail = ui.available_size();
                 let scale = (avail.x / size.x).min(avail.y / size.y).min(4.0);
                 let r = ui.add(egui::Image::new((texture, size * scale)).alt_text(alt));
@@ -348,8 +361,10 @@ impl CaptionTab {
     }
 
     /// Darkens the photo where the decoder did not look for the focused
-    /// word (the encoder's attention grid, as in Show, Attend and Tell).
-    fn paint_attention(&self, ui: &egui::Ui, rect: egui::Rect) {
+    /// word (the encoder's attention grid, as in Show, Attend and Tell):
+    /// the 7×7 weights as a texture stretched over the photo, filtered
+    /// bilinearly by the GPU (smooth) or by nearest cell (the raw grid).
+    fn paint_attention(&mut self, ui: &egui::Ui, rect: egui::Rect) {
         let Some(word) = self.focus_word else { return };
         let Some(map) = self
             .caption
@@ -359,18 +374,41 @@ impl CaptionTab {
         else {
             return;
         };
-        let max = map.iter().copied().fold(1e-6f32, f32::max);
-        let side = GRID_SIDE;
-        let (w, h) = (rect.width() / side as f32, rect.height() / side as f32);
-        let painter = ui.painter_at(rect);
-        for (r, &a) in map.iter().enumerate() {
-            let (x, y) = ((r % side) as f32, (r / side) as f32);
-            let cell =
-                egui::Rect::from_min_size(rect.min + egui::vec2(x * w, y * h), egui::vec2(w, h));
-            let dark = ((1.0 - a / max) * 200.0) as u8;
-            painter.rect_filled(cell, 0.0, egui::Color32::from_black_alpha(dark));
+        let key = (word, self.raw_attention);
+        if self.attention_texture.as_ref().map(|(k, _)| *k) != Some(key) {
+            let filter = if self.raw_attention {
+                egui::TextureOptions::NEAREST
+            } else {
+                egui::TextureOptions::LINEAR
+            };
+            let texture =
+                ui.ctx()
+                    .load_texture("attention", attention_shade(map, GRID_SIDE), filter);
+            self.attention_texture = Some((key, texture));
         }
+        let (_, texture) = self.attention_texture.as_ref().expect("made above");
+        ui.painter_at(rect).image(
+            texture.id(),
+            rect,
+            egui::Rect::from_min_max(egui::Pos2::ZERO, egui::pos2(1.0, 1.0)),
+            egui::Color32::WHITE,
+        );
     }
+}
+
+/// The shade over the photo for one attention map (`side`×`side` weights,
+/// row-major): black, transparent where the weight is the map's largest and
+/// darker as it falls, up to 200/255 where the decoder did not look.
+pub fn attention_shade(map: &[f32], side: usize) -> egui::ColorImage {
+    let max = map.iter().copied().fold(1e-6f32, f32::max);
+    let pixels = map
+        .iter()
+        .map(|&a| {
+            let dark = ((1.0 - (a / max).clamp(0.0, 1.0)) * 200.0).round() as u8;
+            egui::Color32::from_black_alpha(dark)
+        })
+        .collect();
+    egui::ColorImage::new([side, side], pixels)
 }
 
 /// The words under the decoder's gate maps, centred on their columns (the
@@ -510,4 +548,21 @@ fn quoted_label(label: &str) -> String {
 /// A per-word log-probability as the probability a person reads: "29%".
 fn percent_per_word(score: f64) -> String {
     crate::i18n::pct(score.exp())
+}
+
+#[cfg(test)]
+mod attention_tests {
+    use super::*;
+
+    #[test]
+    fn the_shade_is_clear_where_the_decoder_looked() {
+        let mut map = vec![0.0f32; 49];
+        map[24] = 0.5; // the centre
+        map[0] = 0.25;
+        let img = attention_shade(&map, 7);
+        assert_eq!(img.size, [7, 7]);
+        assert_eq!(img.pixels[24].a(), 0, "the peak is not darkened");
+        assert_eq!(img.pixels[0].a(), 100, "half the peak, half the shade");
+        assert_eq!(img.pixels[48].a(), 200, "nowhere looked: darkest");
+    }
 }

@@ -14,6 +14,48 @@ use crate::sketch::recognizer::Guess;
 /// How many guesses the panel shows.
 const TOP: usize = 5;
 
+/// The smallest canvas side, in points: below it the canvas scrolls
+/// instead of shrinking to a thumbnail.
+pub const MIN_CANVAS: f32 = 240.0;
+/// The Inspect view's smallest width beside the canvas and height under it.
+const MIN_INSPECT_WIDTH: f32 = 360.0;
+const MIN_INSPECT_HEIGHT: f32 = 220.0;
+
+/// Where the Inspect view goes, from the space the canvas and it share.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InspectPlacement {
+    /// Beside the canvas, in the space a square canvas leaves in a wide
+    /// window: `default` and `max` widths.
+    Side { default: f32, max: f32 },
+    /// Under the canvas (a tall or small window): `default` and `max` heights.
+    Bottom { default: f32, max: f32 },
+}
+
+/// Beside the canvas when the area is wide enough for a canvas of at least
+/// [`MIN_CANVAS`] plus the view; under it otherwise. Either way the canvas
+/// keeps at least [`MIN_CANVAS`] when the window allows it.
+pub fn inspect_placement(area: egui::Vec2) -> InspectPlacement {
+    let room_for_canvas = (area.x - MIN_CANVAS).max(0.0);
+    if area.x >= 1.2 * area.y && room_for_canvas >= MIN_INSPECT_WIDTH {
+        // Share the width so that the canvas is as tall as it can be, but
+        // give the maps at least 45% of it: their columns are the points.
+        let beside_square = area.x - area.y;
+        let default = beside_square.max(0.45 * area.x).min(room_for_canvas);
+        InspectPlacement::Side {
+            default,
+            max: room_for_canvas,
+        }
+    } else {
+        // The canvas keeps its minimum; the view scrolls in what is left
+        // (never less than a header and one map).
+        let max = (area.y - MIN_CANVAS).max(100.0);
+        InspectPlacement::Bottom {
+            default: (0.5 * area.y).clamp(MIN_INSPECT_HEIGHT.min(max), max),
+            max,
+        }
+    }
+}
+
 /// View state of the Sketch tab.
 pub struct SketchTab {
     pub canvas: Canvas,
@@ -69,21 +111,52 @@ impl Tab for SketchTab {
             .resizable(false)
             .default_size(240.0)
             .show(ui, |ui| {
-                self.guesses(ui);
-                ui.add_space(16.0);
-                ui.separator();
-                commands.extend(self.sketch_rnn.ui(ui, self.canvas.drawing()));
+                // Scrolls rather than push "Let the LSTM draw" off a small window.
+                egui::ScrollArea::vertical()
+                    .id_salt("guesses_scroll")
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| {
+                        self.guesses(ui);
+                        ui.add_space(16.0);
+                        ui.separator();
+                        commands.extend(self.sketch_rnn.ui(ui, self.canvas.drawing()));
+                    });
             });
         if self.inspect.open {
-            egui::Panel::bottom("inspect")
-                .resizable(true)
-                .default_size(360.0)
-                .min_size(200.0)
-                .show(ui, |ui| self.inspect.ui(ui));
+            let area = ui.available_size();
+            match inspect_placement(area) {
+                InspectPlacement::Side { default, max } => {
+                    egui::Panel::right("inspect_side")
+                        .resizable(true)
+                        .default_size(default)
+                        .min_size(MIN_INSPECT_WIDTH)
+                        .max_size(max)
+                        .show(ui, |ui| self.inspect.ui(ui));
+                }
+                InspectPlacement::Bottom { default, max } => {
+                    egui::Panel::bottom("inspect")
+                        .resizable(true)
+                        .default_size(default)
+                        .min_size(MIN_INSPECT_HEIGHT.min(max))
+                        .max_size(max)
+                        .show(ui, |ui| self.inspect.ui(ui));
+                }
+            }
             self.canvas.highlight = self.inspect.marked_point();
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            let response = self.canvas.ui(ui);
+            let response = if ui.available_size().min_elem() >= MIN_CANVAS {
+                // Centred: a wide window leaves equal margins, not one gap.
+                ui.vertical_centered(|ui| self.canvas.ui(ui, MIN_CANVAS))
+                    .inner
+            } else {
+                // Too small a window: the canvas keeps its minimum and scrolls.
+                egui::ScrollArea::both()
+                    .id_salt("canvas_scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| self.canvas.ui(ui, MIN_CANVAS))
+                    .inner
+            };
             if self.canvas.recorder.is_pen_down() {
                 self.sketch_rnn.stop(); // the user took the pen back
             }
@@ -312,5 +385,31 @@ impl SketchTab {
                 ui.label(classes.join(", "));
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn inspect_goes_beside_a_wide_canvas_and_under_a_tall_one() {
+        // The default window's central area: beside, the canvas as tall as
+        // the area and the view in the rest.
+        let InspectPlacement::Side { default, max } = inspect_placement(egui::vec2(1030.0, 700.0))
+        else {
+            panic!("a wide area puts the view beside the canvas");
+        };
+        assert!(default >= MIN_INSPECT_WIDTH && default <= max);
+        assert!(
+            1030.0 - default >= 560.0,
+            "the canvas keeps most of its size"
+        );
+        // A small window: under the canvas, which keeps its minimum.
+        let InspectPlacement::Bottom { default, max } = inspect_placement(egui::vec2(390.0, 360.0))
+        else {
+            panic!("a small area puts the view under the canvas");
+        };
+        assert!(default <= max && 360.0 - max >= MIN_CANVAS - 1e-3);
     }
 }

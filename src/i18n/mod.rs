@@ -101,32 +101,16 @@ impl Lang {
     }
 }
 
-/// Every message file, per language. A new file is added here, in both
-/// languages (the tests check that both hold the same messages).
-pub const SOURCES: [(Lang, &[(&str, &str)]); 2] = [
-    (
-        Lang::En,
-        &[
-            ("app.ftl", include_str!("../../assets/i18n/en/app.ftl")),
-            (
-                "classes.ftl",
-                include_str!("../../assets/i18n/en/classes.ftl"),
-            ),
-            ("cli.ftl", include_str!("../../assets/i18n/en/cli.ftl")),
-        ],
-    ),
-    (
-        Lang::PtBr,
-        &[
-            ("app.ftl", include_str!("../../assets/i18n/pt-BR/app.ftl")),
-            (
-                "classes.ftl",
-                include_str!("../../assets/i18n/pt-BR/classes.ftl"),
-            ),
-            ("cli.ftl", include_str!("../../assets/i18n/pt-BR/cli.ftl")),
-        ],
-    ),
-];
+/// The message files, listed by build.rs from assets/i18n/<lang>/*.ftl.
+mod sources {
+    include!(concat!(env!("OUT_DIR"), "/i18n_sources.rs"));
+}
+
+/// Every message file, per language: each `.ftl` under `assets/i18n/en/`
+/// and `assets/i18n/pt-BR/`, compiled in (a new file needs no list entry;
+/// the tests check that both languages hold the same messages).
+pub const SOURCES: [(Lang, &[(&str, &str)]); 2] =
+    [(Lang::En, sources::EN), (Lang::PtBr, sources::PT_BR)];
 
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 
