@@ -28,11 +28,14 @@
 
 ## Contagens
 
+# No CLDR do português, "one" inclui o zero; aqui se diz "0 traços".
 stroke-count = { $n ->
+    [0] 0 traços
     [one] { $n } traço
    *[other] { $n } traços
 }
 point-count = { $n ->
+    [0] 0 pontos
     [one] { $n } ponto
    *[other] { $n } pontos
 }
