@@ -191,6 +191,43 @@ impl<F: Float> LstmParams<F> {
         tap.then(|| GateTap::from_gates(z, &state.c))
     }
 
+    /// One step for a batch of B independent sequences, `states` (B) each
+    /// updated from (h_{t-1}, C_{t-1}) to (h_t, C_t); `xs` is (B, I),
+    /// row-major. Each gate row of W_ih and W_hh is read once for the whole
+    /// batch (W_hh is 4 MB at H = 512: reading it once instead of B times is
+    /// the point), and each sequence's numbers are computed by exactly the
+    /// operations of [`LstmParams::step`], so stepping B sequences together
+    /// gives bit for bit what stepping each alone gives.
+    pub fn step_batch(&self, xs: &[F], states: &mut [&mut LstmState<F>], scratch: &mut Vec<F>) {
+        let (ni, nh, nb) = (self.input_size, self.hidden_size, states.len());
+        assert_eq!(
+            xs.len(),
+            nb * ni,
+            "lstm batch step: input has {} values, expected {nb}×{ni}",
+            xs.len()
+        );
+        for s in states.iter() {
+            assert_eq!(
+                s.h.len(),
+                nh,
+                "lstm batch step: a state has {} values, expected {nh}",
+                s.h.len()
+            );
+        }
+        // z (B, 4H) pre-activations, then tanh C and C_{t-1} (H) for one row at a time.
+        scratch.resize(nb * 4 * nh + 2 * nh, F::ZERO);
+        let (z, rest) = scratch.split_at_mut(nb * 4 * nh);
+        let (tanh_c, c_prev) = rest.split_at_mut(nh);
+        with_widest_simd(BatchStep {
+            p: self,
+            xs,
+            z,
+            c_prev,
+            tanh_c,
+            states,
+        });
+    }
+
     /// One step for a batch of one, the plain textbook loop. This is the
     /// reference version of the recurrence, kept as the oracle the fast paths
     /// are tested against.
@@ -325,6 +362,43 @@ impl<F: Float> SimdKernel for StreamStep<'_, F> {
         activate_gates(self.z);
         self.c_prev.copy_from_slice(&state.c);
         cell_update(self.z, self.c_prev, &mut state.c, self.tanh_c, &mut state.h);
+    }
+}
+
+/// The batch step: z_b = W_ih·x_b + W_hh·h_b + b for every sequence b, one
+/// pass over the weight rows, then each row's gates and cell as in
+/// [`StreamStep`] (the same expression, so the same rounding).
+struct BatchStep<'a, 's, F: Float> {
+    p: &'a LstmParams<F>,
+    xs: &'a [F],
+    z: &'a mut [F],
+    c_prev: &'a mut [F],
+    tanh_c: &'a mut [F],
+    states: &'a mut [&'s mut LstmState<F>],
+}
+
+impl<F: Float> SimdKernel for BatchStep<'_, '_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let p = self.p;
+        let (ni, nh) = (p.input_size, p.hidden_size);
+        for r in 0..4 * nh {
+            let wi = &p.weight_ih[r * ni..(r + 1) * ni];
+            let wh = &p.weight_hh[r * nh..(r + 1) * nh];
+            for (b, state) in self.states.iter().enumerate() {
+                let x = &self.xs[b * ni..(b + 1) * ni];
+                self.z[b * 4 * nh + r] =
+                    p.bias_ih[r] + p.bias_hh[r] + dot(wi, x) + dot(wh, &state.h);
+            }
+        }
+        for (z, state) in self.z.chunks_exact_mut(4 * nh).zip(self.states.iter_mut()) {
+            activate_gates(z);
+            self.c_prev.copy_from_slice(&state.c);
+            let LstmState { h, c } = &mut **state;
+            cell_update(z, self.c_prev, c, self.tanh_c, h);
+        }
     }
 }
 
