@@ -102,11 +102,23 @@ impl Lang {
 pub const SOURCES: [(Lang, &[(&str, &str)]); 2] = [
     (
         Lang::En,
-        &[("app.ftl", include_str!("../../assets/i18n/en/app.ftl"))],
+        &[
+            ("app.ftl", include_str!("../../assets/i18n/en/app.ftl")),
+            (
+                "studio.ftl",
+                include_str!("../../assets/i18n/en/studio.ftl"),
+            ),
+        ],
     ),
     (
         Lang::PtBr,
-        &[("app.ftl", include_str!("../../assets/i18n/pt-BR/app.ftl"))],
+        &[
+            ("app.ftl", include_str!("../../assets/i18n/pt-BR/app.ftl")),
+            (
+                "studio.ftl",
+                include_str!("../../assets/i18n/pt-BR/studio.ftl"),
+            ),
+        ],
     ),
 ];
 

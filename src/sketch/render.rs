@@ -90,7 +90,14 @@ pub fn grid_image_partial(
             (i % cols) as u32 * style.size,
             (i / cols) as u32 * style.size,
         );
-        draw_into(&mut img, cx, cy, d, shown.get(i).copied().unwrap_or(0), style);
+        draw_into(
+            &mut img,
+            cx,
+            cy,
+            d,
+            shown.get(i).copied().unwrap_or(0),
+            style,
+        );
     }
     img
 }
