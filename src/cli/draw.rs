@@ -191,7 +191,6 @@ pub fn run(args: DrawArgs) -> anyhow::Result<ExitCode> {
                         "sketch-rnn:{class}:{}:t{}",
                         tile.spec.seed, tile.spec.temperature
                     )),
-                    ..Default::default()
                 })
                 .collect();
             (drawings, cols)

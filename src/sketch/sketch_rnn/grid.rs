@@ -157,13 +157,12 @@ impl<'m> GridSampler<'m> {
             let Some(t) = token else { continue };
             run.tokens.push(t);
             let from_nothing = self.primed.origin.is_none();
-            if run.stepper.is_done() && from_nothing && run.retries < EMPTY_RETRIES {
-                if self.model.finish(&run.tokens).is_empty() {
-                    // Nothing to show: the same rng draws again.
-                    run.retries += 1;
-                    run.tokens.clear();
-                    run.stepper = self.model.stepper(&run.opts);
-                }
+            let retry = run.stepper.is_done() && from_nothing && run.retries < EMPTY_RETRIES;
+            if retry && self.model.finish(&run.tokens).is_empty() {
+                // Nothing to show: the same rng draws again.
+                run.retries += 1;
+                run.tokens.clear();
+                run.stepper = self.model.stepper(&run.opts);
             }
         }
     }
