@@ -102,7 +102,7 @@ fn svg_reads_back_to_the_same_strokes() {
 #[test]
 fn ndjson_reads_back_with_timings() {
     let d = doodle();
-    let bytes = export::encode(Format::Ndjson, &[d.clone()], 1, &Style::default()).unwrap();
+    let bytes = export::encode(Format::Ndjson, std::slice::from_ref(&d), 1, &Style::default()).unwrap();
     let text = String::from_utf8(bytes).unwrap();
     let back = ndjson::parse_line(text.trim_end()).unwrap();
     assert_eq!(back, d);
@@ -121,7 +121,7 @@ fn gif_builds_up_to_the_finished_picture() {
         max_frames: 4,
         ..Default::default()
     };
-    let bytes = gif::animated(&[d.clone()], 1, &style, &timing).unwrap();
+    let bytes = gif::animated(std::slice::from_ref(&d), 1, &style, &timing).unwrap();
     let frames = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(bytes))
         .unwrap()
         .into_frames()
