@@ -102,7 +102,13 @@ fn svg_reads_back_to_the_same_strokes() {
 #[test]
 fn ndjson_reads_back_with_timings() {
     let d = doodle();
-    let bytes = export::encode(Format::Ndjson, std::slice::from_ref(&d), 1, &Style::default()).unwrap();
+    let bytes = export::encode(
+        Format::Ndjson,
+        std::slice::from_ref(&d),
+        1,
+        &Style::default(),
+    )
+    .unwrap();
     let text = String::from_utf8(bytes).unwrap();
     let back = ndjson::parse_line(text.trim_end()).unwrap();
     assert_eq!(back, d);
