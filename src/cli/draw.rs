@@ -3,6 +3,7 @@
 //! ```text
 //! rnn-studio draw CLASS [--temperature T] [--count N] [--seed S] --out FILE(.ndjson|.svg|.png|.gif)
 //! rnn-studio draw CLASS --seed S --grid 3x2 [--row-temperatures 0.1,0.25] --svg OUT.svg --gif OUT.gif --png OUT.png --ndjson OUT.ndjson
+//! rnn-studio draw --judge [--count 50] [--judge-temperatures 0.1,0.25,0.5] [--seed S] [--json]
 //! rnn-studio draw --list
 //! rnn-studio draw --all-classes --count N [--seed S] --out DIR     training data: DIR/CLASS.ndjson
 //! ```
@@ -49,7 +50,7 @@ pub struct DrawArgs {
     /// Output file (.ndjson, .svg, .png or .gif, an animation of the
     /// drawing being drawn; a grid when there are several drawings), or a
     /// folder with --all-classes.
-    #[arg(long, required_unless_present_any = ["list", "svg", "png", "gif", "ndjson"])]
+    #[arg(long, required_unless_present_any = ["list", "svg", "png", "gif", "ndjson", "judge"])]
     pub out: Option<PathBuf>,
     /// Also write an SVG (one path per stroke).
     #[arg(long, value_name = "FILE")]
@@ -67,6 +68,17 @@ pub struct DrawArgs {
     /// tiles sampled together, tile k with seed --seed + k.
     #[arg(long, value_name = "COLSxROWS", value_parser = parse_grid, conflicts_with_all = ["count", "all_classes"])]
     pub grid: Option<(usize, usize)>,
+    /// The recognizer judges the generator: for every class (or CLASS),
+    /// how often the doodle recognizer names the class asked for, over
+    /// --count drawings (default 50) at each of --judge-temperatures.
+    #[arg(long, conflicts_with_all = ["out", "svg", "png", "gif", "ndjson", "grid", "all_classes", "list"])]
+    pub judge: bool,
+    /// With --judge: the temperatures to judge at.
+    #[arg(long, value_delimiter = ',', default_value = "0.1,0.25,0.5", requires = "judge")]
+    pub judge_temperatures: Vec<f32>,
+    /// With --judge: one JSON object per class and temperature, then a summary.
+    #[arg(long, requires = "judge")]
+    pub json: bool,
     /// With --grid: one temperature per row, e.g. 0.1,0.25 (default: --temperature for all).
     #[arg(long, value_delimiter = ',', requires = "grid")]
     pub row_temperatures: Vec<f32>,
@@ -136,6 +148,9 @@ pub fn run(args: DrawArgs) -> anyhow::Result<ExitCode> {
         greedy: args.greedy,
         ..SampleOptions::with_temperature(temperature)
     };
+    if args.judge {
+        return judge(&dir, &args);
+    }
     let count = args.count.unwrap_or(1);
     if args.all_classes {
         let out = args
@@ -208,6 +223,68 @@ pub fn run(args: DrawArgs) -> anyhow::Result<ExitCode> {
         let bytes = export::encode(format, &drawings, cols, &style)?;
         crate::safe_io::write_atomic(&path, &bytes)
             .with_context(|| t!("draw-error-write", path = path.display().to_string()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--judge`: the recognizer's agreement with the class asked for, per
+/// class and temperature, as a Markdown table (or JSON lines).
+fn judge(dir: &Path, args: &DrawArgs) -> anyhow::Result<ExitCode> {
+    for &t in &args.judge_temperatures {
+        check_temperature(t)?;
+    }
+    let count = args.count.unwrap_or(50);
+    let classes = match &args.class {
+        Some(c) => vec![c.trim().to_lowercase().replace(' ', "_")],
+        None => sketch_rnn::list_classes_in(dir)?,
+    };
+    let recognizer = super::load_recognizer(None)?;
+    let temps = &args.judge_temperatures;
+    if !args.json {
+        let head: Vec<String> = temps.iter().map(|t| format!("τ {t}")).collect();
+        println!("| {} | {} |", t!("draw-judge-class"), head.join(" | "));
+        println!("|---|{}", "---:|".repeat(temps.len()));
+    }
+    let mut total = vec![(0usize, 0usize); temps.len()];
+    for class in &classes {
+        let model = SketchRnn::load_dir(dir, class)?;
+        let mut row = Vec::new();
+        for (k, &t) in temps.iter().enumerate() {
+            let a = sketch_rnn::agreement(&model, t, args.seed, count, &mut |d| {
+                recognizer.classify(d).top.first().map(|(c, _)| c.clone())
+            });
+            total[k].0 += a.agree;
+            total[k].1 += a.count;
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "class": class, "temperature": t, "agree": a.agree,
+                        "count": a.count, "rate": a.rate(),
+                    })
+                );
+            }
+            row.push(format!("{}/{}", a.agree, a.count));
+        }
+        if !args.json {
+            println!("| {} | {} |", class.replace('_', " "), row.join(" | "));
+        }
+    }
+    let summary: Vec<String> = total
+        .iter()
+        .map(|&(a, n)| format!("{:.1}%", 100.0 * a as f64 / n.max(1) as f64))
+        .collect();
+    if args.json {
+        let rates: Vec<f64> = total
+            .iter()
+            .map(|&(a, n)| a as f64 / n.max(1) as f64)
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"summary": true, "temperatures": temps, "rate": rates, "count_per_class": count, "seed": args.seed})
+        );
+    } else {
+        println!("| **{}** | {} |", t!("draw-judge-all"), summary.join(" | "));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -68,3 +68,5 @@ grid-seed-tau = seed { $seed }, τ { $tau }
 grid-tile-name = { $class }, { $seed_tau }
 grid-tile-hover = Click to put this { $class } on the canvas
 grid-judged = looks like { $class } ({ $p })
+draw-judge-class = class
+draw-judge-all = all classes

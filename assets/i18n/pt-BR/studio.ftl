@@ -69,3 +69,5 @@ grid-seed-tau = semente { $seed }, τ { $tau }
 grid-tile-name = { $class }, { $seed_tau }
 grid-tile-hover = Clique para levar este desenho de { $class } para a tela
 grid-judged = parece { $class } ({ $p })
+draw-judge-class = classe
+draw-judge-all = todas as classes

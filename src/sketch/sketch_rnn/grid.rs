@@ -237,3 +237,52 @@ impl SketchRnn {
         }
     }
 }
+
+/// How often a judge names the class a generator was asked for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Agreement {
+    pub temperature: f32,
+    /// Drawings the judge named as the class.
+    pub agree: usize,
+    /// Drawings judged.
+    pub count: usize,
+}
+
+impl Agreement {
+    /// The share that agreed, 0–1.
+    pub fn rate(&self) -> f64 {
+        self.agree as f64 / self.count.max(1) as f64
+    }
+}
+
+/// "The recognizer judges the generator": `count` drawings of `model`'s
+/// class from nothing at `temperature` (tiles with seeds `seed, seed + 1,
+/// …`, sampled [`GRID_SIZES`]`.end()` at a time), each passed to `judge`,
+/// which returns the class it sees (Quick, Draw! words or class names: `_`
+/// and spaces compare equal).
+pub fn agreement(
+    model: &SketchRnn,
+    temperature: f32,
+    seed: u64,
+    count: usize,
+    judge: &mut dyn FnMut(&Drawing) -> Option<String>,
+) -> Agreement {
+    let same = |a: &str, b: &str| a.replace('_', " ") == b.replace('_', " ");
+    let batch = *GRID_SIZES.end();
+    let mut agree = 0;
+    for start in (0..count).step_by(batch) {
+        let n = batch.min(count - start);
+        let specs = TileSpec::same_temperature(n, seed.wrapping_add(start as u64), temperature);
+        for tile in model.sample_grid(None, &specs) {
+            let d = model.finish(&tile.tokens);
+            if judge(&d).is_some_and(|c| same(&c, &model.class)) {
+                agree += 1;
+            }
+        }
+    }
+    Agreement {
+        temperature,
+        agree,
+        count,
+    }
+}

@@ -52,7 +52,9 @@ pub mod model;
 pub mod weights;
 
 pub use convert::{Converted, convert_dir, convert_gen_json};
-pub use grid::{GRID_SIZES, GRID_TEMPERATURES, GridSampler, Tile, TileSpec};
+pub use grid::{
+    Agreement, GRID_SIZES, GRID_TEMPERATURES, GridSampler, Tile, TileSpec, agreement,
+};
 pub use model::{
     BatchRow, Continuation, Frame, MixtureOutput, Primed, SampleOptions, SketchRnn, Stepper,
     Tokens, drawing_rng,
