@@ -35,7 +35,7 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, clap::Args)]
 pub struct DrawArgs {
     /// The class to draw, e.g. `bird` or `palm_tree` (see --list).
-    #[arg(required_unless_present_any = ["list", "all_classes"])]
+    #[arg(required_unless_present_any = ["list", "all_classes", "judge"])]
     pub class: Option<String>,
     /// Sampling temperature τ in (0, 2]: smaller is tidier, larger wilder
     /// [default: 0.25; 0.5 with --all-classes, chosen to look like real drawings].
