@@ -258,3 +258,51 @@ fn small_window_keeps_the_controls_and_the_canvas() {
     let canvas = h.state().sketch.canvas.rect;
     assert!(canvas.height() >= 150.0, "canvas {canvas:?}");
 }
+
+/// "Predict as I draw" (off by default): after a pen-up a faint
+/// continuation is offered; drawing on dismisses it; Tab keeps the next one
+/// (it becomes the overlay, so Undo removes it).
+#[test]
+fn predict_as_you_draw_offers_dismisses_and_tab_keeps() {
+    let mut h = harness(app(), [1000.0, 760.0]);
+    h.run();
+    assert!(!h.state().sketch.sketch_rnn.predict, "off by default");
+    h.get_by_label("Predict as I draw").click();
+    h.run();
+    draw_stroke(&mut h, (0.3, 0.3), (0.7, 0.35));
+    step_until(&mut h, "a faint continuation", |a| {
+        a.sketch.sketch_rnn.ghost.is_some()
+    });
+    assert!(
+        h.state().sketch.canvas.overlay.is_empty(),
+        "only offered, not drawn"
+    );
+    let first = h.state().sketch.sketch_rnn.ghost.clone().unwrap();
+    assert_eq!(first.1, h.state().sketch.canvas.revision());
+    // Drawing on dismisses it (a new one follows for the longer drawing).
+    draw_stroke(&mut h, (0.3, 0.6), (0.7, 0.65));
+    assert!(
+        h.state()
+            .sketch
+            .sketch_rnn
+            .ghost
+            .as_ref()
+            .is_none_or(|g| g.1 != first.1),
+        "the old offer is gone"
+    );
+    step_until(&mut h, "the next continuation", |a| {
+        a.sketch.sketch_rnn.ghost.is_some()
+    });
+    let offer = h.state().sketch.sketch_rnn.ghost.clone().unwrap().0;
+    let mine = h.state().sketch.canvas.drawing().clone();
+    h.key_press(Key::Tab);
+    h.run();
+    assert_eq!(h.state().sketch.canvas.overlay, offer, "Tab keeps it");
+    assert_eq!(h.state().sketch.canvas.drawing(), &mine);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(
+        h.state().sketch.canvas.overlay.is_empty(),
+        "Undo removes it"
+    );
+}

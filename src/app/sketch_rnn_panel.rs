@@ -77,6 +77,13 @@ pub struct SketchRnnPanel {
     pub class_filter: String,
     /// The multi-predict grid under the canvas.
     pub grid: StudioGrid,
+    /// "Predict as I draw": after each pen-up, a faint continuation.
+    pub predict: bool,
+    /// The faint continuation on offer (canvas units) and the canvas
+    /// revision it continues.
+    pub ghost: Option<(Vec<Stroke>, u64)>,
+    /// The request for a ghost in flight, and the revision it is for.
+    ghost_pending: Option<(u64, u64)>,
 }
 
 impl Default for SketchRnnPanel {
@@ -105,6 +112,9 @@ impl Default for SketchRnnPanel {
             last: None,
             class_filter: String::new(),
             grid: StudioGrid::default(),
+            predict: false,
+            ghost: None,
+            ghost_pending: None,
         }
     }
 }
@@ -178,6 +188,18 @@ impl SketchRnnPanel {
         generation: u64,
         result: Result<Sketched, String>,
     ) {
+        if let Some((g, revision)) = self.ghost_pending
+            && g == generation
+        {
+            self.ghost_pending = None;
+            // Offered only while the drawing is still the one it continues.
+            if let Ok(s) = result
+                && revision == canvas.revision()
+            {
+                self.ghost = Some((s.strokes, revision));
+            }
+            return;
+        }
         if self.pending != Some(generation) {
             return; // stopped, or superseded by a newer request
         }
@@ -210,9 +232,81 @@ impl SketchRnnPanel {
         }
     }
 
+    /// "Predict as I draw": asks for a continuation of the drawing after a
+    /// pen-up (once per drawing revision), and drops the one on offer as
+    /// soon as the drawing changes (the user draws on).
+    fn predict_as_you_draw(&mut self, canvas: &Canvas) -> Option<Command> {
+        let revision = canvas.revision();
+        if self.ghost.as_ref().is_some_and(|(_, r)| *r != revision) || canvas.recorder.is_pen_down()
+        {
+            self.ghost = None;
+        }
+        let asked = self.ghost_pending.map(|(_, r)| r) == Some(revision)
+            || self.ghost.as_ref().is_some_and(|(_, r)| *r == revision);
+        let idle = !canvas.recorder.is_pen_down() && !self.is_busy() && canvas.overlay.is_empty();
+        if !self.predict || asked || !idle || canvas.drawing().is_empty() {
+            return None;
+        }
+        self.next_generation += 1;
+        self.ghost_pending = Some((self.next_generation, revision));
+        Some(Command::Work(Job::Sketch(SketchJob {
+            generation: self.next_generation,
+            class: self.classes[self.class].clone(),
+            temperature: self.temperature,
+            seed: self.seed,
+            continue_from: Some(canvas.drawing().clone()),
+        })))
+    }
+
+    /// Takes the faint continuation onto the canvas (Tab): it becomes the
+    /// overlay, as "Finish my doodle" would draw it, and Undo removes it.
+    pub fn accept_ghost(&mut self, canvas: &mut Canvas) -> bool {
+        let Some((strokes, revision)) = self.ghost.take() else {
+            return false;
+        };
+        if revision != canvas.revision() {
+            return false;
+        }
+        canvas.overlay = strokes;
+        true
+    }
+
+    /// Paints the faint continuation over the canvas.
+    fn paint_ghost(&self, canvas: &Canvas, ctx: &egui::Context) {
+        let Some((strokes, _)) = &self.ghost else {
+            return;
+        };
+        let rect = canvas.rect;
+        let scale = rect.width() / super::canvas::CANVAS_UNITS;
+        let painter = ctx
+            .layer_painter(egui::LayerId::new(
+                egui::Order::Middle,
+                egui::Id::unique("predict_ghost"),
+            ))
+            .with_clip_rect(rect);
+        let pen = egui::Stroke::new(
+            (canvas.brush * scale).max(1.0),
+            egui::Color32::from_rgba_unmultiplied(230, 120, 20, 90),
+        );
+        for s in strokes {
+            let pts: Vec<egui::Pos2> = s
+                .points
+                .iter()
+                .map(|p| rect.min + egui::vec2(p.x, p.y) * scale)
+                .collect();
+            painter.add(egui::Shape::line(pts, pen));
+        }
+    }
+
     /// Reveals the next points; call every frame.
     pub fn animate(&mut self, canvas: &mut Canvas, ctx: &egui::Context) {
         self.grid.animate(ctx);
+        if self.ghost.is_some()
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Tab))
+        {
+            self.accept_ghost(canvas);
+        }
+        self.paint_ghost(canvas, ctx);
         let Some(a) = &self.animation else { return };
         let now = ctx.input(|i| i.time);
         let total = a.total_points();
@@ -243,6 +337,7 @@ impl SketchRnnPanel {
 
     fn controls(&mut self, ui: &mut egui::Ui, canvas: &Canvas) -> Option<Command> {
         let user = canvas.drawing();
+        let ghost_request = self.predict_as_you_draw(canvas);
         ui.heading(t!("studio-heading"));
         if let Some(why) = &self.missing {
             ui.colored_label(
@@ -333,9 +428,14 @@ impl SketchRnnPanel {
                 }
             });
         });
+        ui.checkbox(&mut self.predict, t!("studio-predict"))
+            .on_hover_text(t!("studio-predict-hover"));
+        if self.ghost.is_some() {
+            ui.weak(t!("studio-predict-offer"));
+        }
         ui.separator();
         command = self.grid_controls(ui, user).or(command);
-        command
+        command.or(ghost_request)
     }
 
     /// The class list, searchable: typing in its field keeps the classes

@@ -74,7 +74,12 @@ pub struct DrawArgs {
     #[arg(long, conflicts_with_all = ["out", "svg", "png", "gif", "ndjson", "grid", "all_classes", "list"])]
     pub judge: bool,
     /// With --judge: the temperatures to judge at.
-    #[arg(long, value_delimiter = ',', default_value = "0.1,0.25,0.5", requires = "judge")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "0.1,0.25,0.5",
+        requires = "judge"
+    )]
     pub judge_temperatures: Vec<f32>,
     /// With --judge: one JSON object per class and temperature, then a summary.
     #[arg(long, requires = "judge")]

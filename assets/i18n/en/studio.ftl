@@ -70,3 +70,6 @@ grid-tile-hover = Click to put this { $class } on the canvas
 grid-judged = looks like { $class } ({ $p })
 draw-judge-class = class
 draw-judge-all = all classes
+studio-predict = Predict as I draw
+studio-predict-hover = After each stroke, sketch-rnn proposes a faint continuation: Tab keeps it, drawing on dismisses it
+studio-predict-offer = Tab keeps the faint continuation

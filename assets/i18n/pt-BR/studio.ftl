@@ -71,3 +71,6 @@ grid-tile-hover = Clique para levar este desenho de { $class } para a tela
 grid-judged = parece { $class } ({ $p })
 draw-judge-class = classe
 draw-judge-all = todas as classes
+studio-predict = Prever enquanto desenho
+studio-predict-hover = Depois de cada traço, o sketch-rnn sugere uma continuação clarinha: Tab a mantém, continuar desenhando a descarta
+studio-predict-offer = Tab mantém a continuação clarinha

@@ -52,9 +52,7 @@ pub mod model;
 pub mod weights;
 
 pub use convert::{Converted, convert_dir, convert_gen_json};
-pub use grid::{
-    Agreement, GRID_SIZES, GRID_TEMPERATURES, GridSampler, Tile, TileSpec, agreement,
-};
+pub use grid::{Agreement, GRID_SIZES, GRID_TEMPERATURES, GridSampler, Tile, TileSpec, agreement};
 pub use model::{
     BatchRow, Continuation, Frame, MixtureOutput, Primed, SampleOptions, SketchRnn, Stepper,
     Tokens, drawing_rng,
