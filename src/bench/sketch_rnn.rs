@@ -4,9 +4,11 @@
 //!   `simplify`) at the default temperature, with `class` (the model) and
 //!   `median_tokens` (decoder steps per drawing);
 //! - `sample_grid`: the multi-predict grid of `tiles` (6, two rows at τ 0.1
-//!   and 0.25) sampled together (`median_ms`, one LSTM step for all tiles),
-//!   and the baseline measured in the same run: the same tiles one by one
-//!   (`one_by_one_median_ms`), with `speedup` = baseline / batched.
+//!   and 0.25) sampled together, one LSTM step for all tiles, on 2 threads
+//!   (`median_ms`) and on 1 (`one_thread_median_ms`), and the baseline
+//!   measured in the same run: the same tiles one by one
+//!   (`one_by_one_median_ms`, the single-drawing path, one thread), with
+//!   `speedup` = baseline / batched on 2 threads.
 
 use super::{Case, round, time_runs};
 use crate::sketch::sketch_rnn::{
@@ -50,15 +52,29 @@ pub fn bench_sample_grid(model: &SketchRnn, tiles: usize, runs: usize) -> Case {
     let runs = runs.max(5);
     let specs = |r: usize| TileSpec::by_row(tiles, 3, (r * tiles) as u64, &GRID_TEMPERATURES);
     std::hint::black_box(model.sample_grid(None, &specs(runs)));
-    let (mut batched, mut alone, mut tokens) = (Vec::new(), Vec::new(), Vec::new());
+    let pool = |n: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .expect("a rayon pool")
+    };
+    let (one, two) = (pool(1), pool(2));
+    let (mut batched, mut batched_1, mut alone, mut tokens) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in 0..runs {
         let s = specs(r);
-        let Ok(b) = time_runs::<_, std::convert::Infallible>(0, 1, || {
-            Ok(std::hint::black_box(model.sample_grid(None, &s)))
-        });
-        let Ok(a) = time_runs::<_, std::convert::Infallible>(0, 1, || {
-            let grid: Vec<_> = s.iter().map(|t| model.sample_tile(None, *t)).collect();
-            Ok(std::hint::black_box(grid))
+        let grid = || {
+            time_runs::<_, std::convert::Infallible>(0, 1, || {
+                Ok(std::hint::black_box(model.sample_grid(None, &s)))
+            })
+        };
+        let Ok(b) = two.install(grid);
+        let Ok(b1) = one.install(grid);
+        let Ok(a) = one.install(|| {
+            time_runs::<_, std::convert::Infallible>(0, 1, || {
+                let grid: Vec<_> = s.iter().map(|t| model.sample_tile(None, *t)).collect();
+                Ok(std::hint::black_box(grid))
+            })
         });
         tokens.push(
             b.outputs[0]
@@ -68,6 +84,7 @@ pub fn bench_sample_grid(model: &SketchRnn, tiles: usize, runs: usize) -> Case {
                 .unwrap_or(0),
         );
         batched.extend(b.ms);
+        batched_1.extend(b1.ms);
         alone.extend(a.ms);
     }
     tokens.sort_unstable();
@@ -75,6 +92,7 @@ pub fn bench_sample_grid(model: &SketchRnn, tiles: usize, runs: usize) -> Case {
     serde_json::json!({
         "case": "sample_grid",
         "median_ms": b,
+        "one_thread_median_ms": super::median(&batched_1),
         "one_by_one_median_ms": a,
         "speedup": round(a / b, 2),
         "runs": runs,
