@@ -567,10 +567,10 @@ impl SketchRnnPanel {
         match self.grid.ui(ui) {
             Some(GridAction::Adopt(k)) => {
                 self.stop();
-                if self.grid.adopt(k, canvas) {
-                    if let Some(t) = self.grid.tiles.get(k) {
-                        self.last = Some((t.spec.seed, t.spec.temperature));
-                    }
+                if self.grid.adopt(k, canvas)
+                    && let Some(t) = self.grid.tiles.get(k)
+                {
+                    self.last = Some((t.spec.seed, t.spec.temperature));
                 }
             }
             Some(GridAction::Copy(k)) => {

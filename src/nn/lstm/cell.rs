@@ -384,9 +384,9 @@ impl<F: Float> SimdKernel for StreamStep<'_, F> {
     }
 }
 
-/// The batch step's gate rows `rows`: zt[r, b] = W_ih[r]·x_b + W_hh[r]·h_b
-/// + b[r], the expression of [`StreamStep`] (so the same rounding), each
-/// weight row read once for all B sequences.
+/// The batch step's gate rows `rows`, each weight row read once for all B
+/// sequences: `zt[r, b] = W_ih[r]·x_b + W_hh[r]·h_b + b[r]`, the expression
+/// of [`StreamStep`] (so the same rounding).
 struct BatchGates<'a, F: Float> {
     p: &'a LstmParams<F>,
     xs: &'a [F],
