@@ -14,6 +14,8 @@ fn harness() -> Harness<'static, StudioApp> {
     let app = StudioApp::new(AppOptions {
         picker: Arc::new(NoPicker),
         state_dir: None,
+        settings_path: None,
+        lang: None,
     });
     Harness::builder()
         .with_size([1000.0, 700.0])

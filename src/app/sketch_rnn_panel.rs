@@ -324,18 +324,10 @@ impl SketchRnnPanel {
         }
     }
 
-    /// The controls, scrolling when the window is short. The user's drawing
-    /// decides what "finish" continues.
+    /// The controls (the Sketch tab's side panel scrolls them in a short
+    /// window). The user's drawing decides what "finish" continues.
     #[must_use]
     pub fn ui(&mut self, ui: &mut egui::Ui, canvas: &Canvas) -> Option<Command> {
-        egui::ScrollArea::vertical()
-            .id_salt("sketch_rnn_controls")
-            .auto_shrink([false, false])
-            .show(ui, |ui| self.controls(ui, canvas))
-            .inner
-    }
-
-    fn controls(&mut self, ui: &mut egui::Ui, canvas: &Canvas) -> Option<Command> {
         let user = canvas.drawing();
         let ghost_request = self.predict_as_you_draw(canvas);
         ui.heading(t!("studio-heading"));

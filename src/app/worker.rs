@@ -568,8 +568,8 @@ fn copy_image(
 }
 
 fn clipboard_photo() -> Result<LoadedPhoto, String> {
-    let mut clipboard =
-        arboard::Clipboard::new().map_err(|e| format!("clipboard: not available ({e})"))?;
+    let mut clipboard = arboard::Clipboard::new()
+        .map_err(|e| crate::t!("clipboard-unavailable", error = e.to_string()))?;
     let photo = match clipboard.get_image() {
         Ok(img) => image_io::from_rgba(img.width, img.height, &img.bytes, "clipboard"),
         // Some apps put a copied file's path on the clipboard instead of pixels.
@@ -577,7 +577,7 @@ fn clipboard_photo() -> Result<LoadedPhoto, String> {
             Ok(text) if std::path::Path::new(text.trim()).is_file() => {
                 image_io::load_image(std::path::Path::new(text.trim()))
             }
-            _ => return Err("clipboard: no image to paste".into()),
+            _ => return Err(crate::t!("clipboard-no-image")),
         },
     }
     .map_err(|e| e.to_string())?;
