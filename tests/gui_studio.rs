@@ -15,6 +15,8 @@ fn app() -> StudioApp {
     StudioApp::new(AppOptions {
         picker: Arc::new(NoPicker),
         state_dir: None,
+        settings_path: None,
+        lang: None,
     })
 }
 

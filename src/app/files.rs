@@ -76,7 +76,7 @@ impl FilePicker for NativePicker {
                     .pick_file(),
                 Purpose::Export(_, format) => dialog
                     .add_filter(format.extension().to_uppercase(), &[format.extension()])
-                    .set_file_name(format!("drawing.{}", format.extension()))
+                    .set_file_name(crate::t!("studio-export-file", ext = format.extension()))
                     .save_file(),
             };
             let answer = match path {

@@ -227,10 +227,14 @@ impl StudioGrid {
         };
         d.strokes.extend(tile.strokes.iter().cloned());
         d.word = Some(tile.class.replace('_', " "));
-        d.key_id = Some(format!(
-            "sketch-rnn:{}:{}:t{}",
-            tile.class, tile.spec.seed, tile.spec.temperature
-        ));
+        // The same key `rnn-studio draw --grid` writes (not for people to read).
+        let key = [
+            "sketch-rnn".to_string(),
+            tile.class.clone(),
+            tile.spec.seed.to_string(),
+            ["t", &tile.spec.temperature.to_string()].concat(),
+        ];
+        d.key_id = Some(key.join(":"));
         Some(if self.continued.is_some() {
             d
         } else {

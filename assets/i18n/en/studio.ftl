@@ -73,3 +73,4 @@ draw-judge-all = all classes
 studio-predict = Predict as I draw
 studio-predict-hover = After each stroke, sketch-rnn proposes a faint continuation: Tab keeps it, drawing on dismisses it
 studio-predict-offer = Tab keeps the faint continuation
+studio-export-file = drawing.{ $ext }

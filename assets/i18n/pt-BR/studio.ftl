@@ -74,3 +74,4 @@ draw-judge-all = todas as classes
 studio-predict = Prever enquanto desenho
 studio-predict-hover = Depois de cada traço, o sketch-rnn sugere uma continuação clarinha: Tab a mantém, continuar desenhando a descarta
 studio-predict-offer = Tab mantém a continuação clarinha
+studio-export-file = desenho.{ $ext }
