@@ -9,6 +9,7 @@ pub mod convert_sketch_rnn;
 pub mod draw;
 pub mod eval_caption;
 pub mod eval_sketch;
+pub mod eval_teach;
 pub mod inspect;
 pub mod lab;
 pub mod manual;
@@ -50,6 +51,8 @@ pub enum Command {
     Classify(classify::ClassifyArgs),
     /// Score the doodle recognizer on real validation drawings and unknown classes.
     EvalSketch(eval_sketch::EvalSketchArgs),
+    /// Score taught classes: teach K drawings of each of N unknown classes, test on the rest.
+    EvalTeach(eval_teach::EvalTeachArgs),
     /// Render the recognizer's gates and guesses over time for a drawing.
     Inspect(inspect::InspectArgs),
     /// Train the doodle recognizer (resumable: rerun the same command).
@@ -107,6 +110,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Classify(args) => classify::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::EvalSketch(args) => eval_sketch::run(args),
+        Command::EvalTeach(args) => eval_teach::run(args),
         Command::TrainCaption(args) => train_caption::run(args),
         Command::Caption(args) => caption::run(args),
         Command::EvalCaption(args) => eval_caption::run(args),

@@ -434,7 +434,7 @@ impl Recognizer {
     /// The guess from logits z (C) and, when a pack is attached, the
     /// drawing's embedding e (D, [`Features::embedding`]): the taught
     /// classes' logits join the built-in ones in one softmax
-    /// ([`teach::join_logits`](crate::sketch::teach::join_logits)), so a taught
+    /// ([`TaughtHead::join`]), so a taught
     /// class takes its probability from the built-in classes and the other
     /// outputs alike. A taught class named like a built-in one (one's own
     /// style of a cat) is one entry, its probabilities added.
@@ -443,7 +443,7 @@ impl Recognizer {
         let k = cfg.classes.len();
         let taught = self.taught().zip(embedding);
         let (z_all, known) = match taught {
-            Some((head, e)) => crate::sketch::teach::join_logits(z, k, &head.logits(e)),
+            Some((head, e)) => head.join(z, k, e),
             None => (z.to_vec(), k),
         };
         let mut p = z_all.clone();

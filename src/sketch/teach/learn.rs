@@ -23,7 +23,7 @@
 //!    step is the **loss curve**; the **fit** of an example is the p its own
 //!    class gets, unaugmented, at the end.
 
-use super::{Features, TaughtHead, dot, join_logits};
+use super::{Features, TaughtHead, dot};
 use crate::nn::ops::softmax_in_place;
 use crate::sketch::drawing::Drawing;
 use crate::sketch::recognizer::Recognizer;
@@ -44,6 +44,8 @@ pub struct LearnOptions {
     pub scale: f32,
     /// β
     pub bias: f32,
+    /// γ
+    pub gate: f32,
 }
 
 impl Default for LearnOptions {
@@ -54,6 +56,7 @@ impl Default for LearnOptions {
             lr: 0.01,
             scale: super::DEFAULT_SCALE,
             bias: super::DEFAULT_BIAS,
+            gate: super::DEFAULT_GATE,
         }
     }
 }
@@ -193,6 +196,7 @@ pub fn fit(
         weights: v.clone(),
         scale: opts.scale,
         bias: opts.bias,
+        gate: opts.gate,
         unsure_threshold: None,
     };
     let (mut m, mut s) = (vec![0.0f32; v.len()], vec![0.0f32; v.len()]);
@@ -240,7 +244,7 @@ fn unit_rows(v: &[f32], dim: usize) -> Vec<f32> {
 
 /// The joined softmax p of one item.
 fn joined_p(head: &TaughtHead, f: &Features, k: usize) -> Vec<f32> {
-    let (mut p, _) = join_logits(&f.logits, k, &head.logits(&f.embedding));
+    let (mut p, _) = head.join(&f.logits, k, &f.embedding);
     softmax_in_place(&mut p);
     p
 }
@@ -302,6 +306,7 @@ mod tests {
             weights: unit_rows(v, 3),
             scale: 4.0,
             bias: -1.0,
+            gate: 0.0,
             unsure_threshold: None,
         };
         let (_, grad) = loss_and_grad(&head(&v), &v, &items, 2);

@@ -27,8 +27,10 @@
 //!
 //! The folder: this file (embedding, head, joining logits); [`learn`] (the
 //! augmented examples, the fit, its loss curve); [`pack`] (the taught classes
-//! on disk, export and import).
+//! on disk, export and import); [`eval`] (few-shot quality on classes the
+//! base never saw).
 
+pub mod eval;
 pub mod learn;
 pub mod pack;
 
@@ -44,6 +46,8 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_SCALE: f32 = 16.0;
 /// β (see [`DEFAULT_SCALE`]).
 pub const DEFAULT_BIAS: f32 = -14.0;
+/// γ (see [`DEFAULT_SCALE`]).
+pub const DEFAULT_GATE: f32 = 1.0;
 
 /// What a taught class is recognised by, for one drawing.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,23 +90,46 @@ pub struct TaughtHead {
     pub scale: f32,
     /// β
     pub bias: f32,
+    /// γ, how much a taught class is a kind of "other": its logit gets
+    /// γ·ln p(other) of the base, so a drawing the base is sure is a
+    /// built-in class is rarely taken by a taught one
+    #[serde(default)]
+    pub gate: f32,
     /// The unsure threshold with these classes added (None: the built-in one).
     #[serde(default)]
     pub unsure_threshold: Option<f32>,
 }
 
 impl TaughtHead {
-    /// t (N) = α·W·e + β for an embedding e (D). An embedding of another
-    /// size (a pack learnt with another recognizer) gives no taught logits.
-    pub fn logits(&self, e: &[f32]) -> Vec<f32> {
+    /// t (N) = α·W·e + β + γ·ln p_other(z) for an embedding e (D) and the
+    /// recognizer's logits z (C) whose first `k` are the built-in classes.
+    /// An embedding of another size (a pack learnt with another
+    /// recognizer) gives no taught logits.
+    pub fn logits(&self, z: &[f32], k: usize, e: &[f32]) -> Vec<f32> {
         if e.len() != self.dim {
             return Vec::new();
         }
+        let gate = if self.gate != 0.0 && z.len() > k {
+            self.gate * (log_sum_exp(&z[k..]) - log_sum_exp(z))
+        } else {
+            0.0
+        };
         self.weights
             .chunks_exact(self.dim)
-            .map(|w| self.scale * dot(w, e) + self.bias)
+            .map(|w| self.scale * dot(w, e) + self.bias + gate)
             .collect()
     }
+
+    /// The joined logits [z_known, t, z_other] and the known count
+    /// ([`join_logits`]).
+    pub fn join(&self, z: &[f32], k: usize, e: &[f32]) -> (Vec<f32>, usize) {
+        join_logits(z, k, &self.logits(z, k, e))
+    }
+}
+
+fn log_sum_exp(z: &[f32]) -> f32 {
+    let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    max + z.iter().map(|v| (v - max).exp()).sum::<f32>().ln()
 }
 
 /// [z_known (K), t (N), z_other] from the recognizer's logits z (C) whose
@@ -163,9 +190,15 @@ mod tests {
             weights: vec![1.0, 0.0, 0.0, 1.0],
             scale: 10.0,
             bias: -1.0,
+            gate: 0.0,
             unsure_threshold: None,
         };
-        assert_eq!(head.logits(&[0.6, 0.8]), vec![5.0, 7.0]);
-        assert!(head.logits(&[1.0]).is_empty());
+        assert_eq!(head.logits(&[0.0], 1, &[0.6, 0.8]), vec![5.0, 7.0]);
+        assert!(head.logits(&[0.0], 1, &[1.0]).is_empty());
+        // p(other) = 1/4 of the base: γ = 1 adds ln(1/4).
+        let gated = TaughtHead { gate: 1.0, ..head };
+        let z = [0.0, 3f32.ln()];
+        let t = gated.logits(&z, 1, &[0.6, 0.8]);
+        assert!((t[0] - (5.0 + 0.25f32.ln())).abs() < 1e-5, "{t:?}");
     }
 }

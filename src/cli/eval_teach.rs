@@ -1,0 +1,142 @@
+//! `rnn-studio eval-teach`: few-shot quality of taught classes, measured on
+//! unknown classes the base recognizer never trained on.
+//!
+//! ```text
+//! rnn-studio eval-teach --data DIR [--part evaluate|calibrate] [--shots 1,5,10]
+//!     [--new 10,20] [--draws 5] [--scale A,…] [--bias B,…] [--steps S] [--json]
+//! ```
+//!
+//! See [`teach::eval`](crate::sketch::teach::eval) for the protocol. With
+//! several `--scale` and `--bias` values every pair is measured (choose
+//! them on `--part calibrate`, never on the evaluation part).
+
+use crate::sketch::recognizer::dataset;
+use crate::sketch::teach::LearnOptions;
+use crate::sketch::teach::eval::{EvalOptions, evaluate};
+use anyhow::Context;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Which unknown classes are taught.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    /// Part 1: for choosing the method's settings.
+    Calibrate,
+    /// Part 2: the reported figures.
+    Evaluate,
+}
+
+/// Arguments of `rnn-studio eval-teach`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EvalTeachArgs {
+    /// The data folder (holds quickdraw/ and quickdraw-unknown/).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Folder of the recognizer (default: recognizer/ in the weights root).
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
+    /// Which unknown classes to teach.
+    #[arg(long, value_enum, default_value = "evaluate")]
+    pub part: Part,
+    /// K, examples per class (the first K drawings of its file).
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 5, 10])]
+    pub shots: Vec<usize>,
+    /// N, new classes added to the built-in ones.
+    #[arg(long, value_delimiter = ',', default_values_t = [10, 20])]
+    pub new: Vec<usize>,
+    /// Random draws of the N classes; figures are means over them.
+    #[arg(long, default_value_t = 5)]
+    pub draws: usize,
+    /// α values (the taught logits' scale).
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    pub scale: Vec<f32>,
+    /// β values (the taught logits' offset).
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    pub bias: Vec<f32>,
+    /// γ values (how much a taught class is a kind of "other").
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    pub gate: Vec<f32>,
+    /// Fit steps (0: prototypes alone).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Augmented copies per example.
+    #[arg(long)]
+    pub copies: Option<usize>,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print JSON (one object) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `eval-teach`.
+pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
+    let rec = super::load_recognizer(args.weights.as_deref())?;
+    let ds = dataset::load(&args.data, None, &mut |m| eprintln!("{m}"))
+        .with_context(|| format!("cannot load {}", args.data.display()))?;
+    let defaults = LearnOptions::default();
+    let learn = LearnOptions {
+        steps: args.steps.unwrap_or(defaults.steps),
+        copies: args.copies.unwrap_or(defaults.copies),
+        ..defaults
+    };
+    let scales = if args.scale.is_empty() { vec![learn.scale] } else { args.scale.clone() };
+    let biases = if args.bias.is_empty() { vec![learn.bias] } else { args.bias.clone() };
+    let gates = if args.gate.is_empty() { vec![learn.gate] } else { args.gate.clone() };
+    let mut heads = Vec::new();
+    for &a in &scales {
+        for &b in &biases {
+            heads.extend(gates.iter().map(|&g| (a, b, g)));
+        }
+    }
+    let opts = EvalOptions {
+        part: match args.part {
+            Part::Calibrate => 1,
+            Part::Evaluate => 2,
+        },
+        shots: args.shots.clone(),
+        new: args.new.clone(),
+        draws: args.draws.max(1),
+        heads,
+        learn: learn.clone(),
+        seed: args.seed,
+    };
+    let t0 = std::time::Instant::now();
+    let settings = evaluate(&rec, &ds, &opts, &mut |m| eprintln!("{m}"));
+    if args.json {
+        let out = serde_json::json!({
+            "part": format!("{:?}", args.part).to_lowercase(),
+            "draws": opts.draws,
+            "steps": learn.steps,
+            "copies": learn.copies,
+            "seed": args.seed,
+            "seconds": t0.elapsed().as_secs_f32(),
+            "settings": settings,
+        });
+        println!("{out}");
+    } else {
+        println!(
+            "{:>3} {:>3} {:>6} {:>6} {:>5}  {:>8} {:>8}  {:>10} {:>9} {:>7}  {:>12} {:>12}",
+            "K", "N", "alpha", "beta", "gamma", "new top1", "new top3", "44 before", "44 after", "drop",
+            "AUROC before", "AUROC pack"
+        );
+        for s in &settings {
+            println!(
+                "{:>3} {:>3} {:>6.1} {:>6.1} {:>5.2}  {:>8.3} {:>8.3}  {:>10.3} {:>9.3} {:>7.3}  {:>12.3} {:>12.3}",
+                s.shots,
+                s.new,
+                s.scale,
+                s.bias,
+                s.gate,
+                s.new_macro_top1,
+                s.new_macro_top3,
+                s.val_macro_top1_before,
+                s.val_macro_top1_after,
+                s.val_drop,
+                s.auroc_before,
+                s.auroc_with_pack
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
