@@ -64,6 +64,12 @@ pub struct EvalTeachArgs {
     pub copies: Option<usize>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Anchors: training drawings per built-in class.
+    #[arg(long, default_value_t = 10)]
+    pub anchors: usize,
+    /// Anchors: training drawings per unknown class of part 0.
+    #[arg(long, default_value_t = 1)]
+    pub other_anchors: usize,
     /// Print JSON (one object) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -100,6 +106,7 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
         heads,
         learn: learn.clone(),
         seed: args.seed,
+        anchors: (args.anchors, args.other_anchors),
     };
     let t0 = std::time::Instant::now();
     let settings = evaluate(&rec, &ds, &opts, &mut |m| eprintln!("{m}"));

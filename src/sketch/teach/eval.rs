@@ -43,6 +43,8 @@ pub struct EvalOptions {
     pub heads: Vec<(f32, f32, f32)>,
     pub learn: LearnOptions,
     pub seed: u64,
+    /// anchors: training drawings per built-in class, per part-0 unknown class
+    pub anchors: (usize, usize),
 }
 
 /// One setting's figures, means over the draws.
@@ -134,6 +136,9 @@ pub fn evaluate(
             Class { all, copies }
         })
         .collect();
+    let anchor_drawings = super::anchors::select(ds, opts.anchors.0, opts.anchors.1);
+    progress(&format!("embedding {} anchors", anchor_drawings.len()));
+    let anchors = super::anchors::embed(&rec, &anchor_drawings);
     let score = rec.config().unsure_score;
     // Before: the base alone.
     let val_top1_before = macro_top1(val.iter().map(|(c, _)| *c), &val_f, k, |f| {
@@ -188,7 +193,7 @@ pub fn evaluate(
                     }
                     let taught: Vec<String> = chosen.iter().map(|&c| names[c].clone()).collect();
                     let t0 = std::time::Instant::now();
-                    let head = fit(&taught, &items, k, &lo, &mut |_| {}).head;
+                    let head = fit(&taught, &items, &anchors, k, &lo, &mut |_| {}).head;
                     fit_s += t0.elapsed().as_secs_f32();
                     let joined = |f: &Features| head.join(&f.logits, k, &f.embedding);
                     let r = score_draw(&head, &classes, chosen, shots, &val, &val_f, k, joined, score);

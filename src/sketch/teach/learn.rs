@@ -131,6 +131,7 @@ pub struct Item {
 pub fn learn(
     rec: &Recognizer,
     classes: &[(String, Vec<Drawing>)],
+    anchors: &[Anchor],
     opts: &LearnOptions,
     progress: &mut (dyn FnMut(LearnProgress) + Send),
 ) -> Learnt {
@@ -165,14 +166,26 @@ pub fn learn(
         .collect();
     let names: Vec<String> = classes.iter().map(|(n, _)| n.clone()).collect();
     let k = rec.classes().len();
-    fit(&names, &items, k, opts, progress)
+    fit(&names, &items, anchors, k, opts, progress)
 }
 
-/// Prototypes, then the fit (see the module doc), on embedded items; `k`
-/// is the number of built-in classes.
+/// A drawing the taught classes must leave alone: one of a built-in class
+/// (its output index) or of an unknown class (the other outputs), with its
+/// features. Anchors come from training drawings, never validation ones
+/// ([`anchors`](super::anchors)).
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    /// Some(c): built-in class c; None: an unknown class
+    pub class: Option<usize>,
+    pub features: Features,
+}
+
+/// Prototypes, then the fit (see the module doc), on embedded items and
+/// anchors; `k` is the number of built-in classes.
 pub fn fit(
     names: &[String],
     items: &[Item],
+    anchors: &[Anchor],
     k: usize,
     opts: &LearnOptions,
     progress: &mut dyn FnMut(LearnProgress),
@@ -186,24 +199,24 @@ pub fn fit(
             .zip(&it.features.embedding)
             .for_each(|(a, b)| *a += b);
     }
-    for row in v.chunks_exact_mut(dim.max(1)) {
-        let norm = dot(row, row).sqrt().max(1e-12);
-        row.iter_mut().for_each(|x| *x /= norm);
-    }
     let mut head = TaughtHead {
         classes: names.to_vec(),
         dim,
-        weights: v.clone(),
+        weights: unit_rows(&v, dim),
         scale: opts.scale,
         bias: opts.bias,
+        biases: vec![0.0; n],
         gate: opts.gate,
         unsure_threshold: None,
     };
-    let (mut m, mut s) = (vec![0.0f32; v.len()], vec![0.0f32; v.len()]);
+    v.clone_from(&head.weights);
+    // Adam over [v (N·D), b (N)].
+    let np = v.len() + n;
+    let (mut m, mut s) = (vec![0.0f32; np], vec![0.0f32; np]);
     let (b1, b2) = (0.9f32, 0.999f32);
     let mut losses = Vec::with_capacity(opts.steps + 1);
     for step in 0..=opts.steps {
-        let (loss, grad) = loss_and_grad(&head, &v, items, k);
+        let (loss, grad) = loss_and_grad(&head, &v, items, anchors, k);
         losses.push(loss);
         if step > 0 {
             progress(LearnProgress::Step {
@@ -216,12 +229,16 @@ pub fn fit(
             break;
         }
         let t = (step + 1) as i32;
-        for i in 0..v.len() {
+        for i in 0..np {
             m[i] = b1 * m[i] + (1.0 - b1) * grad[i];
             s[i] = b2 * s[i] + (1.0 - b2) * grad[i] * grad[i];
             let mh = m[i] / (1.0 - b1.powi(t));
             let sh = s[i] / (1.0 - b2.powi(t));
-            v[i] -= opts.lr * mh / (sh.sqrt() + 1e-8);
+            let delta = opts.lr * mh / (sh.sqrt() + 1e-8);
+            match i.checked_sub(v.len()) {
+                None => v[i] -= delta,
+                Some(c) => head.biases[c] -= delta,
+            }
         }
         head.weights = unit_rows(&v, dim);
     }
@@ -249,29 +266,53 @@ fn joined_p(head: &TaughtHead, f: &Features, k: usize) -> Vec<f32> {
     p
 }
 
-/// The mean cross-entropy over `items` and its gradient with respect to v
-/// (N, D), the unnormalised rows of the head's weights.
-fn loss_and_grad(head: &TaughtHead, v: &[f32], items: &[Item], k: usize) -> (f32, Vec<f32>) {
-    let dim = head.dim;
-    let mut grad = vec![0.0f32; v.len()];
+/// The loss, mean cross-entropy over the taught items plus the same over
+/// the anchors, and its gradient with respect to [v (N, D), b (N)], v the
+/// unnormalised rows of the head's weights. An anchor of an unknown class
+/// has the loss −ln Σ p(other); for every target, ∂loss/∂t_c is
+/// p_c − [c is the target].
+fn loss_and_grad(
+    head: &TaughtHead,
+    v: &[f32],
+    items: &[Item],
+    anchors: &[Anchor],
+    k: usize,
+) -> (f32, Vec<f32>) {
+    let (dim, n) = (head.dim, head.classes.len());
+    let mut grad = vec![0.0f32; v.len() + n];
     let mut loss = 0.0f32;
+    let norms: Vec<f32> = v
+        .chunks_exact(dim.max(1))
+        .map(|r| dot(r, r).sqrt().max(1e-12))
+        .collect();
+    let mut add = |f: &Features, own: Option<usize>, p: &[f32], per: f32| {
+        let e = &f.embedding;
+        for c in 0..n {
+            let dt = (p[k + c] - f32::from(own == Some(c))) * per;
+            grad[v.len() + c] += dt;
+            let w = &head.weights[c * dim..(c + 1) * dim];
+            let cos = dot(w, e);
+            let g = &mut grad[c * dim..(c + 1) * dim];
+            for d in 0..dim {
+                g[d] += dt * head.scale * (e[d] - cos * w[d]) / norms[c];
+            }
+        }
+    };
     let per = 1.0 / items.len().max(1) as f32;
     for it in items {
         let p = joined_p(head, &it.features, k);
         loss -= p[k + it.class].max(1e-30).ln() * per;
-        let e = &it.features.embedding;
-        for c in 0..head.classes.len() {
-            let dt = (p[k + c] - f32::from(c == it.class)) * per;
-            let w = &head.weights[c * dim..(c + 1) * dim];
-            let norm = dot(&v[c * dim..(c + 1) * dim], &v[c * dim..(c + 1) * dim])
-                .sqrt()
-                .max(1e-12);
-            let cos = dot(w, e);
-            let g = &mut grad[c * dim..(c + 1) * dim];
-            for d in 0..dim {
-                g[d] += dt * head.scale * (e[d] - cos * w[d]) / norm;
-            }
-        }
+        add(&it.features, Some(it.class), &p, per);
+    }
+    let per = 1.0 / anchors.len().max(1) as f32;
+    for a in anchors {
+        let p = joined_p(head, &a.features, k);
+        let target = match a.class {
+            Some(c) => p[c],
+            None => p[k + n..].iter().sum(),
+        };
+        loss -= target.max(1e-30).ln() * per;
+        add(&a.features, None, &p, per);
     }
     (loss, grad)
 }
@@ -306,20 +347,46 @@ mod tests {
             weights: unit_rows(v, 3),
             scale: 4.0,
             bias: -1.0,
+            biases: vec![0.3, -0.2],
             gate: 0.0,
             unsure_threshold: None,
         };
-        let (_, grad) = loss_and_grad(&head(&v), &v, &items, 2);
+        let anchors = vec![
+            Anchor {
+                class: Some(1),
+                features: Features {
+                    logits: vec![0.1, 0.9, -0.4],
+                    embedding: vec![0.6, 0.0, 0.8],
+                },
+            },
+            Anchor {
+                class: None,
+                features: Features {
+                    logits: vec![0.0, -0.2, 1.1],
+                    embedding: vec![0.0, 0.8, 0.6],
+                },
+            },
+        ];
+        let loss = |v: &[f32]| loss_and_grad(&head(v), v, &items, &anchors, 2).0;
+        let (_, grad) = loss_and_grad(&head(&v), &v, &items, &anchors, 2);
         let eps = 1e-3;
         let mut worst = 0.0f32;
         for i in 0..v.len() {
             let (mut up, mut down) = (v.clone(), v.clone());
             up[i] += eps;
             down[i] -= eps;
-            let fd = (loss_and_grad(&head(&up), &up, &items, 2).0
-                - loss_and_grad(&head(&down), &down, &items, 2).0)
-                / (2.0 * eps);
+            let fd = (loss(&up) - loss(&down)) / (2.0 * eps);
             worst = worst.max((fd - grad[i]).abs());
+        }
+        // ∂loss/∂b_c: the head's biases moved directly.
+        for c in 0..2 {
+            let shifted = |d: f32| {
+                let mut h = head(&v);
+                h.biases[c] += d;
+                loss_and_grad(&h, &v, &items, &anchors, 2).0
+            };
+            let fd = (shifted(eps) - shifted(-eps)) / (2.0 * eps);
+            worst = worst.max((fd - grad[v.len() + c]).abs());
         }
         assert!(worst < 2e-3, "max |fd - grad| = {worst}");
     }
@@ -342,7 +409,7 @@ mod tests {
             ..LearnOptions::default()
         };
         let names = ["a".to_string(), "b".to_string()];
-        let l = fit(&names, &items, 1, &opts, &mut |_| {});
+        let l = fit(&names, &items, &[], 1, &opts, &mut |_| {});
         assert!(l.losses.last() < l.losses.first(), "{:?}", l.losses);
         assert!(l.fit.iter().flatten().all(|&p| p > 0.5), "{:?}", l.fit);
     }

@@ -17,7 +17,7 @@
 //!
 //! ```text
 //! z (C) = the recognizer's logits: K built-in classes, then the other outputs
-//! t (N) = α·W·e + β                       the taught classes
+//! t (N) = α·W·e + β + b                       the taught classes
 //! p     = softmax([z_known, t, z_other])  one distribution over K + N + other
 //! ```
 //!
@@ -30,11 +30,12 @@
 //! on disk, export and import); [`eval`] (few-shot quality on classes the
 //! base never saw).
 
+pub mod anchors;
 pub mod eval;
 pub mod learn;
 pub mod pack;
 
-pub use learn::{LearnOptions, LearnProgress, Learnt, learn};
+pub use learn::{Anchor, LearnOptions, LearnProgress, Learnt, learn};
 pub use pack::{Pack, PackError};
 
 use serde::{Deserialize, Serialize};
@@ -90,6 +91,9 @@ pub struct TaughtHead {
     pub scale: f32,
     /// β
     pub bias: f32,
+    /// b_c (N), each class's own offset, learnt (empty: zeros)
+    #[serde(default)]
+    pub biases: Vec<f32>,
     /// γ, how much a taught class is a kind of "other": its logit gets
     /// γ·ln p(other) of the base, so a drawing the base is sure is a
     /// built-in class is rarely taken by a taught one
@@ -116,7 +120,11 @@ impl TaughtHead {
         };
         self.weights
             .chunks_exact(self.dim)
-            .map(|w| self.scale * dot(w, e) + self.bias + gate)
+            .enumerate()
+            .map(|(c, w)| {
+                let b_c = self.biases.get(c).copied().unwrap_or(0.0);
+                self.scale * dot(w, e) + self.bias + b_c + gate
+            })
             .collect()
     }
 
@@ -190,6 +198,7 @@ mod tests {
             weights: vec![1.0, 0.0, 0.0, 1.0],
             scale: 10.0,
             bias: -1.0,
+            biases: Vec::new(),
             gate: 0.0,
             unsure_threshold: None,
         };
