@@ -59,6 +59,9 @@ pub struct EvalTeachArgs {
     /// Fit steps (0: prototypes alone).
     #[arg(long)]
     pub steps: Option<usize>,
+    /// λ, the anchors' share of the fit's loss.
+    #[arg(long)]
+    pub anchor_weight: Option<f32>,
     /// Augmented copies per example.
     #[arg(long)]
     pub copies: Option<usize>,
@@ -84,6 +87,7 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
     let learn = LearnOptions {
         steps: args.steps.unwrap_or(defaults.steps),
         copies: args.copies.unwrap_or(defaults.copies),
+        anchor_weight: args.anchor_weight.unwrap_or(defaults.anchor_weight),
         ..defaults
     };
     let scales = if args.scale.is_empty() { vec![learn.scale] } else { args.scale.clone() };

@@ -12,6 +12,7 @@ pub mod eval_sketch;
 pub mod eval_teach;
 pub mod inspect;
 pub mod lab;
+pub mod teach;
 pub mod manual;
 pub mod train_caption;
 pub mod train_sketch;
@@ -51,6 +52,14 @@ pub enum Command {
     Classify(classify::ClassifyArgs),
     /// Score the doodle recognizer on real validation drawings and unknown classes.
     EvalSketch(eval_sketch::EvalSketchArgs),
+    /// Teach the recognizer new classes from a few drawings (a pack of taught classes).
+    ///
+    /// `teach NAME=FILE.ndjson …` adds every drawing of FILE as an example of
+    /// NAME and learns again; `--list`, `--rename OLD=NEW`, `--delete NAME`,
+    /// `--export FILE` and `--import FILE` manage the pack. The pack lives in
+    /// $XDG_DATA_HOME/rnn-studio/classes (else ~/.local/share/rnn-studio/classes)
+    /// unless `--pack DIR` names another; `classify --pack DIR` and the app use it.
+    Teach(teach::TeachArgs),
     /// Score taught classes: teach K drawings of each of N unknown classes, test on the rest.
     EvalTeach(eval_teach::EvalTeachArgs),
     /// Render the recognizer's gates and guesses over time for a drawing.
@@ -115,6 +124,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Caption(args) => caption::run(args),
         Command::EvalCaption(args) => eval_caption::run(args),
         Command::Lab(args) => lab::run(args),
+        Command::Teach(args) => teach::run(args),
         Command::Manual(args) => manual::run(&args),
     };
     match result {

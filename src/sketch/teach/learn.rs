@@ -46,6 +46,8 @@ pub struct LearnOptions {
     pub bias: f32,
     /// γ
     pub gate: f32,
+    /// λ, the anchors' share of the loss
+    pub anchor_weight: f32,
 }
 
 impl Default for LearnOptions {
@@ -57,6 +59,7 @@ impl Default for LearnOptions {
             scale: super::DEFAULT_SCALE,
             bias: super::DEFAULT_BIAS,
             gate: super::DEFAULT_GATE,
+            anchor_weight: 1.0,
         }
     }
 }
@@ -216,7 +219,7 @@ pub fn fit(
     let (b1, b2) = (0.9f32, 0.999f32);
     let mut losses = Vec::with_capacity(opts.steps + 1);
     for step in 0..=opts.steps {
-        let (loss, grad) = loss_and_grad(&head, &v, items, anchors, k);
+        let (loss, grad) = loss_and_grad(&head, &v, items, anchors, opts.anchor_weight, k);
         losses.push(loss);
         if step > 0 {
             progress(LearnProgress::Step {
@@ -266,8 +269,8 @@ fn joined_p(head: &TaughtHead, f: &Features, k: usize) -> Vec<f32> {
     p
 }
 
-/// The loss, mean cross-entropy over the taught items plus the same over
-/// the anchors, and its gradient with respect to [v (N, D), b (N)], v the
+/// The loss, mean cross-entropy over the taught items plus λ times the
+/// same over the anchors, and its gradient with respect to [v (N, D), b (N)], v the
 /// unnormalised rows of the head's weights. An anchor of an unknown class
 /// has the loss −ln Σ p(other); for every target, ∂loss/∂t_c is
 /// p_c − [c is the target].
@@ -276,6 +279,7 @@ fn loss_and_grad(
     v: &[f32],
     items: &[Item],
     anchors: &[Anchor],
+    anchor_weight: f32,
     k: usize,
 ) -> (f32, Vec<f32>) {
     let (dim, n) = (head.dim, head.classes.len());
@@ -304,7 +308,7 @@ fn loss_and_grad(
         loss -= p[k + it.class].max(1e-30).ln() * per;
         add(&it.features, Some(it.class), &p, per);
     }
-    let per = 1.0 / anchors.len().max(1) as f32;
+    let per = anchor_weight / anchors.len().max(1) as f32;
     for a in anchors {
         let p = joined_p(head, &a.features, k);
         let target = match a.class {
@@ -367,8 +371,8 @@ mod tests {
                 },
             },
         ];
-        let loss = |v: &[f32]| loss_and_grad(&head(v), v, &items, &anchors, 2).0;
-        let (_, grad) = loss_and_grad(&head(&v), &v, &items, &anchors, 2);
+        let loss = |v: &[f32]| loss_and_grad(&head(v), v, &items, &anchors, 1.5, 2).0;
+        let (_, grad) = loss_and_grad(&head(&v), &v, &items, &anchors, 1.5, 2);
         let eps = 1e-3;
         let mut worst = 0.0f32;
         for i in 0..v.len() {
@@ -383,7 +387,7 @@ mod tests {
             let shifted = |d: f32| {
                 let mut h = head(&v);
                 h.biases[c] += d;
-                loss_and_grad(&h, &v, &items, &anchors, 2).0
+                loss_and_grad(&h, &v, &items, &anchors, 1.5, 2).0
             };
             let fd = (shifted(eps) - shifted(-eps)) / (2.0 * eps);
             worst = worst.max((fd - grad[v.len() + c]).abs());

@@ -20,7 +20,9 @@
 //! that is corrupt, from another format version, or names a missing file is
 //! an error naming the file (and line), and nothing is changed.
 
-use super::TaughtHead;
+use super::learn::{Anchor, LearnOptions, LearnProgress, Learnt, learn};
+use super::{TaughtHead, base_fingerprint};
+use crate::sketch::recognizer::Recognizer;
 use crate::safe_io::{read_capped, write_atomic};
 use crate::sketch::drawing::Drawing;
 use crate::sketch::ndjson;
@@ -430,6 +432,40 @@ impl Pack {
             head,
         });
         self.write_index()
+    }
+
+    /// The recognizer with this pack's classes: the stored head when it is
+    /// current, else one learnt now from the examples (in memory; call
+    /// [`Pack::learn`] to keep it). An empty pack adds nothing.
+    pub fn attach(
+        &self,
+        rec: &Recognizer,
+        anchors: &[Anchor],
+        opts: &LearnOptions,
+    ) -> Recognizer {
+        let base = rec.with_taught(None);
+        if self.classes.is_empty() {
+            return base;
+        }
+        let head = match self.current_head(&base_fingerprint(&base)) {
+            Some(h) => h.clone(),
+            None => learn(&base, &self.training_set(), anchors, opts, &mut |_| {}).head,
+        };
+        base.with_taught(Some(head))
+    }
+
+    /// Learns the head from the examples (see [`learn`]) and stores it.
+    pub fn learn(
+        &mut self,
+        rec: &Recognizer,
+        anchors: &[Anchor],
+        opts: &LearnOptions,
+        progress: &mut (dyn FnMut(LearnProgress) + Send),
+    ) -> Result<Learnt, PackError> {
+        let base = rec.with_taught(None);
+        let learnt = learn(&base, &self.training_set(), anchors, opts, progress);
+        self.set_head(&base_fingerprint(&base), learnt.head.clone())?;
+        Ok(learnt)
     }
 
     fn index_of(&self, name: &str) -> Result<usize, PackError> {
