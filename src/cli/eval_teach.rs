@@ -68,11 +68,16 @@ pub struct EvalTeachArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Anchors: training drawings per built-in class.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 25)]
     pub anchors: usize,
     /// Anchors: training drawings per unknown class of part 0.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 2)]
     pub other_anchors: usize,
+    /// Write the anchors (the first --anchors training drawings of every
+    /// built-in class, --other-anchors of every unknown class of part 0) to
+    /// FILE, for shipping as recognizer/anchors.ndjson, and stop.
+    #[arg(long, value_name = "FILE")]
+    pub write_anchors: Option<PathBuf>,
     /// Print JSON (one object) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -83,6 +88,13 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
     let rec = super::load_recognizer(args.weights.as_deref())?;
     let ds = dataset::load(&args.data, None, &mut |m| eprintln!("{m}"))
         .with_context(|| format!("cannot load {}", args.data.display()))?;
+    if let Some(path) = &args.write_anchors {
+        let anchors = crate::sketch::teach::anchors::select(&ds, args.anchors, args.other_anchors);
+        crate::sketch::teach::anchors::write(path, &anchors)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {} anchors to {}", anchors.len(), path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let defaults = LearnOptions::default();
     let learn = LearnOptions {
         steps: args.steps.unwrap_or(defaults.steps),

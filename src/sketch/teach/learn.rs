@@ -54,12 +54,12 @@ impl Default for LearnOptions {
     fn default() -> Self {
         Self {
             copies: 8,
-            steps: 40,
+            steps: 60,
             lr: 0.01,
             scale: super::DEFAULT_SCALE,
             bias: super::DEFAULT_BIAS,
             gate: super::DEFAULT_GATE,
-            anchor_weight: 1.0,
+            anchor_weight: super::DEFAULT_ANCHOR_WEIGHT,
         }
     }
 }

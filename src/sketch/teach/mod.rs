@@ -40,15 +40,17 @@ pub use pack::{Pack, PackError};
 
 use serde::{Deserialize, Serialize};
 
-/// α, the taught logits' scale, and β, their offset. Chosen with
-/// `eval-teach --part calibrate` (the unknown classes of the calibration
-/// part, never the evaluation part) as the pair with the best new-class
+/// α, the taught logits' scale, and β, their offset. Chosen, with γ and λ,
+/// by `eval-teach --part calibrate` (the unknown classes of the calibration
+/// part, never the evaluation part) as the setting with the best new-class
 /// top-1 whose 44-class validation drop stays ≤ 0.01 (README, "Teach").
 pub const DEFAULT_SCALE: f32 = 16.0;
 /// β (see [`DEFAULT_SCALE`]).
-pub const DEFAULT_BIAS: f32 = -14.0;
+pub const DEFAULT_BIAS: f32 = -4.0;
 /// γ (see [`DEFAULT_SCALE`]).
 pub const DEFAULT_GATE: f32 = 1.0;
+/// λ, the anchors' share of the fit's loss (see [`DEFAULT_SCALE`]).
+pub const DEFAULT_ANCHOR_WEIGHT: f32 = 8.0;
 
 /// What a taught class is recognised by, for one drawing.
 #[derive(Debug, Clone, PartialEq)]
