@@ -102,11 +102,17 @@ impl Lang {
 pub const SOURCES: [(Lang, &[(&str, &str)]); 2] = [
     (
         Lang::En,
-        &[("app.ftl", include_str!("../../assets/i18n/en/app.ftl"))],
+        &[
+            ("app.ftl", include_str!("../../assets/i18n/en/app.ftl")),
+            ("teach.ftl", include_str!("../../assets/i18n/en/teach.ftl")),
+        ],
     ),
     (
         Lang::PtBr,
-        &[("app.ftl", include_str!("../../assets/i18n/pt-BR/app.ftl"))],
+        &[
+            ("app.ftl", include_str!("../../assets/i18n/pt-BR/app.ftl")),
+            ("teach.ftl", include_str!("../../assets/i18n/pt-BR/teach.ftl")),
+        ],
     ),
 ];
 

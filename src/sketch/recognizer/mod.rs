@@ -809,6 +809,11 @@ impl Session {
         self.taps.as_deref()
     }
 
+    /// The recognizer the session runs (with its taught classes, if any).
+    pub fn recognizer(&self) -> &Recognizer {
+        &self.rec
+    }
+
     /// The points pushed with [`Session::push_point`].
     pub fn drawing(&self) -> &Drawing {
         &self.drawing

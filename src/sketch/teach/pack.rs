@@ -352,6 +352,15 @@ impl Pack {
         same.then_some(&stored.head)
     }
 
+    /// Whether the stored head was learnt from exactly these examples (with
+    /// whichever recognizer).
+    pub fn is_learnt(&self) -> bool {
+        self.head.as_ref().is_some_and(|h| {
+            h.examples == self.classes.iter().map(|c| c.examples.len()).collect::<Vec<_>>()
+                && h.head.classes.iter().eq(self.classes.iter().map(|c| &c.name))
+        })
+    }
+
     /// Adds examples to the class `name` (made when new) and writes its
     /// file, then `pack.json`. The head goes stale.
     pub fn add_examples(&mut self, name: &str, examples: &[Drawing]) -> Result<(), PackError> {
