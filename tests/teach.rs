@@ -214,3 +214,100 @@ fn kill_9_while_learning_loses_no_example() {
     let parsed: Vec<_> = ndjson::parse_lines(&std::fs::read_to_string(pack.join("spiral.ndjson")).unwrap()).collect();
     assert_eq!(parsed.len(), 48);
 }
+
+mod gui {
+    use egui::Pos2;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use rnn_studio::app::files::NoPicker;
+    use rnn_studio::app::{AppOptions, StudioApp, TabId};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    fn step_until(h: &mut Harness<'_, StudioApp>, what: &str, done: impl Fn(&StudioApp) -> bool) {
+        let t = Instant::now();
+        while !done(h.state()) {
+            assert!(t.elapsed() < Duration::from_secs(120), "{what} never happened");
+            std::thread::sleep(Duration::from_millis(5));
+            h.step();
+        }
+        h.run();
+    }
+
+    /// A zig-zag dragged across the Teach canvas, `teeth` teeth, like a user drawing.
+    fn draw_zigzag(h: &mut Harness<'_, StudioApp>, teeth: usize, lift: f32) {
+        let rect = h.state().teach.canvas.rect;
+        assert!(rect.width() > 100.0, "canvas was laid out: {rect:?}");
+        let at = |u: f32, v: f32| Pos2::new(rect.left() + u * rect.width(), rect.top() + v * rect.height());
+        let start = at(0.1, 0.5);
+        h.hover_at(start);
+        h.run();
+        h.drag_at(start);
+        h.run();
+        let n = 2 * teeth;
+        for k in 1..=n {
+            let u = 0.1 + 0.8 * k as f32 / n as f32;
+            let v = if k % 2 == 1 { 0.5 - lift } else { 0.5 };
+            h.hover_at(at(u, v));
+            h.run();
+        }
+        h.drop_at(at(0.9, 0.5));
+        h.run();
+    }
+
+    /// Five zig-zags drawn through the harness and added, Learn, a sixth is
+    /// guessed as the taught class; the pack on disk holds the five.
+    #[test]
+    fn teach_panel_learns_five_drawings_and_guesses_the_sixth() {
+        // A fixed folder: the tab shows it, and the snapshot must not change.
+        let dir = std::env::temp_dir().join("rnn-studio-teach-gui-test");
+        let _ = std::fs::remove_dir_all(&dir);
+        let app = StudioApp::new(AppOptions {
+            picker: Arc::new(NoPicker),
+            state_dir: None,
+            pack_dir: Some(dir.clone()),
+        });
+        let mut h = Harness::builder()
+            .with_size([1000.0, 700.0])
+            .with_max_steps(30)
+            .build_ui_state(|ui, app: &mut StudioApp| app.show(ui), app);
+        h.run();
+        h.get_by_label("Teach").click();
+        h.run();
+        assert_eq!(h.state().tab, TabId::Teach);
+        h.get_by_label("Class:").click();
+        h.run();
+        h.get_by_label("Class:").type_text("zigzag");
+        h.run();
+        for (i, (teeth, lift)) in [(3, 0.25), (4, 0.2), (3, 0.3), (5, 0.22), (4, 0.28)].into_iter().enumerate() {
+            draw_zigzag(&mut h, teeth, lift);
+            h.get_by_label("Add example").click();
+            h.run();
+            step_until(&mut h, "the example is kept", |a| {
+                a.teach.pack.classes.first().is_some_and(|c| c.1.len() == i + 1)
+            });
+        }
+        assert_eq!(h.state().teach.pack.classes[0].0, "zigzag");
+        h.get_by_label("Learn").click();
+        h.step(); // the spinner repaints while it learns
+        step_until(&mut h, "learning", |a| !a.teach.learning && a.teach.pack.learnt);
+        let fit = &h.state().teach.fit;
+        assert_eq!(fit.len(), 1);
+        assert_eq!(fit[0].len(), 5, "a fit for every example");
+        assert!(h.state().teach.losses.len() > 10, "a loss curve");
+        draw_zigzag(&mut h, 4, 0.24);
+        step_until(&mut h, "the guess of the whole drawing", |a| {
+            a.teach.guess.is_some() && a.teach.guess_is_current()
+        });
+        let g = h.state().teach.guess.clone().unwrap();
+        assert_eq!(g.top[0].0, "zigzag", "{:?}", &g.top[..3]);
+        h.remove_cursor();
+        h.run();
+        h.snapshot("teach_tab");
+        let pack = rnn_studio::sketch::teach::Pack::open(&dir).unwrap();
+        assert_eq!(pack.class("zigzag").unwrap().examples.len(), 5);
+        assert!(pack.is_learnt());
+        drop(h);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -108,6 +108,11 @@ impl TeachTab {
         Some(Command::Work(Job::Teach(TeachJob::Add { name, drawing })))
     }
 
+    /// Whether [`TeachTab::guess`] is the guess of the drawing now on the canvas.
+    pub fn guess_is_current(&self) -> bool {
+        !self.guess_in_flight && self.guessed_revision == self.canvas.revision()
+    }
+
     fn request_guess(&mut self) -> Option<Command> {
         let rev = self.canvas.revision();
         if self.guess_in_flight || rev == self.guessed_revision {
@@ -273,7 +278,7 @@ impl TeachTab {
                                 ui.small(i18n::pct(p as f64));
                             }
                             if ui
-                                .small_button("✕")
+                                .small_button("×")
                                 .on_hover_text(crate::t!("teach-remove"))
                                 .clicked()
                             {
@@ -287,17 +292,22 @@ impl TeachTab {
                 }
             });
             if selected {
+                if self.rename_to.is_empty() {
+                    self.rename_to.clone_from(name);
+                }
                 ui.horizontal(|ui| {
-                    ui.add(
+                    let field = ui.add(
                         egui::TextEdit::singleline(&mut self.rename_to)
                             .char_limit(crate::sketch::teach::pack::MAX_NAME)
                             .desired_width(120.0),
                     );
                     let new = self.rename_to.trim().to_string();
-                    if ui
-                        .add_enabled(!new.is_empty() && new != *name, egui::Button::new(crate::t!("teach-rename")))
-                        .clicked()
-                    {
+                    let rename = ui.add_enabled(
+                        !new.is_empty() && new != *name,
+                        egui::Button::new(crate::t!("teach-rename")),
+                    );
+                    field.labelled_by(rename.id);
+                    if rename.clicked() {
                         commands.push(Command::Work(Job::Teach(TeachJob::Rename {
                             old: name.clone(),
                             new: new.clone(),
