@@ -336,13 +336,18 @@ pub fn correction(
     guess: Option<&Guess>,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    ui.add_enabled_ui(!drawing.is_empty(), |ui| {
+    // Only under a guess: there is nothing to correct before. It sits
+    // last in the panel, so nothing moves when it appears.
+    let Some(guess) = guess.filter(|_| !drawing.is_empty()) else {
+        return commands;
+    };
+    ui.scope(|ui| {
         ui.horizontal(|ui| {
             let label = ui.label(crate::t!("teach-correct"));
             egui::ComboBox::from_id_salt("teach_correct_pick")
                 .selected_text(crate::t!("teach-correct-pick"))
                 .show_ui(ui, |ui| {
-                    for (c, _) in guess.map(|g| g.top_k(10)).unwrap_or_default() {
+                    for (c, _) in guess.top_k(10) {
                         if ui.selectable_label(*name == *c, class_name(c)).clicked() {
                             name.clone_from(c);
                         }

@@ -93,6 +93,8 @@ pub enum BenchWhich {
     Caption,
     /// The app: process start to first frame (needs a display), and model loads.
     Startup,
+    /// Teaching: learning 10 new classes of 5 drawings each (anchors fresh and cached).
+    Teach,
 }
 
 #[derive(Debug, clap::Args)]
@@ -157,6 +159,16 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             bench::caption::bench_caption(&weights_root(crate::weights::CAPTIONER), args.runs)?
         }
         BenchWhich::Startup => bench::startup::bench(args.runs)?,
+        BenchWhich::Teach => {
+            let rec = load_recognizer(None)?;
+            let dir = crate::weights::in_root(
+                &weights_root(crate::weights::RECOGNIZER),
+                crate::weights::RECOGNIZER,
+            );
+            let path = dir.join(crate::sketch::teach::anchors::ANCHORS_FILE);
+            let anchors = crate::sketch::teach::anchors::read(&path).map_err(anyhow::Error::msg)?;
+            bench::teach::bench_teach(&rec, &anchors, args.runs.clamp(3, 7))
+        }
     };
     print_cases(&cases, args.json);
     Ok(ExitCode::SUCCESS)
