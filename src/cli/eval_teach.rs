@@ -78,6 +78,17 @@ pub struct EvalTeachArgs {
     /// FILE, for shipping as recognizer/anchors.ndjson, and stop.
     #[arg(long, value_name = "FILE")]
     pub write_anchors: Option<PathBuf>,
+    /// Instead of teaching: calibrate "I'm not sure" again (issue 20 item 11)
+    /// with `calibrate_unsure` on the validation drawings and the calibration
+    /// unknowns, and print the unsure AUROC (known validation vs the
+    /// evaluation unknowns) and the precision of "It's a …" on the validation
+    /// drawings, before and after.
+    #[arg(long)]
+    pub calibrate_unsure: bool,
+    /// With --calibrate-unsure: write the new score and threshold into the
+    /// recognizer's config.json (atomically).
+    #[arg(long, requires = "calibrate_unsure")]
+    pub write_config: bool,
     /// Print JSON (one object) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -94,6 +105,9 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {} anchors to {}", anchors.len(), path.display());
         return Ok(ExitCode::SUCCESS);
+    }
+    if args.calibrate_unsure {
+        return calibrate(&rec, &ds, &args);
     }
     let defaults = LearnOptions::default();
     let learn = LearnOptions {
@@ -160,6 +174,75 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
                 s.auroc_with_pack
             );
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--calibrate-unsure`: the built-in classes' unsure decision, before and after.
+fn calibrate(
+    rec: &crate::sketch::recognizer::Recognizer,
+    ds: &dataset::Dataset,
+    args: &EvalTeachArgs,
+) -> anyhow::Result<ExitCode> {
+    use crate::sketch::recognizer::UnsureScore;
+    use crate::sketch::recognizer::eval::{auroc, calibrate_unsure};
+    use crate::sketch::teach::learn::features_of;
+    let k = rec.classes().len();
+    let logits = |drawings: Vec<crate::sketch::Drawing>| -> Vec<Vec<f32>> {
+        features_of(rec, &drawings, &|_| {})
+            .into_iter()
+            .flatten()
+            .map(|f| f.logits)
+            .collect()
+    };
+    let mut known = Vec::new();
+    for (c, cd) in ds.classes.iter().enumerate() {
+        for z in logits(cd.val.clone()) {
+            let best = (0..k).max_by(|&a, &b| z[a].total_cmp(&z[b]));
+            known.push((z, best == Some(c)));
+        }
+    }
+    let part = |p: usize| logits(ds.unknown[p].iter().map(|(_, d)| d.clone()).collect());
+    let (calib, evals) = (part(1), part(2));
+    let judge = |score: UnsureScore, threshold: f32| {
+        let s: Vec<f32> = known.iter().map(|(z, _)| score.of(z, k)).collect();
+        let said: Vec<bool> = known.iter().map(|(_, ok)| *ok).zip(&s).filter(|(_, v)| **v >= threshold).map(|(ok, _)| ok).collect();
+        let unknown: Vec<f32> = evals.iter().map(|z| score.of(z, k)).collect();
+        let unsure_unknown = unknown.iter().filter(|&&v| v < threshold).count();
+        serde_json::json!({
+            "score": score,
+            "threshold": threshold,
+            "auroc_known_vs_unknown": auroc(&s, &unknown),
+            "its_a_precision": said.iter().filter(|&&ok| ok).count() as f32 / said.len().max(1) as f32,
+            "its_a_coverage": said.len() as f32 / s.len().max(1) as f32,
+            "unsure_rate_unknown": unsure_unknown as f32 / unknown.len().max(1) as f32,
+        })
+    };
+    let cfg = rec.config();
+    let cal = calibrate_unsure(&known, &calib, k, cfg.other_output);
+    let out = serde_json::json!({
+        "validation_drawings": known.len(),
+        "top1_right": known.iter().filter(|(_, ok)| *ok).count(),
+        "before": judge(cfg.unsure_score, cfg.unsure_threshold),
+        "after": judge(cal.score, cal.threshold),
+        "auroc_right_vs_wrong_or_unknown_per_score": cal.auroc_per_score,
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    if args.write_config {
+        let dir = args.weights.clone().unwrap_or_else(|| {
+            crate::weights::in_root(
+                &super::weights_root(crate::weights::RECOGNIZER),
+                crate::weights::RECOGNIZER,
+            )
+        });
+        let path = dir.join(crate::sketch::recognizer::files::CONFIG_FILE);
+        let mut new = cfg.clone();
+        new.unsure_score = cal.score;
+        new.unsure_threshold = cal.threshold;
+        let text = serde_json::to_string_pretty(&new)? + "\n";
+        crate::safe_io::write_atomic(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

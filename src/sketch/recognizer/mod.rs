@@ -197,14 +197,19 @@ pub enum UnsureScore {
     NotOther,
     /// log Σ_known exp(z_k), the negative free energy of the known logits
     Energy,
+    /// p₁ − max(p₂, p(other)): the best known p's lead over the runner-up,
+    /// the other outputs counted as one rival, so "It's a dog" at 29 % with
+    /// a bird at 24 % is unsure (issue 20 item 11)
+    Margin,
 }
 
 impl UnsureScore {
     /// Every method, for calibration.
-    pub const ALL: [UnsureScore; 3] = [
+    pub const ALL: [UnsureScore; 4] = [
         UnsureScore::MaxP,
         UnsureScore::NotOther,
         UnsureScore::Energy,
+        UnsureScore::Margin,
     ];
 
     /// s for logits `z` (C) whose first `k` entries are the known classes.
@@ -223,6 +228,19 @@ impl UnsureScore {
             UnsureScore::Energy => {
                 let max = z[..k].iter().copied().fold(f32::NEG_INFINITY, f32::max);
                 max + z[..k].iter().map(|v| (v - max).exp()).sum::<f32>().ln()
+            }
+            UnsureScore::Margin => {
+                let mut p = z.to_vec();
+                softmax_in_place(&mut p);
+                let (mut p1, mut p2) = (0.0f32, 0.0f32);
+                for &v in &p[..k] {
+                    if v > p1 {
+                        (p1, p2) = (v, p1);
+                    } else if v > p2 {
+                        p2 = v;
+                    }
+                }
+                p1 - p2.max(p[k..].iter().sum())
             }
         }
     }
