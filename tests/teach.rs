@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/teach").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/teach")
+        .join(name)
 }
 
 fn lines(name: &str) -> Vec<String> {
@@ -49,7 +51,10 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap())
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect();
     v.sort();
@@ -67,7 +72,11 @@ fn teach_two(tmp: &Path, pack: &Path) -> serde_json::Value {
         &format!("zigzag={}", z.display()),
         &format!("spiral={}", s.display()),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     json_lines(&out).remove(0)
 }
 
@@ -86,8 +95,18 @@ fn taught_shapes_are_recognized_after_a_round_trip() {
     // The sixth drawing of each, never taught, is named by the pack.
     for name in ["zigzag", "spiral"] {
         let sixth = part(tmp.path(), &format!("{name}.ndjson"), 5..6);
-        let out = cli(&["classify", "--json", "--pack", pack.to_str().unwrap(), sixth.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = cli(&[
+            "classify",
+            "--json",
+            "--pack",
+            pack.to_str().unwrap(),
+            sixth.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let r = &json_lines(&out)[0];
         assert_eq!(r["top"][0]["class"], name, "{r}");
     }
@@ -98,19 +117,50 @@ fn taught_shapes_are_recognized_after_a_round_trip() {
 
     // Export, import into a fresh pack: the same classes and examples.
     let export = tmp.path().join("shapes.rnnpack");
-    let out = cli(&["teach", "--pack", pack.to_str().unwrap(), "--export", export.to_str().unwrap()]);
+    let out = cli(&[
+        "teach",
+        "--pack",
+        pack.to_str().unwrap(),
+        "--export",
+        export.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let copy = tmp.path().join("copy");
-    let out = cli(&["teach", "--pack", copy.to_str().unwrap(), "--import", export.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli(&[
+        "teach",
+        "--pack",
+        copy.to_str().unwrap(),
+        "--import",
+        export.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (a, b) = (Pack::open(&pack).unwrap(), Pack::open(&copy).unwrap());
     assert_eq!(a.classes, b.classes);
-    assert_eq!(a.head, b.head, "an import into an empty pack keeps the learnt head");
+    assert_eq!(
+        a.head, b.head,
+        "an import into an empty pack keeps the learnt head"
+    );
 
     // Rename and delete.
-    let out = cli(&["teach", "--pack", pack.to_str().unwrap(), "--rename", "zigzag=lightning"]);
+    let out = cli(&[
+        "teach",
+        "--pack",
+        pack.to_str().unwrap(),
+        "--rename",
+        "zigzag=lightning",
+    ]);
     assert!(out.status.success());
-    let out = cli(&["teach", "--pack", pack.to_str().unwrap(), "--delete", "spiral"]);
+    let out = cli(&[
+        "teach",
+        "--pack",
+        pack.to_str().unwrap(),
+        "--delete",
+        "spiral",
+    ]);
     assert!(out.status.success());
     let p = Pack::open(&pack).unwrap();
     let names: Vec<&str> = p.classes.iter().map(|c| c.name.as_str()).collect();
@@ -128,14 +178,26 @@ fn a_corrupt_pack_or_one_with_a_missing_file_is_refused_and_unchanged() {
 
     // A bad example line.
     let good = std::fs::read(pack.join("spiral.ndjson")).unwrap();
-    std::fs::write(pack.join("spiral.ndjson"), b"{\"drawing\": [[[1,2],[3]]]}\n").unwrap();
+    std::fs::write(
+        pack.join("spiral.ndjson"),
+        b"{\"drawing\": [[[1,2],[3]]]}\n",
+    )
+    .unwrap();
     let before = snapshot(&pack);
     let out = cli(&["teach", "--pack", pack.to_str().unwrap(), &add]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("spiral.ndjson") && err.contains("line 1"), "{err}");
+    assert!(
+        err.contains("spiral.ndjson") && err.contains("line 1"),
+        "{err}"
+    );
     assert_eq!(snapshot(&pack), before, "nothing changed");
-    let out = cli(&["classify", "--pack", pack.to_str().unwrap(), more.to_str().unwrap()]);
+    let out = cli(&[
+        "classify",
+        "--pack",
+        pack.to_str().unwrap(),
+        more.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     std::fs::write(pack.join("spiral.ndjson"), good).unwrap();
 
@@ -149,7 +211,9 @@ fn a_corrupt_pack_or_one_with_a_missing_file_is_refused_and_unchanged() {
     assert_eq!(snapshot(&pack), before);
 
     // Another format version.
-    let text = String::from_utf8(index.clone()).unwrap().replace("rnn-studio-pack-1", "rnn-studio-pack-9");
+    let text = String::from_utf8(index.clone())
+        .unwrap()
+        .replace("rnn-studio-pack-1", "rnn-studio-pack-9");
     std::fs::write(pack.join("pack.json"), text).unwrap();
     let out = cli(&["teach", "--pack", pack.to_str().unwrap(), &add]);
     assert_eq!(out.status.code(), Some(2));
@@ -162,14 +226,27 @@ fn a_corrupt_pack_or_one_with_a_missing_file_is_refused_and_unchanged() {
     let out = cli(&["teach", "--pack", pack.to_str().unwrap(), &add]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("missing file") && err.contains("zigzag"), "{err}");
+    assert!(
+        err.contains("missing file") && err.contains("zigzag"),
+        "{err}"
+    );
     assert_eq!(snapshot(&pack), before);
 
     // A corrupt export is refused before anything is written.
     let bad = tmp.path().join("bad.rnnpack");
-    std::fs::write(&bad, br#"{"format":"rnn-studio-pack-1","classes":[{"name":"x","drawings":[{"drawing":5}]}]}"#).unwrap();
+    std::fs::write(
+        &bad,
+        br#"{"format":"rnn-studio-pack-1","classes":[{"name":"x","drawings":[{"drawing":5}]}]}"#,
+    )
+    .unwrap();
     let fresh = tmp.path().join("fresh");
-    let out = cli(&["teach", "--pack", fresh.to_str().unwrap(), "--import", bad.to_str().unwrap()]);
+    let out = cli(&[
+        "teach",
+        "--pack",
+        fresh.to_str().unwrap(),
+        "--import",
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!fresh.exists(), "nothing was written");
 }
@@ -201,7 +278,10 @@ fn kill_9_while_learning_loses_no_example() {
     let still_learning = child.try_wait().unwrap().is_none();
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    assert!(still_learning, "killed after learning had finished: the test proved nothing");
+    assert!(
+        still_learning,
+        "killed after learning had finished: the test proved nothing"
+    );
     let p = Pack::open(&pack).unwrap();
     assert_eq!(p.class("spiral").unwrap().examples.len(), 48);
     assert!(p.head.is_none(), "the head was never written");
@@ -211,7 +291,9 @@ fn kill_9_while_learning_loses_no_example() {
     let s = &json_lines(&out)[0];
     assert_eq!(s["learnt"], true);
     assert_eq!(s["classes"][0]["examples"], 48);
-    let parsed: Vec<_> = ndjson::parse_lines(&std::fs::read_to_string(pack.join("spiral.ndjson")).unwrap()).collect();
+    let parsed: Vec<_> =
+        ndjson::parse_lines(&std::fs::read_to_string(pack.join("spiral.ndjson")).unwrap())
+            .collect();
     assert_eq!(parsed.len(), 48);
 }
 
@@ -227,7 +309,10 @@ mod gui {
     fn step_until(h: &mut Harness<'_, StudioApp>, what: &str, done: impl Fn(&StudioApp) -> bool) {
         let t = Instant::now();
         while !done(h.state()) {
-            assert!(t.elapsed() < Duration::from_secs(120), "{what} never happened");
+            assert!(
+                t.elapsed() < Duration::from_secs(120),
+                "{what} never happened"
+            );
             std::thread::sleep(Duration::from_millis(5));
             h.step();
         }
@@ -238,7 +323,12 @@ mod gui {
     fn draw_zigzag(h: &mut Harness<'_, StudioApp>, teeth: usize, lift: f32) {
         let rect = h.state().teach.canvas.rect;
         assert!(rect.width() > 100.0, "canvas was laid out: {rect:?}");
-        let at = |u: f32, v: f32| Pos2::new(rect.left() + u * rect.width(), rect.top() + v * rect.height());
+        let at = |u: f32, v: f32| {
+            Pos2::new(
+                rect.left() + u * rect.width(),
+                rect.top() + v * rect.height(),
+            )
+        };
         let start = at(0.1, 0.5);
         h.hover_at(start);
         h.run();
@@ -279,18 +369,27 @@ mod gui {
         h.run();
         h.get_by_label("Class:").type_text("zigzag");
         h.run();
-        for (i, (teeth, lift)) in [(3, 0.25), (4, 0.2), (3, 0.3), (5, 0.22), (4, 0.28)].into_iter().enumerate() {
+        for (i, (teeth, lift)) in [(3, 0.25), (4, 0.2), (3, 0.3), (5, 0.22), (4, 0.28)]
+            .into_iter()
+            .enumerate()
+        {
             draw_zigzag(&mut h, teeth, lift);
             h.get_by_label("Add example").click();
             h.run();
             step_until(&mut h, "the example is kept", |a| {
-                a.teach.pack.classes.first().is_some_and(|c| c.1.len() == i + 1)
+                a.teach
+                    .pack
+                    .classes
+                    .first()
+                    .is_some_and(|c| c.1.len() == i + 1)
             });
         }
         assert_eq!(h.state().teach.pack.classes[0].0, "zigzag");
         h.get_by_label("Learn").click();
         h.step(); // the spinner repaints while it learns
-        step_until(&mut h, "learning", |a| !a.teach.learning && a.teach.pack.learnt);
+        step_until(&mut h, "learning", |a| {
+            !a.teach.learning && a.teach.pack.learnt
+        });
         let fit = &h.state().teach.fit;
         assert_eq!(fit.len(), 1);
         assert_eq!(fit[0].len(), 5, "a fit for every example");

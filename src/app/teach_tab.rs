@@ -204,8 +204,11 @@ impl TeachTab {
         });
         if let Some((done, total)) = self.embedding {
             ui.add(
-                egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                    .text(crate::t!("teach-embedding", done = done, total = total)),
+                egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(crate::t!(
+                    "teach-embedding",
+                    done = done,
+                    total = total
+                )),
             );
         }
         self.loss_plot(ui);
@@ -252,7 +255,9 @@ impl TeachTab {
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
-            .show(ui, |plot| plot.line(Line::new(crate::t!("teach-loss"), pts)));
+            .show(ui, |plot| {
+                plot.line(Line::new(crate::t!("teach-loss"), pts))
+            });
     }
 
     fn classes(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -384,7 +389,9 @@ pub fn correction(
 /// A drawing drawn small, fitted to its box.
 fn thumbnail(ui: &mut egui::Ui, d: &Drawing) {
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(THUMB), Sense::hover());
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, crate::t!("teach-example")));
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Image, true, crate::t!("teach-example"))
+    });
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
     let pts = d.strokes.iter().flat_map(|s| s.points.iter());

@@ -16,16 +16,34 @@ pub enum TeachJob {
     /// Open the pack in this folder (None: taught classes are off).
     Open(Option<PathBuf>),
     /// Add a drawing as an example of class `name` (made when new).
-    Add { name: String, drawing: Drawing },
-    RemoveExample { name: String, index: usize },
-    Rename { old: String, new: String },
-    Delete { name: String },
-    Export { path: PathBuf },
-    Import { path: PathBuf },
+    Add {
+        name: String,
+        drawing: Drawing,
+    },
+    RemoveExample {
+        name: String,
+        index: usize,
+    },
+    Rename {
+        old: String,
+        new: String,
+    },
+    Delete {
+        name: String,
+    },
+    Export {
+        path: PathBuf,
+    },
+    Import {
+        path: PathBuf,
+    },
     /// Learn the pack from its examples (the live loss comes back as it goes).
     Learn,
     /// The guess for a drawing, taught classes included.
-    Guess { generation: u64, drawing: Drawing },
+    Guess {
+        generation: u64,
+        drawing: Drawing,
+    },
 }
 
 /// The pack as the UI shows it.
@@ -99,9 +117,10 @@ impl TeachState {
         rec: Result<&Recognizer, String>,
         send: &mut (dyn FnMut(TeachEvent) + Send),
     ) -> bool {
-        let changed = |s: &mut Self, r: Result<(), String>, send: &mut (dyn FnMut(TeachEvent) + Send)| {
-            send(TeachEvent::Pack(r.map(|()| s.view())));
-        };
+        let changed =
+            |s: &mut Self, r: Result<(), String>, send: &mut (dyn FnMut(TeachEvent) + Send)| {
+                send(TeachEvent::Pack(r.map(|()| s.view())));
+            };
         match job {
             TeachJob::Open(dir) => {
                 let r = match dir {
@@ -109,7 +128,9 @@ impl TeachState {
                         self.pack = None;
                         Ok(())
                     }
-                    Some(d) => Pack::open(&d).map(|p| self.pack = Some(p)).map_err(|e| e.to_string()),
+                    Some(d) => Pack::open(&d)
+                        .map(|p| self.pack = Some(p))
+                        .map_err(|e| e.to_string()),
                 };
                 changed(self, r, send);
                 return true;
@@ -135,7 +156,10 @@ impl TeachState {
             TeachJob::Rename { old, new } => pack.rename(&old, &new),
             TeachJob::Delete { name } => pack.delete(&name),
             TeachJob::Export { path } => pack.export(&path).inspect(|()| {
-                send(TeachEvent::Done(crate::t!("teach-exported", path = path.display().to_string())));
+                send(TeachEvent::Done(crate::t!(
+                    "teach-exported",
+                    path = path.display().to_string()
+                )));
             }),
             TeachJob::Import { path } => pack.import(&path).map(|n| {
                 send(TeachEvent::Done(crate::t!("teach-imported", n = n)));

@@ -12,6 +12,7 @@
 //! job waits, so a photo or a guess waits for at most the epoch in progress,
 //! and the run goes on without the UI drawing frames.
 
+use super::teach_worker::{TeachEvent, TeachJob, TeachState};
 use crate::caption::captioner::{CaptionResult, Captioner};
 use crate::caption::image_io::{self, Photo};
 use crate::nn::lab::{EpochReport, LabSession};
@@ -19,7 +20,6 @@ use crate::sketch::inspect::Inspection;
 use crate::sketch::recognizer::{Guess, Recognizer, Session};
 use crate::sketch::sketch_rnn::{SampleOptions, SketchRnn};
 use crate::sketch::{Drawing, Stroke};
-use super::teach_worker::{TeachEvent, TeachJob, TeachState};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
@@ -395,7 +395,9 @@ impl Models {
         let Some(send) = &mut self.teach_send else {
             return;
         };
-        if self.teach.run(job, rec.as_ref().map_err(Clone::clone), send.as_mut())
+        if self
+            .teach
+            .run(job, rec.as_ref().map_err(Clone::clone), send.as_mut())
             && let Ok(r) = rec
         {
             self.recognizer = Some(Ok(self.teach.attach(r).session()));

@@ -116,9 +116,21 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
         anchor_weight: args.anchor_weight.unwrap_or(defaults.anchor_weight),
         ..defaults
     };
-    let scales = if args.scale.is_empty() { vec![learn.scale] } else { args.scale.clone() };
-    let biases = if args.bias.is_empty() { vec![learn.bias] } else { args.bias.clone() };
-    let gates = if args.gate.is_empty() { vec![learn.gate] } else { args.gate.clone() };
+    let scales = if args.scale.is_empty() {
+        vec![learn.scale]
+    } else {
+        args.scale.clone()
+    };
+    let biases = if args.bias.is_empty() {
+        vec![learn.bias]
+    } else {
+        args.bias.clone()
+    };
+    let gates = if args.gate.is_empty() {
+        vec![learn.gate]
+    } else {
+        args.gate.clone()
+    };
     let mut heads = Vec::new();
     for &a in &scales {
         for &b in &biases {
@@ -154,8 +166,18 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
     } else {
         println!(
             "{:>3} {:>3} {:>6} {:>6} {:>5}  {:>8} {:>8}  {:>10} {:>9} {:>7}  {:>12} {:>12}",
-            "K", "N", "alpha", "beta", "gamma", "new top1", "new top3", "44 before", "44 after", "drop",
-            "AUROC before", "AUROC pack"
+            "K",
+            "N",
+            "alpha",
+            "beta",
+            "gamma",
+            "new top1",
+            "new top3",
+            "44 before",
+            "44 after",
+            "drop",
+            "AUROC before",
+            "AUROC pack"
         );
         for s in &settings {
             println!(
@@ -206,7 +228,13 @@ fn calibrate(
     let (calib, evals) = (part(1), part(2));
     let judge = |score: UnsureScore, threshold: f32| {
         let s: Vec<f32> = known.iter().map(|(z, _)| score.of(z, k)).collect();
-        let said: Vec<bool> = known.iter().map(|(_, ok)| *ok).zip(&s).filter(|(_, v)| **v >= threshold).map(|(ok, _)| ok).collect();
+        let said: Vec<bool> = known
+            .iter()
+            .map(|(_, ok)| *ok)
+            .zip(&s)
+            .filter(|(_, v)| **v >= threshold)
+            .map(|(ok, _)| ok)
+            .collect();
         let unknown: Vec<f32> = evals.iter().map(|z| score.of(z, k)).collect();
         let unsure_unknown = unknown.iter().filter(|&&v| v < threshold).count();
         serde_json::json!({

@@ -12,8 +12,8 @@ pub mod eval_sketch;
 pub mod eval_teach;
 pub mod inspect;
 pub mod lab;
-pub mod teach;
 pub mod manual;
+pub mod teach;
 pub mod train_caption;
 pub mod train_sketch;
 

@@ -77,7 +77,9 @@ pub fn load_anchors(rec: &Recognizer, weights: Option<&Path>) -> Vec<Anchor> {
     match anchors::read(&path) {
         Ok(d) => anchors::embed(rec, &d),
         Err(e) => {
-            eprintln!("rnn-studio: warning: no anchors ({e}); taught classes may take built-in drawings");
+            eprintln!(
+                "rnn-studio: warning: no anchors ({e}); taught classes may take built-in drawings"
+            );
             Vec::new()
         }
     }
@@ -86,7 +88,8 @@ pub fn load_anchors(rec: &Recognizer, weights: Option<&Path>) -> Vec<Anchor> {
 /// Every drawing of an ndjson file; the first bad line is an error.
 fn read_examples(path: &Path) -> anyhow::Result<Vec<Drawing>> {
     let bytes = crate::safe_io::read_capped(path, crate::sketch::teach::pack::MAX_FILE_BYTES)?;
-    let text = String::from_utf8(bytes).with_context(|| format!("{}: not UTF-8", path.display()))?;
+    let text =
+        String::from_utf8(bytes).with_context(|| format!("{}: not UTF-8", path.display()))?;
     let mut out = Vec::new();
     for (line, d) in ndjson::parse_lines(&text) {
         out.push(d.map_err(|e| anyhow::anyhow!("{}:{line}: {e}", path.display()))?);
@@ -103,7 +106,11 @@ fn split_pair(pair: &str) -> anyhow::Result<(&str, &str)> {
         .with_context(|| format!("expected NAME=FILE or OLD=NEW, got {pair:?}"))
 }
 
-fn summary(pack: &Pack, learnt: Option<&crate::sketch::teach::Learnt>, seconds: f64) -> serde_json::Value {
+fn summary(
+    pack: &Pack,
+    learnt: Option<&crate::sketch::teach::Learnt>,
+    seconds: f64,
+) -> serde_json::Value {
     let classes: Vec<serde_json::Value> = pack
         .classes
         .iter()

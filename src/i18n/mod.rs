@@ -111,7 +111,10 @@ pub const SOURCES: [(Lang, &[(&str, &str)]); 2] = [
         Lang::PtBr,
         &[
             ("app.ftl", include_str!("../../assets/i18n/pt-BR/app.ftl")),
-            ("teach.ftl", include_str!("../../assets/i18n/pt-BR/teach.ftl")),
+            (
+                "teach.ftl",
+                include_str!("../../assets/i18n/pt-BR/teach.ftl"),
+            ),
         ],
     ),
 ];

@@ -104,7 +104,11 @@ pub fn calibrate_unsure(
         if needs_other && !has_other {
             continue;
         }
-        let pos: Vec<f32> = known.iter().filter(|(_, ok)| *ok).map(|(z, _)| method.of(z, k)).collect();
+        let pos: Vec<f32> = known
+            .iter()
+            .filter(|(_, ok)| *ok)
+            .map(|(z, _)| method.of(z, k))
+            .collect();
         let neg: Vec<f32> = known
             .iter()
             .filter(|(_, ok)| !*ok)
@@ -115,7 +119,11 @@ pub fn calibrate_unsure(
         let a = auroc(&pos, &neg);
         per.push((method, a));
         if a > best.1 {
-            let t = if neg.is_empty() { 0.0 } else { youden_threshold(&pos, &neg) };
+            let t = if neg.is_empty() {
+                0.0
+            } else {
+                youden_threshold(&pos, &neg)
+            };
             best = (method, a, t);
         }
     }

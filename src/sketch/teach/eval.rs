@@ -144,7 +144,11 @@ pub fn evaluate(
     let val_top1_before = macro_top1(val.iter().map(|(c, _)| *c), &val_f, k, |f| {
         (f.logits.clone(), k)
     });
-    let known_before: Vec<f32> = val_f.iter().flatten().map(|f| score.of(&f.logits, k)).collect();
+    let known_before: Vec<f32> = val_f
+        .iter()
+        .flatten()
+        .map(|f| score.of(&f.logits, k))
+        .collect();
     let unknown_before: Vec<f32> = classes
         .iter()
         .flat_map(|c| c.all.iter().flatten())
@@ -161,7 +165,9 @@ pub fn evaluate(
         for &shots in &opts.shots {
             for &n in &opts.new {
                 let n = n.min(names.len());
-                progress(&format!("K = {shots}, N = {n}, α = {scale}, β = {bias}, γ = {gate}"));
+                progress(&format!(
+                    "K = {shots}, N = {n}, α = {scale}, β = {bias}, γ = {gate}"
+                ));
                 let mut sums = [0.0f32; 5];
                 let mut fit_s = 0.0f32;
                 for draw in 0..opts.draws {
@@ -196,7 +202,9 @@ pub fn evaluate(
                     let head = fit(&taught, &items, &anchors, k, &lo, &mut |_| {}).head;
                     fit_s += t0.elapsed().as_secs_f32();
                     let joined = |f: &Features| head.join(&f.logits, k, &f.embedding);
-                    let r = score_draw(&head, &classes, chosen, shots, &val, &val_f, k, joined, score);
+                    let r = score_draw(
+                        &head, &classes, chosen, shots, &val, &val_f, k, joined, score,
+                    );
                     for (s, v) in sums.iter_mut().zip(r) {
                         *s += v;
                     }

@@ -22,10 +22,10 @@
 
 use super::learn::{Anchor, LearnOptions, LearnProgress, Learnt, learn};
 use super::{TaughtHead, base_fingerprint};
-use crate::sketch::recognizer::Recognizer;
 use crate::safe_io::{read_capped, write_atomic};
 use crate::sketch::drawing::Drawing;
 use crate::sketch::ndjson;
+use crate::sketch::recognizer::Recognizer;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -356,8 +356,16 @@ impl Pack {
     /// whichever recognizer).
     pub fn is_learnt(&self) -> bool {
         self.head.as_ref().is_some_and(|h| {
-            h.examples == self.classes.iter().map(|c| c.examples.len()).collect::<Vec<_>>()
-                && h.head.classes.iter().eq(self.classes.iter().map(|c| &c.name))
+            h.examples
+                == self
+                    .classes
+                    .iter()
+                    .map(|c| c.examples.len())
+                    .collect::<Vec<_>>()
+                && h.head
+                    .classes
+                    .iter()
+                    .eq(self.classes.iter().map(|c| &c.name))
         })
     }
 
@@ -446,12 +454,7 @@ impl Pack {
     /// The recognizer with this pack's classes: the stored head when it is
     /// current, else one learnt now from the examples (in memory; call
     /// [`Pack::learn`] to keep it). An empty pack adds nothing.
-    pub fn attach(
-        &self,
-        rec: &Recognizer,
-        anchors: &[Anchor],
-        opts: &LearnOptions,
-    ) -> Recognizer {
+    pub fn attach(&self, rec: &Recognizer, anchors: &[Anchor], opts: &LearnOptions) -> Recognizer {
         let base = rec.with_taught(None);
         if self.classes.is_empty() {
             return base;
@@ -531,9 +534,7 @@ impl Pack {
                     drawings: c
                         .examples
                         .iter()
-                        .map(|d| {
-                            serde_json::from_str(&ndjson::to_line(d)).expect("ndjson is JSON")
-                        })
+                        .map(|d| serde_json::from_str(&ndjson::to_line(d)).expect("ndjson is JSON"))
                         .collect(),
                 })
                 .collect(),
@@ -568,9 +569,8 @@ impl Pack {
             check_name(&c.name).map_err(|e| corrupt(e.to_string()))?;
             let mut examples = Vec::new();
             for (i, v) in c.drawings.iter().enumerate() {
-                let d = ndjson::parse_line(&v.to_string()).map_err(|e| {
-                    corrupt(format!("class {:?}, drawing {}: {e}", c.name, i + 1))
-                })?;
+                let d = ndjson::parse_line(&v.to_string())
+                    .map_err(|e| corrupt(format!("class {:?}, drawing {}: {e}", c.name, i + 1)))?;
                 examples.push(d);
             }
             classes.push(TaughtClass {
