@@ -208,7 +208,7 @@ mod tests {
         assert!(head.logits(&[0.0], 1, &[1.0]).is_empty());
         // p(other) = 1/4 of the base: γ = 1 adds ln(1/4).
         let gated = TaughtHead { gate: 1.0, ..head };
-        let z = [0.0, 3f32.ln()];
+        let z = [3f32.ln(), 0.0];
         let t = gated.logits(&z, 1, &[0.6, 0.8]);
         assert!((t[0] - (5.0 + 0.25f32.ln())).abs() < 1e-5, "{t:?}");
     }
