@@ -14,6 +14,8 @@ fn app() -> StudioApp {
         picker: Arc::new(NoPicker),
         state_dir: None,
         pack_dir: None,
+        settings_path: None,
+        lang: None,
     })
 }
 
@@ -755,4 +757,78 @@ fn a_pasted_novel_stops_at_the_path_limit() {
     h.run();
     let n = h.state().caption.path_field.chars().count();
     assert_eq!(n, rnn_studio::app::MAX_PATH_CHARS);
+}
+
+/// Issue 20 item 13: at 640×480 the canvas keeps its minimum and the
+/// generator's buttons stay on screen; with Inspect open the heat maps keep
+/// a readable height (they were 27 px strips) and, in a wide window, the
+/// view goes beside the canvas instead of shrinking it (655 → 410 px).
+#[test]
+fn the_layout_keeps_a_usable_canvas_and_readable_heat_maps() {
+    use rnn_studio::app::inspect_panel::MIN_MAP_HEIGHT;
+    use rnn_studio::app::sketch_tab::MIN_CANVAS;
+    for (size, min_canvas) in [([640.0, 480.0], MIN_CANVAS), ([1280.0, 800.0], 520.0)] {
+        let mut h = Harness::builder()
+            .with_size(size)
+            .with_max_steps(30)
+            .build_ui_state(|ui, app: &mut StudioApp| app.show(ui), app());
+        h.run();
+        let button = h.get_by_label("Draw it for me").rect();
+        assert!(
+            button.bottom() <= size[1] && button.right() <= size[0],
+            "{size:?}: \"Draw it for me\" is off screen at {button:?}"
+        );
+        draw_stroke(&mut h, (0.2, 0.2), (0.7, 0.6));
+        h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+        h.run();
+        wait_until(&mut h, "the inspection", |a| {
+            a.sketch.inspect.inspection.is_some()
+        });
+        h.run();
+        let canvas = h.state().sketch.canvas.rect;
+        assert!(
+            canvas.width() >= min_canvas - 0.5,
+            "{size:?}: the canvas is {} px with Inspect open",
+            canvas.width()
+        );
+        let maps = h.state().sketch.inspect.map_rects().to_vec();
+        assert_eq!(maps.len(), 4);
+        for r in &maps {
+            assert!(
+                r.height() >= MIN_MAP_HEIGHT - 0.5,
+                "{size:?}: a heat map is {} px high",
+                r.height()
+            );
+            assert!(
+                !r.intersects(canvas),
+                "{size:?}: a map {r:?} overlaps the canvas {canvas:?}"
+            );
+        }
+    }
+}
+
+/// The hovered word's attention map over the photo: smoothly upsampled by
+/// default, the encoder's 7×7 cells with the toggle (issue 24 §5).
+#[test]
+fn attention_map_is_smooth_with_a_raw_grid_toggle() {
+    let mut h = harness(app());
+    open_chelsea(&mut h);
+    let caption = h.state().caption.caption.clone().expect("a caption");
+    let words = &caption.nbest[0].words;
+    let noun = words.iter().position(|w| w == "girl").unwrap_or(1);
+    h.state_mut().caption.focus_word = Some(noun);
+    h.remove_cursor();
+    h.run();
+    h.snapshot("caption_attention_smooth");
+    h.get_by_label(&rnn_studio::i18n::tr("attention-raw-grid"))
+        .click();
+    h.run();
+    assert!(
+        h.state().caption.raw_attention,
+        "the toggle shows the raw grid"
+    );
+    h.state_mut().caption.focus_word = Some(noun);
+    h.remove_cursor();
+    h.run();
+    h.snapshot("caption_attention_raw");
 }

@@ -15,6 +15,8 @@ fn harness() -> Harness<'static, StudioApp> {
         picker: Arc::new(NoPicker),
         state_dir: None,
         pack_dir: None,
+        settings_path: None,
+        lang: None,
     });
     Harness::builder()
         .with_size([1000.0, 700.0])

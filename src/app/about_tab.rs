@@ -7,8 +7,8 @@ use super::{Command, Tab};
 pub struct AboutTab;
 
 impl Tab for AboutTab {
-    fn title(&self) -> &'static str {
-        "About"
+    fn title(&self) -> String {
+        crate::t!("tab-about")
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
@@ -20,25 +20,26 @@ impl Tab for AboutTab {
 fn about(ui: &mut egui::Ui) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("rnn-studio");
-        ui.label(format!("version {}", env!("CARGO_PKG_VERSION")));
+        ui.label(crate::t!(
+            "about-version",
+            version = env!("CARGO_PKG_VERSION")
+        ));
         ui.add_space(6.0);
-        ui.label(
-            "Recurrent networks at work. Draw a doodle and a stroke-sequence LSTM (seconded by a small \
-             CNN that looks at the picture) guesses what it is while you draw; let sketch-rnn draw for you; drop a photo and a CNN encoder feeds an \
-             attention LSTM that writes a caption; look inside the LSTM at its forget, input and \
-             output gates and its memory.",
-        );
+        ui.label(crate::t!("about-intro"));
         ui.add_space(10.0);
-        ui.heading("Keyboard");
+        ui.heading(crate::t!("about-keyboard"));
         egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
             for (keys, what) in [
-                ("Ctrl+Z", "undo the last stroke (Sketch)"),
-                ("Ctrl+O", "open a drawing (Sketch) or a photo (Caption)"),
-                ("Ctrl+S", "save the drawing as ndjson (Sketch)"),
-                ("Ctrl+I", "show or hide the LSTM's gates while you draw (Sketch)"),
-                ("Ctrl+V", "paste a photo from the clipboard (Caption)"),
-                ("Ctrl+1 / 2 / 3 / 4", "switch to Sketch / Caption / About / Lab"),
-                ("Tab, Enter", "move between controls and press them"),
+                ("Ctrl+Z", crate::t!("about-key-undo")),
+                ("Ctrl+O", crate::t!("about-key-open")),
+                ("Ctrl+S", crate::t!("about-key-save")),
+                ("Ctrl+I", crate::t!("about-key-inspect")),
+                ("Ctrl+V", crate::t!("about-key-paste")),
+                ("Ctrl+1 / 2 / 3 / 4", crate::t!("about-key-tabs")),
+                (
+                    crate::t!("about-keys-tab-enter").as_str(),
+                    crate::t!("about-key-focus"),
+                ),
             ] {
                 ui.monospace(keys);
                 ui.label(what);
@@ -46,18 +47,21 @@ fn about(ui: &mut egui::Ui) {
             }
         });
         ui.add_space(10.0);
-        ui.heading("Data and models");
-        for line in ATTRIBUTIONS {
+        ui.heading(crate::t!("about-data"));
+        for line in attributions() {
             ui.label(format!("- {line}"));
         }
     });
 }
 
-/// The data and model attributions, with their licences.
-pub const ATTRIBUTIONS: &[&str] = &[
-    "Quick, Draw! Dataset by Google, CC BY 4.0.",
-    "sketch-rnn models by Google Magenta (Ha & Eck, \"A Neural Representation of Sketch Drawings\", 2017), Apache-2.0.",
-    "EfficientNet-Lite0 by Google / The TensorFlow Authors (Tan & Le, 2019), Apache-2.0.",
-    "Flickr8k: M. Hodosh, P. Young, J. Hockenmaier, \"Framing Image Description as a Ranking Task: Data, Models and Evaluation Metrics\", JAIR 47, 2013 (research use).",
-    "Sample photos: scikit-image data (CC0 / public domain), U.S. Navy (public domain).",
-];
+/// The data and model attributions, with their licences (titles of works
+/// stay in their language; the connecting words are translated).
+pub fn attributions() -> [String; 5] {
+    [
+        crate::t!("about-credit-quickdraw"),
+        crate::t!("about-credit-sketch-rnn"),
+        crate::t!("about-credit-efficientnet"),
+        crate::t!("about-credit-flickr8k"),
+        crate::t!("about-credit-photos"),
+    ]
+}

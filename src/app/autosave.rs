@@ -50,9 +50,11 @@ impl Autosave {
                 canvas.recorder.set_drawing(d);
                 None
             }
-            Some((line, Err(e))) => Some(format!(
-                "{}:{line}: autosaved canvas not restored: {e}",
-                path.display()
+            Some((line, Err(e))) => Some(crate::t!(
+                "autosave-not-restored",
+                path = path.display().to_string(),
+                line = line,
+                error = e.to_string()
             )),
             None => None,
         }

@@ -139,16 +139,16 @@ impl Canvas {
         self.revision += 1;
     }
 
-    /// Paints the canvas into the available space and records input.
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> egui::Response {
-        let side = ui.available_width().min(ui.available_height()).max(64.0);
+    /// Paints the canvas into the available space, as a square of at least
+    /// `min_side` points, and records input.
+    pub fn ui(&mut self, ui: &mut egui::Ui, min_side: f32) -> egui::Response {
+        let side = ui
+            .available_width()
+            .min(ui.available_height())
+            .max(min_side);
         let (response, painter) = ui.allocate_painter(Vec2::splat(side), Sense::click_and_drag());
         response.widget_info(|| {
-            egui::WidgetInfo::labeled(
-                egui::Role::Canvas,
-                true,
-                "Drawing canvas: press and drag to draw a stroke",
-            )
+            egui::WidgetInfo::labeled(egui::Role::Canvas, true, crate::t!("canvas-label"))
         });
         let rect = response.rect;
         self.rect = rect;

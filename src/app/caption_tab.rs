@@ -46,6 +46,12 @@ pub struct CaptionTab {
     /// per word (and one for the end).
     pub decoder_gates: Option<Heatmaps>,
     decoder_maps: GateMaps,
+    /// Show the attention map as the encoder's raw 7×7 cells instead of
+    /// smoothly upsampled.
+    pub raw_attention: bool,
+    /// The focused word's attention map as a texture, and what it was made
+    /// from (the word, raw or smooth); dropped with the caption.
+    attention_texture: Option<((usize, bool), egui::TextureHandle)>,
     next_generation: u64,
 }
 
@@ -63,6 +69,8 @@ impl Default for CaptionTab {
             focus_word: None,
             decoder_gates: None,
             decoder_maps: GateMaps::new("decoder"),
+            raw_attention: false,
+            attention_texture: None,
             next_generation: 0,
         }
     }
@@ -103,6 +111,7 @@ impl CaptionTab {
         }
         self.captioning = None;
         self.focus_word = None;
+        self.attention_texture = None;
         match result {
             Ok(c) => {
                 self.decoder_gates = c
@@ -158,8 +167,8 @@ impl CaptionTab {
 }
 
 impl Tab for CaptionTab {
-    fn title(&self) -> &'static str {
-        "Caption"
+    fn title(&self) -> String {
+        crate::t!("tab-caption")
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
@@ -169,52 +178,63 @@ impl Tab for CaptionTab {
         }
         ui.horizontal_wrapped(|ui| {
             if ui
-                .button("Open photo…")
-                .on_hover_text("Choose a photo (Ctrl+O)")
+                .button(crate::t!("caption-open"))
+                .on_hover_text(crate::t!("caption-open-tip"))
                 .clicked()
             {
                 commands.push(Command::ChooseFile(Purpose::OpenPhoto));
             }
             if ui
-                .button("Paste")
-                .on_hover_text("Paste an image from the clipboard (Ctrl+V)")
+                .button(crate::t!("caption-paste"))
+                .on_hover_text(crate::t!("caption-paste-tip"))
                 .clicked()
             {
                 commands.push(self.request(PhotoSource::Clipboard));
             }
             ui.separator();
-            let label = ui.label("Path");
+            let label = ui.label(crate::t!("caption-path"));
             let field = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.path_field)
                         .char_limit(super::MAX_PATH_CHARS)
-                        .hint_text("or type a path to a photo")
+                        .hint_text(crate::t!("caption-path-hint"))
                         .desired_width(260.0),
                 )
                 .labelled_by(label.id);
             let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if (ui.button("Open path").clicked() || enter) && !self.path_field.trim().is_empty() {
+            if (ui.button(crate::t!("caption-open-path")).clicked() || enter)
+                && !self.path_field.trim().is_empty()
+            {
                 let path = std::path::PathBuf::from(self.path_field.trim());
                 commands.push(self.request(PhotoSource::File(path)));
             }
             if self.loading.is_some() {
                 ui.spinner();
-                ui.label("loading…");
+                ui.label(crate::t!("caption-loading"));
             }
         });
         if let Some(e) = &self.error {
-            ui.colored_label(ui.visuals().error_fg_color, format!("Error: {e}"));
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                crate::t!("caption-error", error = e),
+            );
         }
         ui.separator();
         match &self.shown {
             Some(shown) => {
-                ui.label(format!(
-                    "{} — {}×{} px",
-                    shown.name, shown.size[0], shown.size[1]
+                ui.label(crate::t!(
+                    "caption-photo-size",
+                    name = &shown.name,
+                    width = shown.size[0],
+                    height = shown.size[1]
                 ));
                 let (texture, size) = (shown.texture.id(), shown.texture.size_vec2());
-                let alt = format!("The photo {}", shown.name);
+                let alt = crate::t!("caption-photo-alt", name = &shown.name);
                 self.caption_ui(ui, &mut commands);
+                if self.caption.is_some() {
+                    ui.checkbox(&mut self.raw_attention, crate::t!("attention-raw-grid"))
+                        .on_hover_text(crate::t!("attention-raw-grid-hint"));
+                }
                 let avail = ui.available_size();
                 let scale = (avail.x / size.x).min(avail.y / size.y).min(4.0);
                 let r = ui.add(egui::Image::new((texture, size * scale)).alt_text(alt));
@@ -222,10 +242,7 @@ impl Tab for CaptionTab {
             }
             None => {
                 ui.centered_and_justified(|ui| {
-                    ui.label(
-                        egui::RichText::new("Drop a photo here, paste one (Ctrl+V) or open one.\nJPEG, PNG, WebP, BMP, GIF.")
-                            .size(16.0),
-                    );
+                    ui.label(egui::RichText::new(crate::t!("caption-empty")).size(16.0));
                 });
             }
         }
@@ -238,25 +255,33 @@ impl CaptionTab {
     /// N-best list and the encoder's labels.
     fn caption_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
-            ui.label("beam");
+            ui.label(crate::t!("caption-beam"));
             let beam = ui
                 .add(egui::Slider::new(&mut self.beam, 1..=5))
-                .on_hover_text("Beam width: 1 is greedy decoding");
+                .on_hover_text(crate::t!("caption-beam-tip"));
             if beam.drag_stopped() || (beam.changed() && !beam.dragged()) {
                 commands.extend(self.request_caption());
             }
             if self.captioning.is_some() {
                 ui.spinner();
-                ui.label("captioning…");
+                ui.label(crate::t!("caption-working"));
             }
         });
         if let Some(e) = &self.caption_error {
-            ui.colored_label(ui.visuals().warn_fg_color, format!("No caption: {e}"));
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                crate::t!("caption-none", error = e),
+            );
         }
         let Some(c) = &self.caption else { return };
         let Some(best) = c.nbest.first() else { return };
         let mut hovered = None;
         ui.horizontal_wrapped(|ui| {
+            // The captioner writes English only; in another language the
+            // caption says so instead of passing for a translation.
+            if crate::i18n::current() != crate::i18n::Lang::En {
+                ui.weak(crate::t!("caption-in-english"));
+            }
             for (i, w) in best.words.iter().enumerate() {
                 let text = egui::RichText::new(w).size(20.0);
                 let text = if self.focus_word == Some(i) {
@@ -266,14 +291,14 @@ impl CaptionTab {
                 };
                 let r = ui
                     .add(egui::Label::new(text).sense(egui::Sense::click()))
-                    .on_hover_text("where the decoder looked for this word");
+                    .on_hover_text(crate::t!("caption-word-tip"));
                 if r.hovered() || r.clicked() {
                     hovered = Some(i);
                 }
             }
             if ui
-                .button("Copy")
-                .on_hover_text("Copy the caption")
+                .button(crate::t!("caption-copy"))
+                .on_hover_text(crate::t!("caption-copy-tip"))
                 .clicked()
             {
                 ui.ctx().copy_text(best.text.clone());
@@ -282,36 +307,29 @@ impl CaptionTab {
         if hovered.is_some() {
             self.focus_word = hovered;
         }
-        ui.small(format!(
-            "{} sure of each word on average (log p {:.2})",
-            percent_per_word(best.score),
-            best.logprob
+        ui.small(crate::t!(
+            "caption-sure",
+            pct = percent_per_word(best.mean_logprob()),
+            logp = crate::i18n::num(best.logprob, 2)
         ))
-        .on_hover_text(format!(
-            "log p is the natural logarithm of the caption's probability under the model. \
-             Captions are ranked by it per word (the geometric mean of the words' \
-             probabilities), so a longer caption is not ranked down for its length. \
-             Encoder {:.0} ms, decoder {:.0} ms.",
-            c.encoder_ms, c.decoder_ms
+        .on_hover_text(crate::t!(
+            "caption-sure-tip",
+            encoder = crate::i18n::num(c.encoder_ms, 0),
+            decoder = crate::i18n::num(c.decoder_ms, 0)
         ));
         if let Some((label, p)) = domain::unmentioned_animal(&best.words, &c.labels) {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                format!(
-                    "The encoder sees {} ({:.0}%), which the caption does not mention: \
-                     the captioner may never have seen one.",
-                    with_article(&label),
-                    p * 100.0
+                crate::t!(
+                    "caption-unmentioned",
+                    label = quoted_label(&label),
+                    pct = crate::i18n::pct(f64::from(p))
                 ),
             );
         }
-        ui.small(domain::TRAINED_ON);
-        egui::CollapsingHeader::new("Other captions (N-best, as the beam's tree)").show(ui, |ui| {
-            ui.small(
-                "Captions that share their first words share a branch; best first. Each ends \
-                 with how sure the model was of a word on average (what ranks them) and its \
-                 log-probability.",
-            );
+        ui.small(crate::t!("caption-trained-on"));
+        egui::CollapsingHeader::new(crate::t!("caption-nbest")).show(ui, |ui| {
+            ui.small(crate::t!("caption-nbest-explain"));
             egui::ScrollArea::horizontal()
                 .id_salt("beam_tree")
                 .show(ui, |ui| beam_tree(ui, &c.nbest));
@@ -320,23 +338,10 @@ impl CaptionTab {
             let words = best.words.clone();
             let marked = self.focus_word;
             let decoders = c.decoders;
-            let header = egui::CollapsingHeader::new("Inside the decoder (gates per word)")
+            let header = egui::CollapsingHeader::new(crate::t!("caption-gates"))
                 .id_salt("decoder_gates")
                 .show(ui, |ui| {
-                    let whose = match decoders {
-                        1 => "The decoder LSTM".to_string(),
-                        n => format!("The LSTM of the first of the {n} decoders (an ensemble)"),
-                    };
-                    ui.small(format!(
-                        "{whose} while it wrote the caption: a row per unit (most active \
-                         first), a column per word. Gates 0 (dark) to 1 (yellow); memory C \
-                         blue (−) to red (+). Hover a column for the word's attention{}.",
-                        if decoders > 1 {
-                            " (the decoders' mean)"
-                        } else {
-                            ""
-                        }
-                    ));
+                    ui.small(crate::t!("caption-gates-explain", decoders = decoders));
                     let hovered = self.decoder_maps.ui(ui, maps, true, marked, [96.0, 40.0]);
                     word_labels(ui, &self.decoder_maps, &words, maps.steps);
                     hovered
@@ -347,16 +352,19 @@ impl CaptionTab {
                 self.focus_word = Some(t);
             }
         }
-        egui::CollapsingHeader::new("What the encoder sees (ImageNet labels)").show(ui, |ui| {
+        egui::CollapsingHeader::new(crate::t!("caption-labels")).show(ui, |ui| {
             for (label, p) in &c.labels {
-                ui.label(format!("{:>5.1}%  {label}", p * 100.0));
+                let pct = crate::i18n::pct_with(f64::from(*p), 1);
+                ui.label(format!("{pct:>6}  {label}"));
             }
         });
     }
 
     /// Darkens the photo where the decoder did not look for the focused
-    /// word (the encoder's attention grid, as in Show, Attend and Tell).
-    fn paint_attention(&self, ui: &egui::Ui, rect: egui::Rect) {
+    /// word (the encoder's attention grid, as in Show, Attend and Tell):
+    /// the 7×7 weights as a texture stretched over the photo, filtered
+    /// bilinearly by the GPU (smooth) or by nearest cell (the raw grid).
+    fn paint_attention(&mut self, ui: &egui::Ui, rect: egui::Rect) {
         let Some(word) = self.focus_word else { return };
         let Some(map) = self
             .caption
@@ -366,18 +374,41 @@ impl CaptionTab {
         else {
             return;
         };
-        let max = map.iter().copied().fold(1e-6f32, f32::max);
-        let side = GRID_SIDE;
-        let (w, h) = (rect.width() / side as f32, rect.height() / side as f32);
-        let painter = ui.painter_at(rect);
-        for (r, &a) in map.iter().enumerate() {
-            let (x, y) = ((r % side) as f32, (r / side) as f32);
-            let cell =
-                egui::Rect::from_min_size(rect.min + egui::vec2(x * w, y * h), egui::vec2(w, h));
-            let dark = ((1.0 - a / max) * 200.0) as u8;
-            painter.rect_filled(cell, 0.0, egui::Color32::from_black_alpha(dark));
+        let key = (word, self.raw_attention);
+        if self.attention_texture.as_ref().map(|(k, _)| *k) != Some(key) {
+            let filter = if self.raw_attention {
+                egui::TextureOptions::NEAREST
+            } else {
+                egui::TextureOptions::LINEAR
+            };
+            let texture =
+                ui.ctx()
+                    .load_texture("attention", attention_shade(map, GRID_SIDE), filter);
+            self.attention_texture = Some((key, texture));
         }
+        let (_, texture) = self.attention_texture.as_ref().expect("made above");
+        ui.painter_at(rect).image(
+            texture.id(),
+            rect,
+            egui::Rect::from_min_max(egui::Pos2::ZERO, egui::pos2(1.0, 1.0)),
+            egui::Color32::WHITE,
+        );
     }
+}
+
+/// The shade over the photo for one attention map (`side`×`side` weights,
+/// row-major): black, transparent where the weight is the map's largest and
+/// darker as it falls, up to 200/255 where the decoder did not look.
+pub fn attention_shade(map: &[f32], side: usize) -> egui::ColorImage {
+    let max = map.iter().copied().fold(1e-6f32, f32::max);
+    let pixels = map
+        .iter()
+        .map(|&a| {
+            let dark = ((1.0 - (a / max).clamp(0.0, 1.0)) * 200.0).round() as u8;
+            egui::Color32::from_black_alpha(dark)
+        })
+        .collect();
+    egui::ColorImage::new([side, side], pixels)
 }
 
 /// The words under the decoder's gate maps, centred on their columns (the
@@ -393,7 +424,10 @@ fn word_labels(ui: &mut egui::Ui, maps: &GateMaps, words: &[String], steps: usiz
     let font = egui::TextStyle::Small.resolve(ui.style());
     let colour = ui.visuals().text_color();
     for t in 0..steps {
-        let word = words.get(t).map_or("(end)", String::as_str);
+        let word = words
+            .get(t)
+            .cloned()
+            .unwrap_or_else(|| crate::t!("caption-end"));
         painter.text(
             egui::pos2(last.left() + (t as f32 + 0.5) * col, rect.center().y),
             egui::Align2::CENTER_CENTER,
@@ -447,13 +481,13 @@ fn beam_tree(ui: &mut egui::Ui, nbest: &[Hypothesis]) {
     );
     let spoken: Vec<String> = nbest
         .iter()
-        .map(|h| format!("{} ({:.2})", h.text, h.logprob))
+        .map(|h| format!("{} ({})", h.text, crate::i18n::num(h.logprob, 2)))
         .collect();
     response.widget_info(|| {
         egui::WidgetInfo::labeled(
             egui::Role::Figure,
             true,
-            format!("Beam tree: {}", spoken.join("; ")),
+            crate::t!("caption-beam-tree", captions = spoken.join("; ")),
         )
     });
     for (k, h) in nbest.iter().enumerate() {
@@ -480,10 +514,10 @@ fn beam_tree(ui: &mut egui::Ui, nbest: &[Hypothesis]) {
         painter.text(
             egui::pos2(x, y),
             egui::Align2::LEFT_CENTER,
-            format!(
-                "{} a word  (log p {:.2})",
-                percent_per_word(h.score),
-                h.logprob
+            crate::t!(
+                "caption-per-word",
+                pct = percent_per_word(h.mean_logprob()),
+                logp = crate::i18n::num(h.logprob, 2)
             ),
             egui::TextStyle::Small.resolve(ui.style()),
             weak,
@@ -497,8 +531,13 @@ fn pasted(ui: &egui::Ui) -> bool {
     ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))))
 }
 
-/// "an Egyptian cat", "a tabby".
-fn with_article(label: &str) -> String {
+/// An ImageNet label inside a sentence: "an Egyptian cat", "a tabby" in
+/// English; in pt-BR the label stays English, so it is quoted rather than
+/// given a Portuguese article of a guessed gender.
+fn quoted_label(label: &str) -> String {
+    if crate::i18n::current() != crate::i18n::Lang::En {
+        return format!("“{label}”");
+    }
     let vowel = label
         .chars()
         .next()
@@ -508,5 +547,22 @@ fn with_article(label: &str) -> String {
 
 /// A per-word log-probability as the probability a person reads: "29%".
 fn percent_per_word(score: f64) -> String {
-    format!("{:.0}%", score.exp() * 100.0)
+    crate::i18n::pct(score.exp())
+}
+
+#[cfg(test)]
+mod attention_tests {
+    use super::*;
+
+    #[test]
+    fn the_shade_is_clear_where_the_decoder_looked() {
+        let mut map = vec![0.0f32; 49];
+        map[24] = 0.5; // the centre
+        map[0] = 0.25;
+        let img = attention_shade(&map, 7);
+        assert_eq!(img.size, [7, 7]);
+        assert_eq!(img.pixels[24].a(), 0, "the peak is not darkened");
+        assert_eq!(img.pixels[0].a(), 100, "half the peak, half the shade");
+        assert_eq!(img.pixels[48].a(), 200, "nowhere looked: darkest");
+    }
 }

@@ -46,9 +46,16 @@ pub fn window_shown() {
     }
 }
 
+/// What [`xlib_io_error`] writes, in English and in pt-BR.
+static X11_LOST_MESSAGES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+
 /// Xlib's `XSetIOErrorHandler`, found in the copy of libX11 that is already
 /// loaded (RTLD_NOLOAD: under Wayland there is none, and nothing happens).
 fn install_xlib_io_error_handler() {
+    let _ = X11_LOST_MESSAGES.get_or_init(|| {
+        crate::i18n::Lang::ALL
+            .map(|lang| format!("{}\n", crate::i18n::tr_in(lang, "display-lost-x11", None)))
+    });
     type Handler = extern "C" fn(*mut libc::c_void) -> libc::c_int;
     type SetHandler = unsafe extern "C" fn(Option<Handler>) -> Option<Handler>;
     // SAFETY: dlopen/dlsym with NUL-terminated names; the symbol, when
@@ -70,7 +77,12 @@ fn install_xlib_io_error_handler() {
 /// Called by Xlib, on whichever thread noticed, when the X connection
 /// breaks; it must not return.
 extern "C" fn xlib_io_error(_display: *mut libc::c_void) -> libc::c_int {
-    let msg = b"rnn-studio: lost the connection to the display (the X server went away); the drawing was saved at the last pen-up and comes back at the next start\n";
+    // The message was formatted when the handler was installed; here only
+    // the language is chosen (an atomic load), nothing is allocated.
+    let msg = X11_LOST_MESSAGES.get().map_or(
+        &b"rnn-studio: lost the connection to the display\n"[..],
+        |m| m[usize::from(crate::i18n::current() == crate::i18n::Lang::PtBr)].as_bytes(),
+    );
     // SAFETY: write(2) and _exit(2) are async-signal-safe; nothing else runs.
     unsafe {
         libc::write(2, msg.as_ptr().cast(), msg.len());

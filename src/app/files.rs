@@ -53,18 +53,21 @@ impl FilePicker for NativePicker {
             let dialog = rfd::FileDialog::new();
             let path = match purpose {
                 Purpose::OpenDrawing => dialog
-                    .add_filter("Quick, Draw! drawing", &["ndjson", "json"])
+                    .add_filter(crate::t!("filter-drawing"), &["ndjson", "json"])
                     .pick_file(),
                 Purpose::SaveDrawing => dialog
-                    .add_filter("Quick, Draw! drawing", &["ndjson"])
-                    .set_file_name("drawing.ndjson")
+                    .add_filter(crate::t!("filter-drawing"), &["ndjson"])
+                    .set_file_name(crate::t!("default-drawing-file"))
                     .save_file(),
                 Purpose::ExportPng => dialog
-                    .add_filter("PNG image", &["png"])
-                    .set_file_name("drawing.png")
+                    .add_filter(crate::t!("filter-png"), &["png"])
+                    .set_file_name(crate::t!("default-png-file"))
                     .save_file(),
                 Purpose::OpenPhoto => dialog
-                    .add_filter("Images", &["jpg", "jpeg", "png", "webp", "bmp", "gif"])
+                    .add_filter(
+                        crate::t!("filter-images"),
+                        &["jpg", "jpeg", "png", "webp", "bmp", "gif"],
+                    )
                     .pick_file(),
             };
             let answer = match path {
@@ -157,7 +160,10 @@ impl StudioApp {
                         bytes,
                         what: "PNG".into(),
                     }),
-                    Err(e) => self.say(TabId::Sketch, format!("could not encode PNG: {e}")),
+                    Err(e) => self.say(
+                        TabId::Sketch,
+                        crate::t!("png-encode-failed", error = e.to_string()),
+                    ),
                 }
             }
             Purpose::OpenPhoto => self.open_photo(path),
@@ -209,13 +215,13 @@ impl StudioApp {
         // Modal: the backdrop takes the clicks, so nothing behind it (the
         // canvas) reacts while the prompt is open.
         egui::Modal::new(egui::Id::unique("path_prompt")).show(ctx, |ui| {
-            ui.heading("Type a path");
-            ui.label("No file dialog is available on this desktop. Type the file's path:");
+            ui.heading(crate::t!("prompt-heading"));
+            ui.label(crate::t!("prompt-explain"));
             let r = ui.add(
                 egui::TextEdit::singleline(&mut prompt.text)
                     .char_limit(super::MAX_PATH_CHARS)
                     .desired_width(360.0)
-                    .hint_text("/home/me/drawing.ndjson"),
+                    .hint_text(crate::t!("prompt-hint")),
             );
             r.request_focus();
             // A single-line field gives up focus on Enter; read the key itself.
@@ -223,10 +229,18 @@ impl StudioApp {
                 done = Some(true);
             }
             ui.horizontal(|ui| {
-                if ui.button("OK").on_hover_text("Enter").clicked() {
+                if ui
+                    .button(crate::t!("prompt-ok"))
+                    .on_hover_text(crate::t!("key-enter"))
+                    .clicked()
+                {
                     done = Some(true);
                 }
-                if ui.button("Cancel").on_hover_text("Esc").clicked() {
+                if ui
+                    .button(crate::t!("prompt-cancel"))
+                    .on_hover_text(crate::t!("key-esc"))
+                    .clicked()
+                {
                     done = Some(false);
                 }
             });
@@ -269,21 +283,28 @@ impl Opened {
         let name = path.file_name().map_or(path.display().to_string(), |n| {
             n.to_string_lossy().into_owned()
         });
-        let word = (self.drawing.word.as_ref()).map_or(String::new(), |w| format!(" ({w})"));
+        // The file's word is the dataset's class name: shown as the built-in
+        // class it names, else as written.
+        let word = (self.drawing.word.as_ref()).map_or(String::new(), |w| {
+            format!(" ({})", crate::i18n::class_name(w))
+        });
         let plus = if self.more { "+" } else { "" };
         let of = if self.total > 1 || self.more {
-            format!(", first of {}{plus} drawings", self.total)
+            crate::t!(
+                "opened-first-of",
+                n = self.total,
+                total = format!("{}{plus}", self.total)
+            )
         } else {
             String::new()
         };
-        let skipped = match (&self.first_error, self.skipped) {
-            (Some((line, e)), 1) => format!("; skipped 1 malformed line (line {line}: {e})"),
-            (Some((line, e)), n) => {
-                format!("; skipped {n} malformed lines (first: line {line}: {e})")
+        let skipped = match &self.first_error {
+            Some((line, e)) => {
+                crate::t!("opened-skipped", n = self.skipped, line = *line, error = e)
             }
-            (None, _) => String::new(),
+            None => String::new(),
         };
-        format!("opened {name}{word}{of}{skipped}")
+        crate::t!("opened", name = name, rest = format!("{word}{of}{skipped}"))
     }
 }
 
@@ -322,7 +343,7 @@ fn read_first_drawing(path: &Path) -> Result<Opened, String> {
         }),
         None => Err(match first_error {
             Some((line, e)) => format!("{}:{line}: {e}", path.display()),
-            None => format!("{}: no drawing in file", path.display()),
+            None => crate::t!("no-drawing-in-file", path = path.display().to_string()),
         }),
     }
 }

@@ -124,13 +124,13 @@ impl InspectPanel {
 
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let before = self.hovered_step.take();
-        ui.horizontal(|ui| {
-            ui.heading("Inside the LSTM");
+        ui.horizontal_wrapped(|ui| {
+            ui.heading(crate::t!("inspect-heading"));
             let layers = self.inspection.as_ref().map_or(0, |i| i.layers.len());
             for l in 0..layers {
                 if ui
-                    .selectable_label(self.layer == l, format!("layer {}", l + 1))
-                    .on_hover_text("Show the gates of this LSTM layer")
+                    .selectable_label(self.layer == l, crate::t!("inspect-layer", n = l + 1))
+                    .on_hover_text(crate::t!("inspect-layer-tip"))
                     .clicked()
                     && self.layer != l
                 {
@@ -139,91 +139,113 @@ impl InspectPanel {
                 }
             }
             if ui
-                .checkbox(&mut self.by_variance, "Active units first")
-                .on_hover_text(
-                    "Sort each map's units by how much they change over the drawing \
-                     (otherwise in unit order)",
-                )
+                .checkbox(&mut self.by_variance, crate::t!("inspect-active-first"))
+                .on_hover_text(crate::t!("inspect-active-first-tip"))
                 .changed()
             {
                 self.maps.stale = true;
             }
         });
         let Some(ins) = &self.inspection else {
-            ui.label(
-                "Draw something: the forget, input and output gates and the memory of \
-                 every unit appear here, one column per point the LSTM reads.",
-            );
+            ui.label(crate::t!("inspect-empty"));
             self.maps.rects.clear();
             return;
         };
         let Some(maps) = ins.layers.get(self.layer) else {
             return;
         };
-        ui.small(
-            "Rows: units; columns: the points read, in order. Gates from 0 (dark) to 1 \
-             (yellow); memory C from negative (blue) to positive (red). Hover a column \
-             or the drawing.",
-        );
-        let steps = maps.steps.max(1);
-        let label_w = 96.0;
+        ui.small(crate::t!("inspect-explain"))
+            .on_hover_text(crate::t!("inspect-equations"));
+        let label_w = GateMaps::label_width(ui, 96.0);
         let plot_h = 96.0;
-        let map_h = ((ui.available_height() - plot_h - 12.0) / 4.0 - ui.spacing().item_spacing.y)
-            .clamp(24.0, 72.0);
+        let map_h = map_height(ui.available_height(), plot_h, ui.spacing().item_spacing.y);
         let marked = self.marked_step();
-        let hovered = self
-            .maps
-            .ui(ui, maps, self.by_variance, marked, [label_w, map_h]);
-        self.hovered_step = hovered;
-        // How the guess evolved, on the same columns as the maps.
-        ui.horizontal(|ui| {
-            ui.add_sized([label_w, plot_h], egui::Label::new("p(class)"));
-            let plot = Plot::new("inspect_probs")
-                .height(plot_h)
-                .width(ui.available_width())
-                .legend(Legend::default())
-                .include_x(0.0)
-                .include_x((steps - 1).max(1) as f64)
-                .include_y(0.0)
-                .include_y(1.0)
-                .allow_scroll(false)
-                .allow_zoom(false)
-                .allow_drag(false)
-                .show_axes([false, true])
-                .show(ui, |plot| {
-                    let colours = self.colours.of(&ins.classes);
-                    for ((class, series), c) in ins.classes.iter().zip(&ins.probs).zip(colours) {
-                        let [r, g, b] = CLASS_COLOURS[c];
-                        let points: PlotPoints<'static> = series
-                            .iter()
-                            .enumerate()
-                            .map(|(t, &p)| [t as f64, p as f64])
-                            .collect();
-                        plot.line(
-                            Line::new(class.replace('_', " "), points)
-                                .color(Color32::from_rgb(r, g, b)),
-                        );
-                    }
-                    if let Some(t) = marked {
-                        plot.vline(
-                            VLine::new("point", t as f64).color(Color32::from_rgb(220, 40, 40)),
-                        );
-                    }
-                    plot.response()
-                        .hovered()
-                        .then(|| plot.pointer_coordinate())
-                        .flatten()
-                });
-            if let Some(p) = plot.inner {
-                let t = p.x.round().clamp(0.0, (steps - 1) as f64) as usize;
-                self.hovered_step = Some(t);
-            }
-        });
+        // Maps too tall for the panel scroll rather than shrink below
+        // MIN_MAP_HEIGHT: 128 units squeezed into a strip show nothing.
+        egui::ScrollArea::vertical()
+            .id_salt("inspect_scroll")
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                let on_maps = self
+                    .maps
+                    .ui(ui, maps, self.by_variance, marked, [label_w, map_h]);
+                let on_plot =
+                    probability_plot(ui, &mut self.colours, ins, marked, [label_w, plot_h]);
+                self.hovered_step = on_plot.or(on_maps);
+            });
         if self.hovered_step != before {
             // The outlines were drawn for the old step: one more frame.
             ui.ctx().request_repaint();
         }
     }
+}
+
+/// How the guess evolved, on the same columns as the maps; returns the step
+/// under the pointer.
+fn probability_plot(
+    ui: &mut egui::Ui,
+    colours: &mut ClassColours,
+    ins: &Inspection,
+    marked: Option<usize>,
+    [label_w, plot_h]: [f32; 2],
+) -> Option<usize> {
+    let steps = ins.points.len().max(1);
+    ui.horizontal(|ui| {
+        ui.add_sized(
+            [label_w, plot_h],
+            egui::Label::new(crate::t!("inspect-p-class")),
+        );
+        let plot = Plot::new("inspect_probs")
+            .height(plot_h)
+            .width(ui.available_width())
+            .legend(Legend::default())
+            .include_x(0.0)
+            .include_x((steps - 1).max(1) as f64)
+            .include_y(0.0)
+            .include_y(1.0)
+            .allow_scroll(false)
+            .allow_zoom(false)
+            .allow_drag(false)
+            .show_axes([false, true])
+            .show(ui, |plot| {
+                let colours = colours.of(&ins.classes);
+                for ((class, series), c) in ins.classes.iter().zip(&ins.probs).zip(colours) {
+                    let [r, g, b] = CLASS_COLOURS[c];
+                    let points: PlotPoints<'static> = series
+                        .iter()
+                        .enumerate()
+                        .map(|(t, &p)| [t as f64, p as f64])
+                        .collect();
+                    plot.line(
+                        Line::new(crate::i18n::class_name(class), points)
+                            .color(Color32::from_rgb(r, g, b)),
+                    );
+                }
+                if let Some(t) = marked {
+                    plot.vline(
+                        VLine::new(crate::t!("inspect-point"), t as f64)
+                            .color(Color32::from_rgb(220, 40, 40)),
+                    );
+                }
+                plot.response()
+                    .hovered()
+                    .then(|| plot.pointer_coordinate())
+                    .flatten()
+            });
+        plot.inner
+            .map(|p| p.x.round().clamp(0.0, (steps - 1) as f64) as usize)
+    })
+    .inner
+}
+
+/// The smallest and largest height of one heat map, in points.
+pub const MIN_MAP_HEIGHT: f32 = 56.0;
+const MAX_MAP_HEIGHT: f32 = 192.0;
+
+/// One heat map's height: the four maps and the plot share `available`,
+/// within [MIN_MAP_HEIGHT, MAX_MAP_HEIGHT] (the view scrolls below it).
+pub fn map_height(available: f32, plot_h: f32, spacing: f32) -> f32 {
+    ((available - plot_h - 12.0) / 4.0 - spacing).clamp(MIN_MAP_HEIGHT, MAX_MAP_HEIGHT)
 }
 
 #[cfg(test)]

@@ -80,15 +80,16 @@ impl Default for LabTab {
 }
 
 impl Tab for LabTab {
-    fn title(&self) -> &'static str {
-        "Lab"
+    fn title(&self) -> String {
+        crate::t!("tab-lab")
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
+        let width = controls_width(ui);
         egui::Panel::left("lab_controls")
             .resizable(false)
-            .exact_size(250.0)
+            .exact_size(width)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.ui_controls(ui, &mut commands));
             });
@@ -173,26 +174,30 @@ impl LabTab {
     }
 
     fn ui_controls(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        ui.heading("Gradient lab");
+        ui.heading(crate::t!("lab-heading"))
+            .on_hover_text(crate::t!("lab-explain"));
         let idle = self.state == LabState::Idle;
         ui.add_enabled_ui(idle, |ui| self.ui_settings(ui));
         ui.separator();
         ui.horizontal(|ui| {
             let can_start = matches!(self.state, LabState::Idle | LabState::Paused);
             if ui
-                .add_enabled(can_start, egui::Button::new("Start"))
+                .add_enabled(can_start, egui::Button::new(crate::t!("lab-start")))
                 .clicked()
             {
                 commands.extend(self.start());
             }
             let running = self.state == LabState::Running;
             if ui
-                .add_enabled(running, egui::Button::new("Pause"))
+                .add_enabled(running, egui::Button::new(crate::t!("lab-pause")))
                 .clicked()
             {
                 commands.extend(self.pause());
             }
-            if ui.add_enabled(!idle, egui::Button::new("Reset")).clicked() {
+            if ui
+                .add_enabled(!idle, egui::Button::new(crate::t!("lab-reset")))
+                .clicked()
+            {
                 commands.extend(self.reset());
             }
             if running {
@@ -206,7 +211,7 @@ impl LabTab {
         // Below Start, so that choosing a task never moves the buttons.
         if self.config.task == TaskKind::Charlm {
             ui.separator();
-            let label = ui.label("Text to model");
+            let label = ui.label(crate::t!("lab-text"));
             ui.add(
                 egui::TextEdit::multiline(&mut self.text)
                     .char_limit(super::MAX_LAB_TEXT_CHARS)
@@ -219,35 +224,48 @@ impl LabTab {
     }
 
     fn ui_settings(&mut self, ui: &mut egui::Ui) {
-        ui.label("Model (hidden size H)");
+        ui.label(crate::t!("lab-model"));
         ui.horizontal(|ui| {
             for m in ModelKind::ALL {
-                let name = match m {
-                    ModelKind::Elman => "Elman",
-                    ModelKind::Jordan => "Jordan",
-                    ModelKind::Lstm => "LSTM",
+                let (name, tip) = match m {
+                    ModelKind::Elman => ("Elman", crate::t!("lab-elman-tip")),
+                    ModelKind::Jordan => ("Jordan", crate::t!("lab-jordan-tip")),
+                    ModelKind::Lstm => ("LSTM", crate::t!("lab-lstm-tip")),
                 };
-                ui.selectable_value(&mut self.config.model, m, name);
+                ui.selectable_value(&mut self.config.model, m, name)
+                    .on_hover_text(tip);
             }
         });
         ui.add(egui::Slider::new(&mut self.config.hidden, 4..=128).text("H"));
-        ui.label("Task");
+        ui.label(crate::t!("lab-task"));
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.config.task, TaskKind::Recall, "Recall");
-            ui.selectable_value(&mut self.config.task, TaskKind::Charlm, "Characters");
+            ui.selectable_value(
+                &mut self.config.task,
+                TaskKind::Recall,
+                crate::t!("lab-recall"),
+            )
+            .on_hover_text(crate::t!("lab-recall-tip"));
+            ui.selectable_value(
+                &mut self.config.task,
+                TaskKind::Charlm,
+                crate::t!("lab-charlm"),
+            )
+            .on_hover_text(crate::t!("lab-charlm-tip"));
         });
         let k_name = match self.config.task {
-            TaskKind::Recall => "k (steps back)",
-            TaskKind::Charlm => "k (window)",
+            TaskKind::Recall => crate::t!("lab-k-recall"),
+            TaskKind::Charlm => crate::t!("lab-k-charlm"),
         };
         ui.add(egui::Slider::new(&mut self.config.k, 1..=100).text(k_name));
         ui.separator();
-        ui.checkbox(&mut self.truncate_on, "Truncated BPTT");
+        ui.checkbox(&mut self.truncate_on, crate::t!("lab-truncate"))
+            .on_hover_text(crate::t!("lab-truncate-tip"));
         ui.add_enabled(
             self.truncate_on,
-            egui::Slider::new(&mut self.truncate_k, 1..=100).text("steps"),
+            egui::Slider::new(&mut self.truncate_k, 1..=100).text(crate::t!("lab-steps")),
         );
-        ui.checkbox(&mut self.clip_on, "Clip gradient norm");
+        ui.checkbox(&mut self.clip_on, crate::t!("lab-clip"))
+            .on_hover_text(crate::t!("lab-clip-tip"));
         ui.add_enabled(
             self.clip_on,
             egui::Slider::new(&mut self.clip_tau, 0.01..=10.0)
@@ -261,13 +279,13 @@ impl LabTab {
         ui.add(
             egui::Slider::new(&mut self.config.lr, 1e-4..=1.0)
                 .logarithmic(true)
-                .text("learning rate"),
+                .text(crate::t!("lab-lr")),
         );
         ui.horizontal(|ui| {
-            let label = ui.label("seed");
+            let label = ui.label(crate::t!("lab-seed"));
             ui.add(egui::DragValue::new(&mut self.config.seed))
                 .labelled_by(label.id);
-            let label = ui.label("epochs");
+            let label = ui.label(crate::t!("lab-epochs"));
             ui.add(egui::DragValue::new(&mut self.max_epochs).range(1..=1000))
                 .labelled_by(label.id);
         });
@@ -275,10 +293,12 @@ impl LabTab {
 
     fn ui_sampling(&mut self, ui: &mut egui::Ui) -> Option<Command> {
         ui.separator();
-        ui.add(egui::Slider::new(&mut self.temperature, 0.0..=2.0).text("temperature"));
+        ui.add(
+            egui::Slider::new(&mut self.temperature, 0.0..=2.0).text(crate::t!("lab-temperature")),
+        );
         let can_sample = self.session.is_some() && !self.reports.is_empty();
         let command = ui
-            .add_enabled(can_sample, egui::Button::new("Sample text"))
+            .add_enabled(can_sample, egui::Button::new(crate::t!("lab-sample")))
             .clicked()
             .then(|| {
                 lab_command(LabJob::Sample {
@@ -297,26 +317,28 @@ impl LabTab {
     pub fn status_line(&self) -> String {
         let Some(r) = self.reports.last() else {
             return match self.state {
-                LabState::Idle => "Press Start to train.".into(),
-                _ => "Training the first epoch...".into(),
+                LabState::Idle => crate::t!("lab-press-start"),
+                _ => crate::t!("lab-first-epoch"),
             };
         };
         let p = &r.dj_dh_by_distance;
         let far = p.len() - 1;
-        format!(
-            "epoch {} ({} updates): loss {:.3}, accuracy {:.1}% (chance {:.0}%), |dJ/dh| at d={far} is {:.1e} of d=0",
-            r.epoch,
-            r.updates,
-            r.loss,
-            100.0 * r.accuracy,
-            100.0 * r.chance,
-            if p[0] > 0.0 { p[far] / p[0] } else { 0.0 },
+        let ratio = if p[0] > 0.0 { p[far] / p[0] } else { 0.0 };
+        crate::t!(
+            "lab-status",
+            epoch = r.epoch,
+            updates = r.updates,
+            loss = crate::i18n::num(f64::from(r.loss), 3),
+            accuracy = crate::i18n::pct_with(f64::from(r.accuracy), 1),
+            chance = crate::i18n::pct(f64::from(r.chance)),
+            far = far,
+            ratio = crate::i18n::sci(f64::from(ratio), 1)
         )
     }
 
     fn ui_plots(&mut self, ui: &mut egui::Ui) {
         let h = ((ui.available_height() - 60.0) / 3.0).max(80.0);
-        ui.label("Loss and accuracy per epoch");
+        ui.label(crate::t!("lab-plot-loss"));
         // Before the first epoch the axes already span the run ahead (epochs,
         // distances, updates), so the plots never sit at −0.5..0.5.
         let waiting = self.reports.is_empty();
@@ -327,7 +349,7 @@ impl LabTab {
                 plot.text(egui_plot::Text::new(
                     "",
                     egui_plot::PlotPoint::new(x, y),
-                    "Press Start to train",
+                    crate::t!("lab-press-start-plot"),
                 ));
             }
         };
@@ -347,13 +369,14 @@ impl LabTab {
                         .map(|r| [r.epoch as f64, f(r) as f64])
                         .collect()
                 };
-                plot.line(Line::new("loss", points(|r| r.loss)));
-                plot.line(Line::new("accuracy", points(|r| r.accuracy)));
+                plot.line(Line::new(crate::t!("lab-loss"), points(|r| r.loss)));
+                plot.line(Line::new(crate::t!("lab-accuracy"), points(|r| r.accuracy)));
                 if let Some(r) = self.reports.first() {
-                    plot.hline(HLine::new("chance", r.chance));
+                    plot.hline(HLine::new(crate::t!("lab-chance"), r.chance));
                 }
             });
-        ui.label("log10 |dJ/dh(t-d)| against the distance d");
+        ui.label(crate::t!("lab-plot-profile"))
+            .on_hover_text(crate::t!("lab-plot-profile-tip"));
         let k = self.config.k.max(1) as f64;
         Plot::new("lab_profile")
             .height(h)
@@ -376,13 +399,14 @@ impl LabTab {
                         .collect()
                 };
                 if let Some(r) = self.reports.first() {
-                    plot.line(Line::new("epoch 1", profile(r)));
+                    plot.line(Line::new(crate::t!("lab-epoch", n = 1), profile(r)));
                 }
                 if let Some(r) = self.reports.last().filter(|r| r.epoch > 1) {
-                    plot.line(Line::new(format!("epoch {}", r.epoch), profile(r)));
+                    plot.line(Line::new(crate::t!("lab-epoch", n = r.epoch), profile(r)));
                 }
             });
-        ui.label("log10 gradient norm per update, before and after clipping");
+        ui.label(crate::t!("lab-plot-clip"))
+            .on_hover_text(crate::t!("lab-plot-clip-tip"));
         Plot::new("lab_clip")
             .height(h)
             .legend(Legend::default())
@@ -406,10 +430,44 @@ impl LabTab {
                 if self.clip_on && self.state != LabState::Idle {
                     plot.hline(HLine::new("tau", (self.clip_tau as f64).log10()));
                 }
-                plot.line(Line::new("before", norms(|r| &r.grad_norm_before_clip)));
-                plot.line(Line::new("after", norms(|r| &r.grad_norm_after_clip)));
+                plot.line(Line::new(
+                    crate::t!("lab-before"),
+                    norms(|r| &r.grad_norm_before_clip),
+                ));
+                plot.line(Line::new(
+                    crate::t!("lab-after"),
+                    norms(|r| &r.grad_norm_after_clip),
+                ));
             });
     }
+}
+
+/// The controls' column: 250 px, or wider when a slider's name in the
+/// current language needs it (a slider row is the slider, its value and its
+/// name on one line), so no name is cut off.
+fn controls_width(ui: &egui::Ui) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let colour = ui.visuals().text_color();
+    // The slider and the value's box with its gaps (measured: the English
+    // "learning rate" row just fits the 250 px column).
+    let fixed = ui.spacing().slider_width + 72.0;
+    [
+        crate::t!("lab-k-recall"),
+        crate::t!("lab-k-charlm"),
+        crate::t!("lab-steps"),
+        crate::t!("lab-lr"),
+        crate::t!("lab-temperature"),
+    ]
+    .into_iter()
+    .map(|name| {
+        fixed
+            + ui.painter()
+                .layout_no_wrap(name, font.clone(), colour)
+                .size()
+                .x
+    })
+    // Past 250 px, a little slack so the longest name does not touch the edge.
+    .fold(250.0, |w, need| if need > w { need + 12.0 } else { w })
 }
 
 fn lab_command(job: LabJob) -> Command {

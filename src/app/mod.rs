@@ -14,6 +14,7 @@ pub mod display_loss;
 pub mod files;
 pub mod inspect_panel;
 pub mod lab_tab;
+pub mod settings;
 pub mod shortcuts;
 pub mod sketch_rnn_panel;
 pub mod sketch_tab;
@@ -41,8 +42,8 @@ pub const MAX_PATH_CHARS: usize = 4096;
 pub const MAX_LAB_TEXT_CHARS: usize = 100_000;
 
 pub trait Tab {
-    /// The name on the tab bar.
-    fn title(&self) -> &'static str;
+    /// The name on the tab bar, in the current language.
+    fn title(&self) -> String;
 
     /// Draws one frame of the tab.
     #[must_use]
@@ -87,6 +88,11 @@ pub struct AppOptions {
     pub state_dir: Option<PathBuf>,
     /// The pack of taught classes; `None` turns them off.
     pub pack_dir: Option<PathBuf>,
+    /// The settings file (the language); `None`: nothing read or written.
+    pub settings_path: Option<PathBuf>,
+    /// `--lang`: wins over the settings file for this run (and is not
+    /// written to it unless the user picks a language in the menu).
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 impl Default for AppOptions {
@@ -95,6 +101,8 @@ impl Default for AppOptions {
             picker: Arc::new(files::NativePicker),
             state_dir: autosave::default_state_dir(),
             pack_dir: crate::sketch::teach::pack::default_dir(),
+            settings_path: settings::default_path(),
+            lang: None,
         }
     }
 }
@@ -119,7 +127,11 @@ pub struct StudioApp {
     /// Set on the first frame; the worker wakes the UI through it.
     ctx: Arc<OnceLock<egui::Context>>,
     autosave: Autosave,
+    settings: settings::Settings,
+    settings_path: Option<PathBuf>,
     status_file: StatusFile,
+    /// The language the number formatter was last set for.
+    numbers_lang: Option<crate::i18n::Lang>,
     /// Frames shown so far (counts to 2).
     frames: u8,
     /// Process start → first frame presented, ms (see [`crate::startup`]).
@@ -138,6 +150,15 @@ impl StudioApp {
                 c.request_repaint();
             }
         });
+        let (settings, settings_error) = match &options.settings_path {
+            Some(path) => settings::Settings::load(path),
+            None => (settings::Settings::default(), None),
+        };
+        // `--lang`, else the menu's last choice; else the language stays as
+        // the process started it (the locale, see `main`).
+        if let Some(lang) = options.lang.or(settings.lang) {
+            crate::i18n::set(lang);
+        }
         let mut app = Self {
             tab: TabId::Sketch,
             sketch: Default::default(),
@@ -153,12 +174,18 @@ impl StudioApp {
             prompt: None,
             ctx,
             autosave: Autosave::new(options.state_dir),
+            settings,
+            settings_path: options.settings_path,
             status_file: StatusFile::from_env(),
+            numbers_lang: None,
             frames: 0,
             first_frame_ms: None,
             exit_after_first_frame: std::env::var_os("RNN_STUDIO_EXIT_AFTER_FIRST_FRAME").is_some(),
         };
         app.run_command(teach_tab::TeachTab::open(options.pack_dir));
+        if let Some(message) = settings_error {
+            app.status = message;
+        }
         if let Some(message) = app.autosave.restore(&mut app.sketch.canvas) {
             app.say(TabId::Sketch, message);
         }
@@ -197,6 +224,7 @@ impl StudioApp {
         let ctx = ui.ctx().clone();
         let _ = self.ctx.set(ctx.clone());
         self.count_frames(&ctx);
+        self.localize_numbers(&ctx);
         self.poll(&ctx);
         self.global_shortcuts(ui);
         self.take_dropped_files(&ctx);
@@ -207,6 +235,9 @@ impl StudioApp {
                     let title = self.tab(id).title();
                     ui.selectable_value(&mut self.tab, id, title);
                 }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    self.language_menu(ui);
+                });
             });
         });
         egui::Panel::bottom("status").show(ui, |ui| {
@@ -227,6 +258,58 @@ impl StudioApp {
         self.path_prompt(&ctx);
         self.autosave.tick(&ctx, &self.sketch.canvas, &self.worker);
         self.write_status_file();
+    }
+
+    /// The language menu, at the right of the tab bar: each language in its
+    /// own name, so a person who cannot read the current one finds theirs.
+    fn language_menu(&mut self, ui: &mut egui::Ui) {
+        let now = crate::i18n::current();
+        let mut picked = now;
+        egui::ComboBox::from_label(crate::t!("language-menu"))
+            .selected_text(now.native_name())
+            .show_ui(ui, |ui| {
+                for lang in crate::i18n::Lang::ALL {
+                    ui.selectable_value(&mut picked, lang, lang.native_name());
+                }
+            })
+            .response
+            .on_hover_text(crate::t!("language-menu-tip"));
+        if picked != now {
+            self.set_language(picked);
+        }
+    }
+
+    /// Switches the language now (every string is re-read each frame) and
+    /// keeps the choice in the settings file.
+    pub fn set_language(&mut self, lang: crate::i18n::Lang) {
+        crate::i18n::set(lang);
+        self.settings.lang = Some(lang);
+        if let Some(path) = &self.settings_path
+            && let Err(e) = self.settings.save(path)
+        {
+            self.status = crate::t!(
+                "settings-not-saved",
+                path = path.display().to_string(),
+                error = e.to_string()
+            );
+            self.status_tab = None;
+        }
+    }
+
+    /// Sliders and number fields write numbers in the current language
+    /// (egui's formatting, with a decimal comma in pt-BR).
+    fn localize_numbers(&mut self, ctx: &egui::Context) {
+        let lang = crate::i18n::current();
+        if self.numbers_lang == Some(lang) {
+            return;
+        }
+        self.numbers_lang = Some(lang);
+        ctx.all_styles_mut(|style| {
+            style.number_formatter = egui::style::NumberFormatter::new(move |value, decimals| {
+                let text = egui::emath::format_with_decimals_in_range(value, decimals);
+                crate::i18n::num_text_in(lang, text)
+            });
+        });
     }
 
     /// The second frame begins once the first was presented: that is when
@@ -305,14 +388,30 @@ impl StudioApp {
                     }
                     self.teach.receive(event);
                 }
-                Reply::Written { what, result } => match result {
-                    Ok(_) if what == "autosave" => {}
-                    Ok(path) => self.say(
-                        TabId::Sketch,
-                        format!("{what} written to {}", path.display()),
-                    ),
-                    Err(e) => self.say(TabId::Sketch, format!("could not write {what}: {e}")),
-                },
+                Reply::Written { what, result } => {
+                    // "drawing" and "PNG" are the app's own; any other is a
+                    // format name, the same in both languages.
+                    let what_text = match what.as_str() {
+                        "drawing" => crate::t!("what-drawing"),
+                        "autosave" => crate::t!("what-autosave"),
+                        _ => what.clone(),
+                    };
+                    match result {
+                        Ok(_) if what == "autosave" => {}
+                        Ok(path) => self.say(
+                            TabId::Sketch,
+                            crate::t!(
+                                "written-to",
+                                what = what_text,
+                                path = path.display().to_string()
+                            ),
+                        ),
+                        Err(e) => self.say(
+                            TabId::Sketch,
+                            crate::t!("write-failed", what = what_text, error = e),
+                        ),
+                    }
+                }
             }
         }
         self.take_file_answers();
@@ -340,11 +439,11 @@ impl Drop for StudioApp {
 
 /// Opens the desktop window and runs until it is closed or the display
 /// goes away (see [`display_loss`]).
-pub fn run() -> eframe::Result<display_loss::Ended> {
+pub fn run(app_options: AppOptions) -> eframe::Result<display_loss::Ended> {
     let icon =
         eframe::icon_data::from_png_bytes(include_bytes!("../../assets/rnn-studio.png")).ok();
     let mut viewport = egui::ViewportBuilder::default()
-        .with_title("rnn-studio")
+        .with_title(crate::t!("window-title"))
         .with_app_id("rnn-studio")
         .with_inner_size([1100.0, 760.0])
         .with_min_inner_size([640.0, 480.0])
@@ -363,7 +462,7 @@ pub fn run() -> eframe::Result<display_loss::Ended> {
             Box::new(|cc| {
                 // Light or dark follows the system (egui's default theme preference).
                 let _ = cc;
-                Ok(Box::new(StudioApp::new(AppOptions::default())))
+                Ok(Box::new(StudioApp::new(app_options)))
             }),
         )
     })

@@ -14,6 +14,48 @@ use crate::sketch::recognizer::Guess;
 /// How many guesses the panel shows.
 const TOP: usize = 5;
 
+/// The smallest canvas side, in points: below it the canvas scrolls
+/// instead of shrinking to a thumbnail.
+pub const MIN_CANVAS: f32 = 240.0;
+/// The Inspect view's smallest width beside the canvas and height under it.
+const MIN_INSPECT_WIDTH: f32 = 360.0;
+const MIN_INSPECT_HEIGHT: f32 = 220.0;
+
+/// Where the Inspect view goes, from the space the canvas and it share.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InspectPlacement {
+    /// Beside the canvas, in the space a square canvas leaves in a wide
+    /// window: `default` and `max` widths.
+    Side { default: f32, max: f32 },
+    /// Under the canvas (a tall or small window): `default` and `max` heights.
+    Bottom { default: f32, max: f32 },
+}
+
+/// Beside the canvas when the area is wide enough for a canvas of at least
+/// [`MIN_CANVAS`] plus the view; under it otherwise. Either way the canvas
+/// keeps at least [`MIN_CANVAS`] when the window allows it.
+pub fn inspect_placement(area: egui::Vec2) -> InspectPlacement {
+    let room_for_canvas = (area.x - MIN_CANVAS).max(0.0);
+    if area.x >= 1.2 * area.y && room_for_canvas >= MIN_INSPECT_WIDTH {
+        // Share the width so that the canvas is as tall as it can be, but
+        // give the maps at least 45% of it: their columns are the points.
+        let beside_square = area.x - area.y;
+        let default = beside_square.max(0.45 * area.x).min(room_for_canvas);
+        InspectPlacement::Side {
+            default,
+            max: room_for_canvas,
+        }
+    } else {
+        // The canvas keeps its minimum; the view scrolls in what is left
+        // (never less than a header and one map).
+        let max = (area.y - MIN_CANVAS).max(100.0);
+        InspectPlacement::Bottom {
+            default: (0.5 * area.y).clamp(MIN_INSPECT_HEIGHT.min(max), max),
+            max,
+        }
+    }
+}
+
 /// View state of the Sketch tab.
 pub struct SketchTab {
     pub canvas: Canvas,
@@ -53,8 +95,8 @@ impl Default for SketchTab {
 }
 
 impl Tab for SketchTab {
-    fn title(&self) -> &'static str {
-        "Sketch"
+    fn title(&self) -> String {
+        crate::t!("tab-sketch")
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
@@ -72,28 +114,59 @@ impl Tab for SketchTab {
             .resizable(false)
             .default_size(240.0)
             .show(ui, |ui| {
-                self.guesses(ui);
-                ui.add_space(16.0);
-                ui.separator();
-                commands.extend(self.sketch_rnn.ui(ui, self.canvas.drawing()));
-                ui.separator();
-                commands.extend(super::teach_tab::correction(
-                    ui,
-                    &mut self.correct_to,
-                    self.canvas.drawing(),
-                    self.guess.as_ref(),
-                ));
+                // Scrolls rather than push "Let the LSTM draw" off a small window.
+                egui::ScrollArea::vertical()
+                    .id_salt("guesses_scroll")
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| {
+                        self.guesses(ui);
+                        ui.add_space(16.0);
+                        ui.separator();
+                        commands.extend(self.sketch_rnn.ui(ui, self.canvas.drawing()));
+                        ui.separator();
+                        commands.extend(super::teach_tab::correction(
+                            ui,
+                            &mut self.correct_to,
+                            self.canvas.drawing(),
+                            self.guess.as_ref(),
+                        ));
+                    });
             });
         if self.inspect.open {
-            egui::Panel::bottom("inspect")
-                .resizable(true)
-                .default_size(360.0)
-                .min_size(200.0)
-                .show(ui, |ui| self.inspect.ui(ui));
+            let area = ui.available_size();
+            match inspect_placement(area) {
+                InspectPlacement::Side { default, max } => {
+                    egui::Panel::right("inspect_side")
+                        .resizable(true)
+                        .default_size(default)
+                        .min_size(MIN_INSPECT_WIDTH)
+                        .max_size(max)
+                        .show(ui, |ui| self.inspect.ui(ui));
+                }
+                InspectPlacement::Bottom { default, max } => {
+                    egui::Panel::bottom("inspect")
+                        .resizable(true)
+                        .default_size(default)
+                        .min_size(MIN_INSPECT_HEIGHT.min(max))
+                        .max_size(max)
+                        .show(ui, |ui| self.inspect.ui(ui));
+                }
+            }
             self.canvas.highlight = self.inspect.marked_point();
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            let response = self.canvas.ui(ui);
+            let response = if ui.available_size().min_elem() >= MIN_CANVAS {
+                // Centred: a wide window leaves equal margins, not one gap.
+                ui.vertical_centered(|ui| self.canvas.ui(ui, MIN_CANVAS))
+                    .inner
+            } else {
+                // Too small a window: the canvas keeps its minimum and scrolls.
+                egui::ScrollArea::both()
+                    .id_salt("canvas_scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| self.canvas.ui(ui, MIN_CANVAS))
+                    .inner
+            };
             if self.canvas.recorder.is_pen_down() {
                 self.sketch_rnn.stop(); // the user took the pen back
             }
@@ -188,53 +261,56 @@ impl SketchTab {
         ui.horizontal_wrapped(|ui| {
             let has_strokes = !self.canvas.drawing().strokes.is_empty();
             if ui
-                .add_enabled(self.canvas.can_undo(), egui::Button::new("Undo"))
-                .on_hover_text("Take back the last stroke, Clear or Open (Ctrl+Z)")
+                .add_enabled(
+                    self.canvas.can_undo(),
+                    egui::Button::new(crate::t!("sketch-undo")),
+                )
+                .on_hover_text(crate::t!("sketch-undo-tip"))
                 .clicked()
             {
                 self.undo();
             }
             if ui
-                .add_enabled(has_strokes, egui::Button::new("Clear"))
-                .on_hover_text("Remove every stroke (Undo brings them back)")
+                .add_enabled(has_strokes, egui::Button::new(crate::t!("sketch-clear")))
+                .on_hover_text(crate::t!("sketch-clear-tip"))
                 .clicked()
             {
                 self.sketch_rnn.stop();
                 self.canvas.clear();
             }
             ui.separator();
-            ui.label("Brush");
+            ui.label(crate::t!("sketch-brush"));
             ui.add(egui::Slider::new(&mut self.canvas.brush, 1.0..=24.0).show_value(false))
-                .on_hover_text("Brush width");
+                .on_hover_text(crate::t!("sketch-brush-tip"));
             ui.separator();
             if ui
-                .button("Open…")
-                .on_hover_text("Open a Quick, Draw! .ndjson drawing")
+                .button(crate::t!("sketch-open"))
+                .on_hover_text(crate::t!("sketch-open-tip"))
                 .clicked()
             {
                 commands.push(Command::ChooseFile(Purpose::OpenDrawing));
             }
             if ui
-                .add_enabled(has_strokes, egui::Button::new("Save…"))
-                .on_hover_text("Save as Quick, Draw! ndjson (with timestamps)")
+                .add_enabled(has_strokes, egui::Button::new(crate::t!("sketch-save")))
+                .on_hover_text(crate::t!("sketch-save-tip"))
                 .clicked()
             {
                 commands.push(Command::ChooseFile(Purpose::SaveDrawing));
             }
             if ui
-                .add_enabled(has_strokes, egui::Button::new("Export PNG…"))
-                .on_hover_text("Write the drawing as a PNG image")
+                .add_enabled(
+                    has_strokes,
+                    egui::Button::new(crate::t!("sketch-export-png")),
+                )
+                .on_hover_text(crate::t!("sketch-export-png-tip"))
                 .clicked()
             {
                 commands.push(Command::ChooseFile(Purpose::ExportPng));
             }
             ui.separator();
             if ui
-                .selectable_label(self.inspect.open, "Inside the LSTM")
-                .on_hover_text(
-                    "Show the recognizer's gates and memory at every point, and how its \
-                     guess evolved (Ctrl+I)",
-                )
+                .selectable_label(self.inspect.open, crate::t!("sketch-inspect"))
+                .on_hover_text(crate::t!("sketch-inspect-tip"))
                 .clicked()
             {
                 self.toggle_inspect();
@@ -246,7 +322,7 @@ impl SketchTab {
     /// The guesses, in a block of fixed height: whatever state it is in
     /// (no drawing, loading, a guess), the controls below never move.
     fn guesses(&mut self, ui: &mut egui::Ui) {
-        ui.heading("Guesses");
+        ui.heading(crate::t!("sketch-guesses"));
         ui.add_space(4.0);
         let top = ui.cursor().top();
         self.guesses_body(ui);
@@ -270,7 +346,7 @@ impl SketchTab {
         if let Some(e) = &self.guess_error {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                format!("The doodle recognizer is not available: {e}"),
+                crate::t!("sketch-no-recognizer", error = e),
             );
             return;
         }
@@ -278,25 +354,29 @@ impl SketchTab {
             None if self.guess_in_flight => {
                 // The first request also loads the model on the worker. No
                 // spinner: the worker's reply repaints, and the UI stays idle.
-                ui.weak("Loading the recognizer…");
+                ui.weak(crate::t!("sketch-loading"));
             }
             None => {
-                ui.label("Draw something: the LSTM guesses while you draw.");
+                ui.label(crate::t!("sketch-empty"));
             }
             Some(g) => {
                 if g.unsure {
-                    ui.label(egui::RichText::new("I'm not sure - is it one of these?").strong());
+                    ui.label(egui::RichText::new(crate::t!("sketch-unsure")).strong());
                 } else {
+                    let class = crate::i18n::class_with_article(&g.top[0].0);
                     ui.label(
-                        egui::RichText::new(format!("It's a {}!", g.top[0].0.replace('_', " ")))
-                            .strong(),
+                        egui::RichText::new(crate::t!("sketch-its-a", class = class)).strong(),
                     );
                 }
                 ui.add_space(4.0);
                 for (class, p) in g.top.iter().take(TOP) {
                     ui.add(
                         egui::ProgressBar::new(*p)
-                            .text(format!("{} {:.0}%", class.replace('_', " "), p * 100.0))
+                            .text(format!(
+                                "{} {}",
+                                crate::i18n::class_name(class),
+                                crate::i18n::pct(f64::from(*p))
+                            ))
                             .desired_width(ui.available_width()),
                     );
                 }
@@ -310,11 +390,41 @@ impl SketchTab {
             crate::t!("point-count", n = d.num_points())
         ));
         if let Some(g) = &self.guess {
-            ui.collapsing("Try drawing...", |ui| {
-                let mut classes: Vec<&str> = g.top.iter().map(|(c, _)| c.as_str()).collect();
+            ui.collapsing(crate::t!("sketch-try-drawing"), |ui| {
+                let mut classes: Vec<String> = g
+                    .top
+                    .iter()
+                    .map(|(c, _)| crate::i18n::class_name(c))
+                    .collect();
                 classes.sort_unstable();
-                ui.label(classes.join(", ").replace('_', " "));
+                ui.label(classes.join(", "));
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn inspect_goes_beside_a_wide_canvas_and_under_a_tall_one() {
+        // The default window's central area: beside, the canvas as tall as
+        // the area and the view in the rest.
+        let InspectPlacement::Side { default, max } = inspect_placement(egui::vec2(1030.0, 700.0))
+        else {
+            panic!("a wide area puts the view beside the canvas");
+        };
+        assert!(default >= MIN_INSPECT_WIDTH && default <= max);
+        assert!(
+            1030.0 - default >= 560.0,
+            "the canvas keeps most of its size"
+        );
+        // A small window: under the canvas, which keeps its minimum.
+        let InspectPlacement::Bottom { default, max } = inspect_placement(egui::vec2(390.0, 360.0))
+        else {
+            panic!("a small area puts the view under the canvas");
+        };
+        assert!(default <= max && 360.0 - max >= MIN_CANVAS - 1e-3);
     }
 }

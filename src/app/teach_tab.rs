@@ -47,8 +47,8 @@ pub struct TeachTab {
 }
 
 impl Tab for TeachTab {
-    fn title(&self) -> &'static str {
-        "Teach"
+    fn title(&self) -> String {
+        crate::t!("tab-teach")
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
@@ -85,7 +85,7 @@ impl Tab for TeachTab {
                     self.canvas.clear();
                 }
             });
-            self.canvas.ui(ui);
+            self.canvas.ui(ui, super::sketch_tab::MIN_CANVAS);
         });
         commands
     }

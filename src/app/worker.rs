@@ -481,14 +481,55 @@ fn load_photo(source: PhotoSource) -> Result<LoadedPhoto, String> {
         PhotoSource::File(path) => image_io::load_image(&path),
         PhotoSource::Clipboard => return clipboard_photo(),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| photo_error(&e))?;
     let display = image_io::thumbnail(&photo.image, DISPLAY_SIDE);
     Ok(LoadedPhoto { photo, display })
 }
 
+/// Why a photo did not load, for the status line in the current language
+/// (the library's own message is English, as the CLI's JSON needs it).
+fn photo_error(e: &image_io::ImageLoadError) -> String {
+    use crate::t;
+    use image_io::ImageLoadError as E;
+    match e {
+        E::Read { name, source } => t!("photo-read", name = name, error = source.to_string()),
+        E::Empty { name } => t!("photo-empty", name = name),
+        E::UnknownFormat { name } => t!("photo-unknown-format", name = name),
+        E::TooLarge {
+            name,
+            width,
+            height,
+        } => t!(
+            "photo-too-large",
+            name = name,
+            width = *width,
+            height = *height,
+            max = image_io::MAX_SIDE
+        ),
+        E::OverMemoryCap {
+            name,
+            width,
+            height,
+        } => t!(
+            "photo-over-memory",
+            name = name,
+            width = *width,
+            height = *height,
+            mib = image_io::MAX_ALLOC >> 20
+        ),
+        E::FileTooLarge { name } => t!(
+            "photo-file-too-large",
+            name = name,
+            mib = image_io::MAX_FILE_BYTES >> 20
+        ),
+        E::Corrupt { name, detail } => t!("photo-corrupt", name = name, detail = detail),
+        E::NoPixels { name } => t!("photo-no-pixels", name = name),
+    }
+}
+
 fn clipboard_photo() -> Result<LoadedPhoto, String> {
-    let mut clipboard =
-        arboard::Clipboard::new().map_err(|e| format!("clipboard: not available ({e})"))?;
+    let mut clipboard = arboard::Clipboard::new()
+        .map_err(|e| crate::t!("clipboard-unavailable", error = e.to_string()))?;
     let photo = match clipboard.get_image() {
         Ok(img) => image_io::from_rgba(img.width, img.height, &img.bytes, "clipboard"),
         // Some apps put a copied file's path on the clipboard instead of pixels.
@@ -496,10 +537,10 @@ fn clipboard_photo() -> Result<LoadedPhoto, String> {
             Ok(text) if std::path::Path::new(text.trim()).is_file() => {
                 image_io::load_image(std::path::Path::new(text.trim()))
             }
-            _ => return Err("clipboard: no image to paste".into()),
+            _ => return Err(crate::t!("clipboard-no-image")),
         },
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| photo_error(&e))?;
     let display = image_io::thumbnail(&photo.image, DISPLAY_SIDE);
     Ok(LoadedPhoto { photo, display })
 }

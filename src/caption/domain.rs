@@ -9,10 +9,6 @@
 
 use super::encoder::imagenet_classes;
 
-/// One sentence for people, shown with every caption.
-pub const TRAINED_ON: &str = "Trained on Flickr8k (8 000 photos, mostly people, dogs and \
-     outdoor scenes): it describes that world and cannot name what it never saw.";
-
 /// How sure the encoder must be before its label is set against the caption.
 pub const CONFIDENT: f32 = 0.5;
 

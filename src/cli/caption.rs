@@ -77,7 +77,8 @@ pub fn run(args: CaptionArgs) -> anyhow::Result<ExitCode> {
                 if args.json {
                     println!("{}", json!({"file": file, "error": e.to_string()}));
                 } else {
-                    eprintln!("{file:<width$}  error: {e}");
+                    let error = crate::t!("cli-line-error", error = e.to_string());
+                    eprintln!("{file:<width$}  {error}");
                 }
                 continue;
             }
@@ -91,14 +92,15 @@ pub fn run(args: CaptionArgs) -> anyhow::Result<ExitCode> {
         println!("{file:<width$}  {}", r.nbest[0].text);
         if nbest > 1 {
             for h in &r.nbest {
-                println!("{:<width$}    {:>8.3}  {}", "", h.logprob, h.text);
+                let logp = crate::i18n::num(h.logprob, 3);
+                println!("{:<width$}    {logp:>8}  {}", "", h.text);
             }
         }
     }
     if let Some(out) = &args.results_json {
         let text = serde_json::to_string_pretty(&results)?;
         crate::safe_io::write_atomic(out, text.as_bytes())
-            .with_context(|| format!("cannot write {}", out.display()))?;
+            .with_context(|| crate::t!("cli-cannot-write", path = out.display().to_string()))?;
     }
     Ok(if bad > 0 {
         ExitCode::from(1)

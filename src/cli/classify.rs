@@ -82,7 +82,14 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             match std::fs::File::open(path) {
                 Ok(f) => Box::new(std::io::BufReader::new(f)),
                 Err(e) => {
-                    eprintln!("rnn-studio: cannot open {}: {e}", path.display());
+                    eprintln!(
+                        "{}",
+                        crate::t!(
+                            "cli-cannot-open",
+                            path = path.display().to_string(),
+                            error = e.to_string()
+                        )
+                    );
                     tally.bad_files += 1;
                     continue;
                 }
@@ -99,20 +106,27 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         match classify_stream(&rec, reader, &opts, &mut out, &mut tally) {
             Ok(()) if tally.lines == lines_before => {
                 // Nothing at all to classify is a mistake worth a word, not a silent 0.
-                eprintln!("rnn-studio: no drawings in {}", shown_name(path));
+                eprintln!("{}", crate::t!("cli-no-drawings", path = shown_name(path)));
                 tally.bad_lines += 1;
             }
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
             Err(e) => {
-                eprintln!("rnn-studio: cannot read {}: {e}", path.display());
+                eprintln!(
+                    "{}",
+                    crate::t!(
+                        "cli-cannot-read",
+                        path = path.display().to_string(),
+                        error = e.to_string()
+                    )
+                );
                 tally.bad_files += 1;
             }
         }
     }
     match out.flush() {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-        r => r.context("cannot write to stdout")?,
+        r => r.with_context(|| crate::t!("cli-cannot-write-stdout"))?,
     }
     Ok(if tally.bad_files > 0 {
         ExitCode::from(2)
@@ -159,7 +173,7 @@ fn classify_stream(
 /// How an input is named in messages: its path, or "stdin" for `-`.
 fn shown_name(path: &std::path::Path) -> String {
     if path.as_os_str() == "-" {
-        "stdin".to_owned()
+        crate::t!("cli-stdin")
     } else {
         path.display().to_string()
     }
@@ -196,20 +210,21 @@ fn write_guess(
         obj.insert("unsure".into(), g.unsure.into());
         return writeln!(out, "{}", serde_json::Value::Object(obj));
     }
-    let prefix = match opts.file {
-        Some(f) => format!("{f}:{line}"),
-        None => format!("line {line}"),
-    };
+    let prefix = line_prefix(opts.file, line);
+    // For people: the class as the current language names it.
     let guesses: Vec<String> = top
         .iter()
-        .map(|(c, p)| format!("{:<14} {:>5.1}%", word(c), p * 100.0))
+        .map(|(c, p)| {
+            let pct = crate::i18n::pct_with(f64::from(*p), 1);
+            format!("{:<14} {pct:>6}", crate::i18n::class_name(c))
+        })
         .collect();
     let unsure = if !g.unsure {
         String::new()
     } else if opts.color {
-        "  \x1b[33m(not sure)\x1b[0m".into()
+        format!("  \x1b[33m{}\x1b[0m", crate::t!("cli-not-sure"))
     } else {
-        "  (not sure)".into()
+        format!("  {}", crate::t!("cli-not-sure"))
     };
     writeln!(out, "{prefix:<10} {}{unsure}", guesses.join("  "))
 }
@@ -229,11 +244,20 @@ fn write_error(
         obj.insert("error".into(), e.into());
         return writeln!(out, "{}", serde_json::Value::Object(obj));
     }
-    let prefix = match opts.file {
+    let prefix = line_prefix(opts.file, line);
+    writeln!(
+        out,
+        "{prefix:<10} {}",
+        crate::t!("cli-line-error", error = e)
+    )
+}
+
+/// "cat.ndjson:3" with several files, else "line 3".
+fn line_prefix(file: Option<&str>, line: usize) -> String {
+    match file {
         Some(f) => format!("{f}:{line}"),
-        None => format!("line {line}"),
-    };
-    writeln!(out, "{prefix:<10} error: {e}")
+        None => crate::t!("cli-line", line = line),
+    }
 }
 
 /// p rounded to 4 decimals, so JSON stays short.

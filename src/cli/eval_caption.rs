@@ -25,6 +25,9 @@ pub struct EvalCaptionArgs {
     /// Score only the first N photos of the split.
     #[arg(long)]
     pub limit: Option<usize>,
+    /// Length normalisation α of the beam (log p ÷ tokens^α; default: the captioner's config).
+    #[arg(long)]
+    pub length_alpha: Option<f64>,
     /// A feature cache from train-caption (RUN/features) to skip the encoder.
     #[arg(long)]
     pub cache: Option<PathBuf>,
@@ -40,12 +43,15 @@ pub struct EvalCaptionArgs {
 }
 
 pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
-    let captioner = super::load_captioner(args.weights.as_deref())?;
+    let mut captioner = super::load_captioner(args.weights.as_deref())?;
+    if let Some(alpha) = args.length_alpha {
+        captioner.config.length_alpha = alpha;
+    }
     let cache = match &args.cache {
         Some(dir) => Some(FeatureCache::load(dir)?),
         None => None,
     };
-    let bar = progress_bar(0, &format!("captioning {}", args.split));
+    let bar = progress_bar(0, &crate::t!("cli-captioning-split", split = &args.split));
     let bar = std::sync::Mutex::new(bar);
     let report = evaluate(
         &captioner,
@@ -75,6 +81,7 @@ pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
             "{}",
             json!({
                 "split": report.split, "photos": report.samples.len(), "beam": report.beam,
+                "length_alpha": captioner.config.length_alpha,
                 "bleu1": report.bleu[0], "bleu2": report.bleu[1], "bleu3": report.bleu[2], "bleu4": report.bleu[3],
                 "cider_d": report.cider, "seconds": report.seconds,
                 "samples": shown.iter().map(|s| json!({"file": s.file, "caption": s.caption, "reference": s.references[0]})).collect::<Vec<_>>(),
@@ -83,20 +90,25 @@ pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "{} photos of {}, beam {}, {:.0} s",
-        report.samples.len(),
-        report.split,
-        report.beam,
-        report.seconds
+        "{}",
+        crate::t!(
+            "cli-eval-caption-header",
+            n = report.samples.len(),
+            split = &report.split,
+            beam = report.beam,
+            seconds = crate::i18n::num(report.seconds, 0)
+        )
     );
     for (k, b) in report.bleu.iter().enumerate() {
-        println!("BLEU-{}   {b:.4}", k + 1);
+        println!("BLEU-{}   {}", k + 1, crate::i18n::num(*b, 4));
     }
-    println!("CIDEr-D  {:.4}", report.cider);
+    println!("CIDEr-D  {}", crate::i18n::num(report.cider, 4));
     for s in shown {
         println!(
-            "\n{}\n  model:     {}\n  reference: {}",
-            s.file, s.caption, s.references[0]
+            "\n{}\n{}\n{}",
+            s.file,
+            crate::t!("cli-eval-caption-model", caption = &s.caption),
+            crate::t!("cli-eval-caption-reference", caption = &s.references[0])
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -26,21 +26,28 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.drawing)
-        .with_context(|| format!("cannot read {}", args.drawing.display()))?;
+    let text = std::fs::read_to_string(&args.drawing).with_context(|| {
+        crate::t!(
+            "cli-cannot-read-file",
+            path = args.drawing.display().to_string()
+        )
+    })?;
     let drawing = match ndjson::parse_lines(&text).next() {
         Some((_, Ok(d))) => d,
         Some((line, Err(e))) => bail!("{}:{line}: {e}", args.drawing.display()),
-        None => bail!("{}: no drawing in file", args.drawing.display()),
+        None => bail!(crate::t!(
+            "no-drawing-in-file",
+            path = args.drawing.display().to_string()
+        )),
     };
     let rec = Recognizer::load(&crate::weights::root_for(crate::weights::RECOGNIZER)?)?;
     let ins = inspect::inspect(&rec, &drawing, args.top as usize);
     if args.layer >= ins.layers.len() {
-        bail!(
-            "--layer {} but the recognizer has {} layers",
-            args.layer,
-            ins.layers.len()
-        );
+        bail!(crate::t!(
+            "cli-inspect-bad-layer",
+            layer = args.layer,
+            n = ins.layers.len()
+        ));
     }
     let img = inspect::render(&ins, args.layer);
     let mut bytes = Vec::new();
@@ -49,20 +56,31 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
         image::ImageFormat::Png,
     )?;
     crate::safe_io::write_atomic(&args.png, &bytes)
-        .with_context(|| format!("cannot write {}", args.png.display()))?;
+        .with_context(|| crate::t!("cli-cannot-write", path = args.png.display().to_string()))?;
     let maps = &ins.layers[args.layer];
     println!(
-        "{}: {} points, layer {} of {}, {} units; rows top to bottom: f, i, o, C (units by variance), then p(class) over the points",
-        args.png.display(),
-        maps.steps,
-        args.layer,
-        ins.layers.len(),
-        maps.units
+        "{}",
+        crate::t!(
+            "cli-inspect-written",
+            path = args.png.display().to_string(),
+            points = maps.steps,
+            layer = args.layer,
+            layers = ins.layers.len(),
+            units = maps.units
+        )
     );
     for (k, class) in ins.classes.iter().enumerate() {
         let [r, g, b] = CLASS_COLOURS[k % CLASS_COLOURS.len()];
         let p = ins.probs[k].last().copied().unwrap_or(0.0);
-        println!("  line rgb({r},{g},{b}): {class} (final p {p:.2})");
+        println!(
+            "{}",
+            crate::t!(
+                "cli-inspect-line",
+                rgb = format!("rgb({r},{g},{b})"),
+                class = crate::i18n::class_name(class),
+                p = crate::i18n::num(f64::from(p), 2)
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -107,8 +107,12 @@ impl LabArgs {
     /// The validated lab configuration these flags ask for.
     fn config(&self) -> anyhow::Result<LabConfig> {
         let text = match &self.text {
-            Some(path) => std::fs::read_to_string(path)
-                .with_context(|| format!("{}: cannot read the text", path.display()))?,
+            Some(path) => std::fs::read_to_string(path).with_context(|| {
+                crate::t!(
+                    "cli-lab-cannot-read-text",
+                    path = path.display().to_string()
+                )
+            })?,
             None => String::new(),
         };
         Ok(LabConfig {
@@ -146,19 +150,28 @@ pub fn run(args: LabArgs) -> anyhow::Result<ExitCode> {
     let cfg = args.config()?;
     let mut session = LabSession::new(&cfg)?;
     if !args.json {
+        let bptt = match cfg.truncate {
+            None => crate::t!("cli-lab-full-bptt"),
+            Some(k) => crate::t!("cli-lab-truncated-bptt", k = k),
+        };
+        let clip = match cfg.clip {
+            None => crate::t!("cli-lab-clip-off"),
+            Some(t) => crate::i18n::localize(t.to_string()),
+        };
         println!(
-            "{} on {} (k = {}, H = {}, {}, clip {}, {:?} lr {}), chance {:.1}%",
-            cfg.model.name(),
-            cfg.task.name(),
-            cfg.k,
-            cfg.hidden,
-            cfg.truncate.map_or("full BPTT".to_string(), |k| format!(
-                "truncated BPTT k = {k}"
-            )),
-            cfg.clip.map_or("off".to_string(), |t| format!("{t}")),
-            cfg.optimizer,
-            cfg.lr,
-            100.0 * session.chance()
+            "{}",
+            crate::t!(
+                "cli-lab-header",
+                model = cfg.model.name(),
+                task = cfg.task.name(),
+                k = cfg.k,
+                hidden = cfg.hidden,
+                bptt = bptt,
+                clip = clip,
+                optimizer = format!("{:?}", cfg.optimizer),
+                lr = crate::i18n::localize(cfg.lr.to_string()),
+                chance = crate::i18n::pct_with(f64::from(session.chance()), 1)
+            )
         );
     }
     for _ in 0..args.epochs {
@@ -173,7 +186,7 @@ pub fn run(args: LabArgs) -> anyhow::Result<ExitCode> {
         } else {
             println!("{}", human_line(&report));
             if let Some(s) = sample {
-                println!("    sample: {s}");
+                println!("{}", crate::t!("cli-lab-sample", text = s));
             }
         }
     }
@@ -187,14 +200,17 @@ fn human_line(r: &EpochReport) -> String {
     let p = &r.dj_dh_by_distance;
     let far = p.len().saturating_sub(1);
     let ratio = if p[0] > 0.0 { p[far] / p[0] } else { 0.0 };
-    format!(
-        "epoch {:>3}  loss {:.3}  accuracy {:>5.1}%  |g| {:.3} -> {:.3}  |dJ/dh| d=0 {:.2e}  d={far} {:.2e}  ratio {ratio:.1e}",
-        r.epoch,
-        r.loss,
-        100.0 * r.accuracy,
-        mean(&r.grad_norm_before_clip),
-        mean(&r.grad_norm_after_clip),
-        p[0],
-        p[far],
+    use crate::i18n::{num, pct_with, sci};
+    crate::t!(
+        "cli-lab-epoch",
+        epoch = format!("{:>3}", r.epoch),
+        loss = num(f64::from(r.loss), 3),
+        accuracy = format!("{:>6}", pct_with(f64::from(r.accuracy), 1)),
+        before = num(f64::from(mean(&r.grad_norm_before_clip)), 3),
+        after = num(f64::from(mean(&r.grad_norm_after_clip)), 3),
+        near = sci(f64::from(p[0]), 2),
+        far = far,
+        far_value = sci(f64::from(p[far]), 2),
+        ratio = sci(f64::from(ratio), 1)
     )
 }

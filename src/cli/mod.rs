@@ -18,7 +18,8 @@ pub mod train_caption;
 pub mod train_sketch;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,8 +31,97 @@ use crate::sketch::recognizer::Recognizer;
 #[derive(Debug, Parser)]
 #[command(name = "rnn-studio", version, about, long_about = None)]
 pub struct Cli {
+    /// The language of messages and help: en or pt-BR (default: from LC_ALL, LC_MESSAGES, LANG).
+    /// JSON output is the same in every language.
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<crate::i18n::Lang>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
+    match crate::i18n::Lang::parse(s) {
+        Some(lang) => Ok(lang),
+        None => Err(crate::t!("cli-bad-lang", value = s)),
+    }
+}
+
+/// `--lang` from the raw arguments, before clap parses them: the language
+/// must be set before clap writes `--help` or an error. A bad value is left
+/// for clap to report.
+pub fn lang_from_args(args: impl IntoIterator<Item = OsString>) -> Option<crate::i18n::Lang> {
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        let arg = arg.to_string_lossy().into_owned();
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--lang") {
+            Some("") => args.next().map(|v| v.to_string_lossy().into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        if let Some(v) = value {
+            return crate::i18n::Lang::parse(&v);
+        }
+    }
+    None
+}
+
+/// Parses the process's arguments with help in the current language
+/// (exits on `--help`, `--version` or a usage error, as clap does).
+pub fn parse() -> Cli {
+    let matches = localized(Cli::command()).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The command line's `Command` (from the derive) with its help texts in
+/// the current language: the message `cli-about-<command path>` replaces a
+/// command's about (its `.long` attribute the long about), and
+/// `cli-arg-<command path>-<argument>` an argument's help. The English
+/// messages repeat the doc comments (tests/cli_help.rs checks they agree).
+pub fn localized(cmd: clap::Command) -> clap::Command {
+    localize(cmd, "rnn-studio")
+}
+
+fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
+    use crate::i18n::{current, has, tr, tr_attr};
+    let about = format!("cli-about-{path}");
+    if has(current(), &about) {
+        cmd = cmd.about(tr(&about));
+        if let Some(long) = tr_attr(&about, "long") {
+            cmd = cmd.long_about(long);
+        }
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let key = format!("cli-arg-{path}-{id}");
+        if has(current(), &key) {
+            let long = tr_attr(&key, "long");
+            cmd = cmd.mut_arg(&id, |a| {
+                let a = a.help(tr(&key));
+                match long {
+                    Some(l) => a.long_help(l),
+                    None => a,
+                }
+            });
+        }
+    }
+    if current() != crate::i18n::Lang::En {
+        cmd = clap_words(cmd);
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for sub in subs {
+        let sub_path = format!("{path}-{sub}");
+        cmd = cmd.mut_subcommand(&sub, |s| localize(s, &sub_path));
+    }
+    cmd
 }
 
 /// The subcommands.
@@ -132,7 +222,7 @@ pub fn run(command: Command) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("rnn-studio: {e:#}");
+            eprintln!("{}", crate::t!("cli-error", error = format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -174,6 +264,53 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// clap's own words (headings, `--help`, `--version`) in the current
+/// language; English keeps clap's defaults untouched.
+fn clap_words(mut cmd: clap::Command) -> clap::Command {
+    use crate::t;
+    use clap::{Arg, ArgAction};
+    let ids: Vec<(String, bool)> = cmd
+        .get_arguments()
+        .filter(|a| a.get_help_heading().is_none())
+        .map(|a| (a.get_id().to_string(), a.is_positional()))
+        .collect();
+    for (id, positional) in ids {
+        let heading = if positional {
+            t!("cli-heading-arguments")
+        } else {
+            t!("cli-heading-options")
+        };
+        cmd = cmd.mut_arg(&id, |a| a.help_heading(heading));
+    }
+    let template = format!(
+        "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+        t!("cli-heading-usage")
+    );
+    cmd = cmd
+        .help_template(template)
+        .subcommand_help_heading(t!("cli-heading-commands"))
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(t!("cli-help-flag"))
+                .help_heading(t!("cli-heading-options")),
+        );
+    if cmd.get_version().is_some() {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(t!("cli-version-flag"))
+                .help_heading(t!("cli-heading-options")),
+        );
+    }
+    cmd
+}
+
 /// The weights root holding `model` (see [`crate::weights`]); when none
 /// does, the first place looked, so that the load's error names a path.
 pub fn weights_root(model: &str) -> PathBuf {
@@ -187,7 +324,7 @@ pub fn load_recognizer(dir: Option<&Path>) -> anyhow::Result<Recognizer> {
         Some(dir) => Recognizer::load_dir(dir),
         None => Recognizer::load(&weights_root(crate::weights::RECOGNIZER)),
     }
-    .context("cannot load the recognizer")
+    .with_context(|| crate::t!("cli-cannot-load-recognizer"))
 }
 
 /// The captioner (encoder + decoders) of a `--weights ROOT` flag, or the shipped one.
@@ -196,8 +333,12 @@ pub fn load_captioner(root: Option<&Path>) -> anyhow::Result<crate::caption::cap
         || weights_root(crate::weights::CAPTIONER),
         Path::to_path_buf,
     );
-    crate::caption::captioner::Captioner::load(&root)
-        .with_context(|| format!("cannot load the captioner from {}", root.display()))
+    crate::caption::captioner::Captioner::load(&root).with_context(|| {
+        crate::t!(
+            "cli-cannot-load-captioner",
+            path = root.display().to_string()
+        )
+    })
 }
 
 /// The folder of converted sketch-rnn models: a `--weights`-style flag's, or the shipped one.

@@ -12,10 +12,14 @@
 //! JSON never does.
 //!
 //! The language is one process-wide setting ([`set`], [`current`]): the UI
-//! re-reads every string each frame, so switching is live.
+//! re-reads every string each frame, so switching is live. A thread can
+//! speak another language for a while ([`ThreadLang`]): the GUI tests run
+//! side by side in one process, each app on its test's thread, so a pt-BR
+//! test must not switch the English test next to it.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::cell::Cell;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -97,40 +101,62 @@ impl Lang {
     }
 }
 
-/// Every message file, per language. A new file is added here, in both
-/// languages (the tests check that both hold the same messages).
-pub const SOURCES: [(Lang, &[(&str, &str)]); 2] = [
-    (
-        Lang::En,
-        &[
-            ("app.ftl", include_str!("../../assets/i18n/en/app.ftl")),
-            ("teach.ftl", include_str!("../../assets/i18n/en/teach.ftl")),
-        ],
-    ),
-    (
-        Lang::PtBr,
-        &[
-            ("app.ftl", include_str!("../../assets/i18n/pt-BR/app.ftl")),
-            (
-                "teach.ftl",
-                include_str!("../../assets/i18n/pt-BR/teach.ftl"),
-            ),
-        ],
-    ),
-];
+/// The message files, listed by build.rs from assets/i18n/<lang>/*.ftl.
+mod sources {
+    include!(concat!(env!("OUT_DIR"), "/i18n_sources.rs"));
+}
+
+/// Every message file, per language: each `.ftl` under `assets/i18n/en/`
+/// and `assets/i18n/pt-BR/`, compiled in (a new file needs no list entry;
+/// the tests check that both languages hold the same messages).
+pub const SOURCES: [(Lang, &[(&str, &str)]); 2] =
+    [(Lang::En, sources::EN), (Lang::PtBr, sources::PT_BR)];
 
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 
-/// Switches the language for everything drawn or printed from now on.
-pub fn set(lang: Lang) {
-    CURRENT.store(lang.index() as u8, Ordering::Relaxed);
+thread_local! {
+    /// This thread's language while a [`ThreadLang`] is alive.
+    static THREAD: Cell<Option<Lang>> = const { Cell::new(None) };
 }
 
-/// The language in use.
+/// Switches the language for everything drawn or printed from now on (on
+/// this thread only while a [`ThreadLang`] is alive here).
+pub fn set(lang: Lang) {
+    if THREAD.with(Cell::get).is_some() {
+        THREAD.with(|t| t.set(Some(lang)));
+    } else {
+        CURRENT.store(lang.index() as u8, Ordering::Relaxed);
+    }
+}
+
+/// The language in use on this thread.
 pub fn current() -> Lang {
-    match CURRENT.load(Ordering::Relaxed) {
-        1 => Lang::PtBr,
-        _ => Lang::En,
+    THREAD
+        .with(Cell::get)
+        .unwrap_or_else(|| match CURRENT.load(Ordering::Relaxed) {
+            1 => Lang::PtBr,
+            _ => Lang::En,
+        })
+}
+
+/// While alive, this thread speaks `lang` whatever the process does, and
+/// [`set`] on this thread changes only this thread. For tests that run the
+/// app on their own thread beside others; dropping it restores what was.
+#[must_use = "the language reverts when this is dropped"]
+pub struct ThreadLang {
+    before: Option<Lang>,
+}
+
+impl ThreadLang {
+    pub fn new(lang: Lang) -> Self {
+        let before = THREAD.with(|t| t.replace(Some(lang)));
+        Self { before }
+    }
+}
+
+impl Drop for ThreadLang {
+    fn drop(&mut self) {
+        THREAD.with(|t| t.set(self.before));
     }
 }
 
@@ -176,6 +202,19 @@ pub fn tr_in(lang: Lang, key: &str, args: Option<&FluentArgs>) -> String {
         .into_owned()
 }
 
+/// The attribute `attr` of message `key` in the current language
+/// (`key.attr` in the file), if it has one.
+pub fn tr_attr(key: &str, attr: &str) -> Option<String> {
+    let bundle = &bundles()[current().index()];
+    let pattern = bundle.get_message(key)?.get_attribute(attr)?.value();
+    let mut errors = Vec::new();
+    Some(
+        bundle
+            .format_pattern(pattern, None, &mut errors)
+            .into_owned(),
+    )
+}
+
 /// Whether `lang` has a message `key`.
 pub fn has(lang: Lang, key: &str) -> bool {
     bundles()[lang.index()].has_message(key)
@@ -202,6 +241,15 @@ pub fn class_name(class: &str) -> String {
     } else {
         class.replace('_', " ")
     }
+}
+
+/// A built-in class's name as a sentence uses it, article and all: "an
+/// airplane", "uma casa", "o sol" (the `.a` attribute of `class-<name>`);
+/// else the dataset's name with spaces. Only for the shipped classes, as
+/// [`class_name`].
+pub fn class_with_article(class: &str) -> String {
+    let id = format!("class-{}", class.replace(' ', "_"));
+    tr_attr(&id, "a").unwrap_or_else(|| class.replace('_', " "))
 }
 
 /// A value for a message argument: integers are numbers (so plurals select
@@ -252,17 +300,38 @@ pub fn num(x: f64, decimals: usize) -> String {
 
 /// [`num`] in a given language.
 pub fn num_in(lang: Lang, x: f64, decimals: usize) -> String {
-    let s = format!("{x:.decimals$}");
+    num_text_in(lang, format!("{x:.decimals$}"))
+}
+
+/// `x` in scientific notation with `decimals` digits, "3.2e-5" / "3,2e-5".
+pub fn sci(x: f64, decimals: usize) -> String {
+    localize(format!("{x:.decimals$e}"))
+}
+
+/// A number already written with a decimal point (by egui, say), with the
+/// current language's separator.
+pub fn localize(number: String) -> String {
+    num_text_in(current(), number)
+}
+
+/// [`localize`] in a given language.
+pub fn num_text_in(lang: Lang, number: String) -> String {
     match lang {
-        Lang::En => s,
-        Lang::PtBr => s.replace('.', ","),
+        Lang::En => number,
+        Lang::PtBr => number.replace('.', ","),
     }
 }
 
 /// A share `p` in 0..=1 as a whole percentage: "47%" (both languages
 /// write it without a space in the app's compact labels).
 pub fn pct(p: f64) -> String {
-    format!("{:.0}%", p * 100.0)
+    pct_with(p, 0)
+}
+
+/// A share `p` in 0..=1 as a percentage with `decimals` digits: "12.5%" /
+/// "12,5%".
+pub fn pct_with(p: f64, decimals: usize) -> String {
+    format!("{}%", num(p * 100.0, decimals))
 }
 
 /// A message in the current language: `t!(id)` or
@@ -323,6 +392,22 @@ mod tests {
         assert_eq!(strokes(Lang::En, 10), "10 strokes");
         assert_eq!(strokes(Lang::PtBr, 1), "1 traço");
         assert_eq!(strokes(Lang::PtBr, 10), "10 traços");
+        assert_eq!(strokes(Lang::PtBr, 0), "0 traços");
+        assert_eq!(strokes(Lang::En, 0), "0 strokes");
+    }
+
+    #[test]
+    fn a_thread_can_speak_its_own_language() {
+        let global = current();
+        {
+            let _pt = ThreadLang::new(Lang::PtBr);
+            assert_eq!(current(), Lang::PtBr);
+            set(Lang::En); // the language menu, inside a test
+            assert_eq!(current(), Lang::En);
+            let other = std::thread::spawn(current).join().unwrap();
+            assert_eq!(other, global, "another thread is not touched");
+        }
+        assert_eq!(current(), global);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 # rnn-studio, English messages of the Teach tab and "No, it's a …".
 # Every id here also exists in ../pt-BR/teach.ftl.
 
+tab-teach = Teach
 teach-class = Class:
 teach-class-hint = a name, e.g. cactus
 teach-add = Add example

@@ -1,6 +1,7 @@
 # rnn-studio, mensagens da aba Ensinar e de "Não, é um …".
 # Todo id aqui também existe em ../en/teach.ftl.
 
+tab-teach = Ensinar
 teach-class = Classe:
 teach-class-hint = um nome, p. ex. cacto
 teach-add = Adicionar exemplo

@@ -27,6 +27,24 @@ impl GateMaps {
         }
     }
 
+    /// The width the gate labels need, at least `min`: a language with
+    /// longer words ("f  esquecimento") widens the label column rather than
+    /// clipping it. Callers align other rows with the maps by it.
+    pub fn label_width(ui: &egui::Ui, min: f32) -> f32 {
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let colour = ui.visuals().text_color();
+        Gate::ALL
+            .into_iter()
+            .map(|g| {
+                ui.painter()
+                    .layout_no_wrap(gate_label(g), font.clone(), colour)
+                    .size()
+                    .x
+                    + 2.0 * ui.spacing().item_spacing.x
+            })
+            .fold(min, f32::max)
+    }
+
     /// Paints the maps, `size` = [label width, map height], outlining the
     /// `marked` column; returns the column under the pointer.
     pub fn ui(
@@ -42,22 +60,20 @@ impl GateMaps {
             self.stale = false;
         }
         let [label_w, map_h] = size;
+        let label_w = Self::label_width(ui, label_w);
         let steps = maps.steps.max(1);
         let mut hovered = None;
         self.rects.clear();
         for (gate, texture) in Gate::ALL.into_iter().zip(&self.textures) {
             ui.horizontal(|ui| {
-                ui.add_sized(
-                    [label_w, map_h],
-                    egui::Label::new(format!("{}  {}", gate.symbol(), gate_word(gate))),
-                );
+                ui.add_sized([label_w, map_h], egui::Label::new(gate_label(gate)));
                 let w = ui.available_width().max(32.0);
                 let (rect, response) = ui.allocate_exact_size(Vec2::new(w, map_h), Sense::hover());
                 response.widget_info(|| {
                     egui::WidgetInfo::labeled(
                         egui::Role::Image,
                         true,
-                        format!("Heat map of the {}", gate.name()),
+                        crate::t!("gate-heat-map", gate = gate_name(gate)),
                     )
                 });
                 let painter = ui.painter_at(rect);
@@ -84,7 +100,7 @@ impl GateMaps {
                         egui::StrokeKind::Outside,
                     );
                 }
-                response.on_hover_text(gate.name());
+                response.on_hover_text(gate_name(gate));
                 self.rects.push(rect);
             });
         }
@@ -92,12 +108,24 @@ impl GateMaps {
     }
 }
 
-fn gate_word(gate: Gate) -> &'static str {
+/// The label in front of a map: the symbol and a word, "f  forget".
+fn gate_label(gate: Gate) -> String {
+    let word = match gate {
+        Gate::Forget => crate::t!("gate-forget"),
+        Gate::Input => crate::t!("gate-input"),
+        Gate::Output => crate::t!("gate-output"),
+        Gate::Cell => crate::t!("gate-memory"),
+    };
+    format!("{}  {word}", gate.symbol())
+}
+
+/// The gate's full name, as the lecture says it: "forget gate f".
+fn gate_name(gate: Gate) -> String {
     match gate {
-        Gate::Forget => "forget",
-        Gate::Input => "input",
-        Gate::Output => "output",
-        Gate::Cell => "memory",
+        Gate::Forget => crate::t!("gate-forget-name"),
+        Gate::Input => crate::t!("gate-input-name"),
+        Gate::Output => crate::t!("gate-output-name"),
+        Gate::Cell => crate::t!("gate-memory-name"),
     }
 }
 
