@@ -356,6 +356,8 @@ mod gui {
             picker: Arc::new(NoPicker),
             state_dir: None,
             pack_dir: Some(dir.clone()),
+            settings_path: None,
+            lang: None,
         });
         let mut h = Harness::builder()
             .with_size([1000.0, 700.0])
