@@ -13,6 +13,7 @@ fn app() -> StudioApp {
     StudioApp::new(AppOptions {
         picker: Arc::new(NoPicker),
         state_dir: None,
+        pack_dir: None,
         settings_path: None,
         lang: None,
     })

@@ -14,6 +14,7 @@ fn harness() -> Harness<'static, StudioApp> {
     let app = StudioApp::new(AppOptions {
         picker: Arc::new(NoPicker),
         state_dir: None,
+        pack_dir: None,
         settings_path: None,
         lang: None,
     });

@@ -23,6 +23,7 @@ fn app(settings_path: Option<PathBuf>, lang: Option<Lang>) -> StudioApp {
     StudioApp::new(AppOptions {
         picker: Arc::new(NoPicker),
         state_dir: None,
+        pack_dir: None,
         settings_path,
         lang,
     })

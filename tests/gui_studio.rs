@@ -17,6 +17,7 @@ fn app() -> StudioApp {
         state_dir: None,
         settings_path: None,
         lang: None,
+        pack_dir: None,
     })
 }
 

@@ -20,6 +20,8 @@ pub mod sketch_rnn_panel;
 pub mod sketch_tab;
 pub mod status_file;
 pub mod studio_grid;
+pub mod teach_tab;
+pub mod teach_worker;
 pub mod widgets;
 pub mod worker;
 
@@ -56,11 +58,18 @@ pub enum TabId {
     Caption,
     About,
     Lab,
+    Teach,
 }
 
 impl TabId {
     /// The tabs, in order (Ctrl+1…4 follow it).
-    pub const ALL: [TabId; 4] = [TabId::Sketch, TabId::Caption, TabId::About, TabId::Lab];
+    pub const ALL: [TabId; 5] = [
+        TabId::Sketch,
+        TabId::Caption,
+        TabId::About,
+        TabId::Lab,
+        TabId::Teach,
+    ];
 }
 
 /// Something a tab wants done, applied by [`StudioApp::run_command`].
@@ -78,6 +87,8 @@ pub struct AppOptions {
     pub picker: Arc<dyn FilePicker>,
     /// Where the canvas is autosaved; `None` turns autosave off.
     pub state_dir: Option<PathBuf>,
+    /// The pack of taught classes; `None` turns them off.
+    pub pack_dir: Option<PathBuf>,
     /// The settings file (the language); `None`: nothing read or written.
     pub settings_path: Option<PathBuf>,
     /// `--lang`: wins over the settings file for this run (and is not
@@ -90,6 +101,7 @@ impl Default for AppOptions {
         Self {
             picker: Arc::new(files::NativePicker),
             state_dir: autosave::default_state_dir(),
+            pack_dir: crate::sketch::teach::pack::default_dir(),
             settings_path: settings::default_path(),
             lang: None,
         }
@@ -103,6 +115,7 @@ pub struct StudioApp {
     pub caption: caption_tab::CaptionTab,
     pub about: about_tab::AboutTab,
     pub lab: lab_tab::LabTab,
+    pub teach: teach_tab::TeachTab,
     /// The last message for the status bar.
     pub status: String,
     /// The tab the message is about; it shows on that tab only, and the
@@ -153,6 +166,7 @@ impl StudioApp {
             caption: Default::default(),
             about: about_tab::AboutTab,
             lab: Default::default(),
+            teach: Default::default(),
             status: String::new(),
             status_tab: None,
             worker,
@@ -169,6 +183,7 @@ impl StudioApp {
             first_frame_ms: None,
             exit_after_first_frame: std::env::var_os("RNN_STUDIO_EXIT_AFTER_FIRST_FRAME").is_some(),
         };
+        app.run_command(teach_tab::TeachTab::open(options.pack_dir));
         if let Some(message) = settings_error {
             app.status = message;
         }
@@ -190,6 +205,7 @@ impl StudioApp {
             TabId::Caption => &self.caption,
             TabId::About => &self.about,
             TabId::Lab => &self.lab,
+            TabId::Teach => &self.teach,
         }
     }
 
@@ -200,6 +216,7 @@ impl StudioApp {
             TabId::Caption => &mut self.caption,
             TabId::About => &mut self.about,
             TabId::Lab => &mut self.lab,
+            TabId::Teach => &mut self.teach,
         }
     }
 
@@ -376,6 +393,13 @@ impl StudioApp {
                     self.say(TabId::Sketch, said);
                 }
                 Reply::Lab { generation, event } => self.lab.receive(generation, event),
+                Reply::Teach(event) => {
+                    if matches!(event, teach_worker::TeachEvent::Pack(Ok(_))) {
+                        // The live guesses take the taught classes: guess again.
+                        self.sketch.reguess();
+                    }
+                    self.teach.receive(event);
+                }
                 Reply::Written { what, result } => {
                     // "drawing" and "PNG" are the app's own; any other is a
                     // format name, the same in both languages.

@@ -74,6 +74,8 @@ pub struct SketchTab {
     /// A guess request is with the worker; the next waits for its answer so
     /// requests never pile up while the pen moves.
     guess_in_flight: bool,
+    /// The class typed in "No, it's a …".
+    pub correct_to: String,
 }
 
 impl Default for SketchTab {
@@ -87,6 +89,7 @@ impl Default for SketchTab {
             guessed_revision: 0,
             guessed_overlay: 0,
             guess_in_flight: false,
+            correct_to: String::new(),
         }
     }
 }
@@ -120,6 +123,13 @@ impl Tab for SketchTab {
                         ui.add_space(16.0);
                         ui.separator();
                         commands.extend(self.sketch_rnn.ui(ui, &self.canvas));
+                        ui.separator();
+                        commands.extend(super::teach_tab::correction(
+                            ui,
+                            &mut self.correct_to,
+                            self.canvas.drawing(),
+                            self.guess.as_ref(),
+                        ));
                     });
             });
         if self.sketch_rnn.grid.open {
@@ -236,6 +246,11 @@ impl SketchTab {
             Ok(_) => {}
             Err(e) => self.guess_error = Some(e),
         }
+    }
+
+    /// Asks for the guess again (the taught classes changed).
+    pub fn reguess(&mut self) {
+        self.guessed_revision = u64::MAX;
     }
 
     /// Shows or hides the Inspect view; showing it asks the worker for the

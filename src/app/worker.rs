@@ -12,6 +12,7 @@
 //! job waits, so a photo or a guess waits for at most the epoch in progress,
 //! and the run goes on without the UI drawing frames.
 
+use super::teach_worker::{TeachEvent, TeachJob, TeachState};
 use crate::caption::captioner::{CaptionResult, Captioner};
 use crate::caption::image_io::{self, Photo};
 use crate::nn::lab::{EpochReport, LabSession};
@@ -77,6 +78,8 @@ pub enum Job {
     },
     /// The gradient lab's run.
     Lab(LabJob),
+    /// The Teach tab's pack, learning and guesses.
+    Teach(TeachJob),
 }
 
 /// What the gradient lab asks of the worker.
@@ -219,6 +222,7 @@ pub enum Reply {
         generation: u64,
         event: LabEvent,
     },
+    Teach(TeachEvent),
 }
 
 /// The UI's handle on the worker thread. Dropping it ends the thread.
@@ -230,13 +234,22 @@ pub struct Worker {
 impl Worker {
     /// Starts the worker; `wake` is called after every reply (the app passes
     /// `ctx.request_repaint`).
-    pub fn spawn(wake: impl Fn() + Send + 'static) -> Self {
+    pub fn spawn(wake: impl Fn() + Send + Sync + 'static) -> Self {
         let (jobs, job_rx) = channel::<Job>();
         let (reply_tx, replies) = channel::<Reply>();
+        let wake = std::sync::Arc::new(wake);
+        let (teach_tx, teach_wake) = (reply_tx.clone(), wake.clone());
         std::thread::Builder::new()
             .name("rnn-studio-worker".into())
             .spawn(move || {
-                let mut models = Models::default();
+                let mut models = Models {
+                    // A teach job sends events while it runs (the live loss).
+                    teach_send: Some(Box::new(move |event| {
+                        let _ = teach_tx.send(Reply::Teach(event));
+                        teach_wake();
+                    })),
+                    ..Models::default()
+                };
                 loop {
                     let job = if models.lab.as_ref().is_some_and(|l| l.running) {
                         match job_rx.try_recv() {
@@ -296,6 +309,8 @@ struct Models {
     /// (Xvfb and many desktops have no clipboard manager to take it over).
     clipboard: Option<arboard::Clipboard>,
     lab: Option<LabRun>,
+    teach: TeachState,
+    teach_send: Option<Box<dyn FnMut(TeachEvent) + Send>>,
 }
 
 /// The gradient lab's session on the worker.
@@ -312,6 +327,10 @@ impl Models {
     fn run(&mut self, job: Job) -> Option<Reply> {
         Some(match job {
             Job::Lab(job) => return self.lab(job),
+            Job::Teach(job) => {
+                self.teach(job);
+                return None;
+            }
             Job::Sketch(job) => Reply::Sketched {
                 generation: job.generation,
                 result: self.sketch(&job),
@@ -418,14 +437,40 @@ impl Models {
         })
     }
 
-    fn guess(&mut self, drawing: &Drawing, taps: bool) -> Result<Guess, String> {
-        let session = self.recognizer.get_or_insert_with(|| {
+    /// A teach job; when the taught classes changed, the live session
+    /// takes them (the next guess re-runs the drawing).
+    fn teach(&mut self, job: TeachJob) {
+        let rec = self
+            .live_session()
+            .as_ref()
+            .map(|s| s.recognizer().clone())
+            .map_err(Clone::clone);
+        let Some(send) = &mut self.teach_send else {
+            return;
+        };
+        if self
+            .teach
+            .run(job, rec.as_ref().map_err(Clone::clone), send.as_mut())
+            && let Ok(r) = rec
+        {
+            self.recognizer = Some(Ok(self.teach.attach(r).session()));
+        }
+    }
+
+    /// The live session, loaded (with the taught classes) on first use.
+    fn live_session(&mut self) -> &mut Result<Session, String> {
+        let teach = &self.teach;
+        self.recognizer.get_or_insert_with(|| {
             let root =
                 crate::weights::root_for(crate::weights::RECOGNIZER).map_err(|e| e.to_string())?;
             Recognizer::load(&root)
-                .map(|r| r.session())
+                .map(|r| teach.attach(r).session())
                 .map_err(|e| e.to_string())
-        });
+        })
+    }
+
+    fn guess(&mut self, drawing: &Drawing, taps: bool) -> Result<Guess, String> {
+        let session = self.live_session();
         match session {
             Ok(s) => {
                 if taps {

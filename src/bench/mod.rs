@@ -5,7 +5,8 @@
 //! - [`sketch`]: the doodle recognizer following the pen;
 //! - [`sketch_rnn`]: sampling one whole drawing;
 //! - [`caption`]: the photo encoder, and a whole photo → caption;
-//! - [`startup`]: the app's first frame, and each model's load.
+//! - [`startup`]: the app's first frame, and each model's load;
+//! - [`teach`]: learning taught classes (10 × 5 drawings).
 //!
 //! Every case is one JSON object ([`Case`]) with a `"case"` name and its
 //! numbers; times are medians in ms. `bench/peers.py` and the README read
@@ -17,6 +18,7 @@ pub mod lstm;
 pub mod sketch;
 pub mod sketch_rnn;
 pub mod startup;
+pub mod teach;
 
 use std::time::Instant;
 

@@ -1,7 +1,7 @@
 //! `rnn-studio classify`: names doodles from ndjson files or stdin.
 //!
 //! ```text
-//! rnn-studio classify [FILE|-]... [--json] [--top K] [--weights DIR]
+//! rnn-studio classify [FILE|-]... [--json] [--top K] [--weights DIR] [--pack DIR]
 //! ```
 //!
 //! One drawing per line, raw or simplified Quick, Draw! records or a bare
@@ -38,6 +38,10 @@ pub struct ClassifyArgs {
     /// Folder of the recognizer (default: recognizer/ in the weights root).
     #[arg(long, long_help = format!("Folder of the recognizer (model.safetensors, config.json). {}", crate::weights::SEARCH_ORDER))]
     pub weights: Option<PathBuf>,
+    /// Also guess the taught classes of this pack (made by `teach`); a pack
+    /// whose learnt weights are out of date is learnt again in memory.
+    #[arg(long, value_name = "DIR")]
+    pub pack: Option<PathBuf>,
 }
 
 /// How a run went, for the exit code.
@@ -51,7 +55,16 @@ struct Tally {
 
 /// Runs `classify`.
 pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
-    let rec = super::load_recognizer(args.weights.as_deref())?;
+    let mut rec = super::load_recognizer(args.weights.as_deref())?;
+    if let Some(dir) = &args.pack {
+        let pack = crate::sketch::teach::Pack::open(dir)?;
+        let fingerprint = crate::sketch::teach::base_fingerprint(&rec);
+        let anchors = match pack.current_head(&fingerprint) {
+            Some(_) => Vec::new(),
+            None => super::teach::load_anchors(&rec, args.weights.as_deref()),
+        };
+        rec = pack.attach(&rec, &anchors, &Default::default());
+    }
     let inputs = if args.files.is_empty() {
         vec![PathBuf::from("-")]
     } else {

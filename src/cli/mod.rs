@@ -9,9 +9,11 @@ pub mod convert_sketch_rnn;
 pub mod draw;
 pub mod eval_caption;
 pub mod eval_sketch;
+pub mod eval_teach;
 pub mod inspect;
 pub mod lab;
 pub mod manual;
+pub mod teach;
 pub mod train_caption;
 pub mod train_sketch;
 
@@ -140,6 +142,16 @@ pub enum Command {
     Classify(classify::ClassifyArgs),
     /// Score the doodle recognizer on real validation drawings and unknown classes.
     EvalSketch(eval_sketch::EvalSketchArgs),
+    /// Teach the recognizer new classes from a few drawings (a pack of taught classes).
+    ///
+    /// `teach NAME=FILE.ndjson …` adds every drawing of FILE as an example of
+    /// NAME and learns again; `--list`, `--rename OLD=NEW`, `--delete NAME`,
+    /// `--export FILE` and `--import FILE` manage the pack. The pack lives in
+    /// $XDG_DATA_HOME/rnn-studio/classes (else ~/.local/share/rnn-studio/classes)
+    /// unless `--pack DIR` names another; `classify --pack DIR` and the app use it.
+    Teach(teach::TeachArgs),
+    /// Score taught classes: teach K drawings of each of N unknown classes, test on the rest.
+    EvalTeach(eval_teach::EvalTeachArgs),
     /// Render the recognizer's gates and guesses over time for a drawing.
     Inspect(inspect::InspectArgs),
     /// Train the doodle recognizer (resumable: rerun the same command).
@@ -171,6 +183,8 @@ pub enum BenchWhich {
     Caption,
     /// The app: process start to first frame (needs a display), and model loads.
     Startup,
+    /// Teaching: learning 10 new classes of 5 drawings each (anchors fresh and cached).
+    Teach,
 }
 
 #[derive(Debug, clap::Args)]
@@ -197,10 +211,12 @@ pub fn run(command: Command) -> ExitCode {
         Command::Classify(args) => classify::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::EvalSketch(args) => eval_sketch::run(args),
+        Command::EvalTeach(args) => eval_teach::run(args),
         Command::TrainCaption(args) => train_caption::run(args),
         Command::Caption(args) => caption::run(args),
         Command::EvalCaption(args) => eval_caption::run(args),
         Command::Lab(args) => lab::run(args),
+        Command::Teach(args) => teach::run(args),
         Command::Manual(args) => manual::run(&args),
     };
     match result {
@@ -236,6 +252,16 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             bench::caption::bench_caption(&weights_root(crate::weights::CAPTIONER), args.runs)?
         }
         BenchWhich::Startup => bench::startup::bench(args.runs)?,
+        BenchWhich::Teach => {
+            let rec = load_recognizer(None)?;
+            let dir = crate::weights::in_root(
+                &weights_root(crate::weights::RECOGNIZER),
+                crate::weights::RECOGNIZER,
+            );
+            let path = dir.join(crate::sketch::teach::anchors::ANCHORS_FILE);
+            let anchors = crate::sketch::teach::anchors::read(&path).map_err(anyhow::Error::msg)?;
+            bench::teach::bench_teach(&rec, &anchors, args.runs.clamp(3, 7))
+        }
     };
     print_cases(&cases, args.json);
     Ok(ExitCode::SUCCESS)

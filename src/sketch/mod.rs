@@ -10,7 +10,8 @@
 //! - [`sketch_rnn`]: Magenta's generators, which draw a class or finish a
 //!   doodle.
 //!
-//! [`inspect`] renders what the recognizer's gates do over a drawing.
+//! [`inspect`] renders what the recognizer's gates do over a drawing;
+//! [`teach`] adds a user's own classes to the recognizer from a few drawings.
 
 pub mod drawing;
 pub mod export;
@@ -23,5 +24,6 @@ pub mod simplify;
 pub mod sketch_rnn;
 pub mod stats;
 pub mod stroke5;
+pub mod teach;
 
 pub use drawing::{Drawing, Point, Recorder, Stroke};

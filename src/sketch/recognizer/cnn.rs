@@ -133,8 +133,16 @@ impl RasterCnn {
 
     /// The logits (C) of one preprocessed drawing.
     pub fn logits(&self, d: &Drawing) -> Vec<f32> {
+        self.features_and_logits(d).1
+    }
+
+    /// The head's input g (C_L), the pooled picture features a taught class
+    /// is recognised by (see [`teach`](crate::sketch::teach)), and the
+    /// logits (C) of one preprocessed drawing.
+    pub fn features_and_logits(&self, d: &Drawing) -> (Vec<f32>, Vec<f32>) {
         let img = raster::render(d, self.size);
-        self.forward(&img, 1, 0.0, None).logits
+        let cache = self.forward(&img, 1, 0.0, None);
+        (cache.feat, cache.logits)
     }
 
     /// The images (B, S, S) of preprocessed drawings, for [`RasterCnn::forward`].

@@ -73,6 +73,67 @@ pub fn youden_threshold(pos: &[f32], neg: &[f32]) -> f32 {
     best.1
 }
 
+/// What [`calibrate_unsure`] chose.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnsureCalibration {
+    pub score: UnsureScore,
+    pub threshold: f32,
+    /// every score's AUROC of right against wrong-or-unknown
+    pub auroc_per_score: Vec<(UnsureScore, f32)>,
+}
+
+/// The one calibration of "I'm not sure", for the built-in classes and with
+/// taught classes alike. "It's a …" should be said when, and only when, the
+/// top guess is right, so the **positives** are known drawings whose top
+/// guess is right (`known`: their logits and whether it was), the
+/// **negatives** the known ones it got wrong and drawings of unknown classes
+/// (`unknown`). The score (of those the model has: 1 − p(other) needs an
+/// other output) that separates them best by AUROC is chosen, and its
+/// Youden threshold. `k`: the known entries at the front of every z. Call it
+/// with validation or training drawings only, never a test split.
+pub fn calibrate_unsure(
+    known: &[(Vec<f32>, bool)],
+    unknown: &[Vec<f32>],
+    k: usize,
+    has_other: bool,
+) -> UnsureCalibration {
+    let mut best = (UnsureScore::MaxP, f32::NEG_INFINITY, 0.0);
+    let mut per = Vec::new();
+    for method in UnsureScore::ALL {
+        let needs_other = matches!(method, UnsureScore::NotOther);
+        if needs_other && !has_other {
+            continue;
+        }
+        let pos: Vec<f32> = known
+            .iter()
+            .filter(|(_, ok)| *ok)
+            .map(|(z, _)| method.of(z, k))
+            .collect();
+        let neg: Vec<f32> = known
+            .iter()
+            .filter(|(_, ok)| !*ok)
+            .map(|(z, _)| z)
+            .chain(unknown)
+            .map(|z| method.of(z, k))
+            .collect();
+        let a = auroc(&pos, &neg);
+        per.push((method, a));
+        if a > best.1 {
+            let t = if neg.is_empty() {
+                0.0
+            } else {
+                youden_threshold(&pos, &neg)
+            };
+            best = (method, a, t);
+        }
+    }
+    UnsureCalibration {
+        score: best.0,
+        threshold: best.2,
+        auroc_per_score: per,
+    }
+}
+
 /// Builds the shipped recognizer from the best model: calibrates the unsure
 /// threshold and fills the config.
 pub fn export(
@@ -105,28 +166,32 @@ pub fn export(
     };
     let pos_z = recognizer_logits(&val);
     let neg_z = recognizer_logits(&calib);
-    // The score that separates known from the calibration unknowns best
-    // (energy and 1 − p(other) need logits / an other output).
-    let mut best = (UnsureScore::MaxP, f32::NEG_INFINITY, Vec::new(), Vec::new());
-    let mut per_method = serde_json::Map::new();
-    for method in UnsureScore::ALL {
-        if method == UnsureScore::NotOther && !meta.other_output {
-            continue;
-        }
-        let pos: Vec<f32> = pos_z.iter().map(|z| method.of(z, k)).collect();
-        let neg: Vec<f32> = neg_z.iter().map(|z| method.of(z, k)).collect();
-        let a = auroc(&pos, &neg);
-        per_method.insert(format!("{method:?}"), a.into());
-        if a > best.1 {
-            best = (method, a, pos, neg);
-        }
-    }
-    let (method, calib_auroc, pos, neg) = best;
-    let threshold = if neg.is_empty() {
-        0.0
-    } else {
-        youden_threshold(&pos, &neg)
-    };
+    let targets = ds
+        .classes
+        .iter()
+        .enumerate()
+        .flat_map(|(c, cd)| std::iter::repeat_n(c, cd.val.len()));
+    let known: Vec<(Vec<f32>, bool)> = pos_z
+        .into_iter()
+        .zip(targets)
+        .map(|(z, c)| {
+            let best = (0..k).max_by(|&a, &b| z[a].total_cmp(&z[b]));
+            let right = best == Some(c);
+            (z, right)
+        })
+        .collect();
+    let cal = calibrate_unsure(&known, &neg_z, k, meta.other_output);
+    let (method, threshold) = (cal.score, cal.threshold);
+    let calib_auroc = cal
+        .auroc_per_score
+        .iter()
+        .find(|(m, _)| *m == method)
+        .map_or(f32::NAN, |(_, a)| *a);
+    let per_method: serde_json::Map<String, serde_json::Value> = cal
+        .auroc_per_score
+        .iter()
+        .map(|(m, a)| (format!("{m:?}"), (*a).into()))
+        .collect();
     let config = RecognizerConfig {
         format: FORMAT.into(),
         classes: meta.classes.clone(),

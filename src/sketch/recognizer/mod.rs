@@ -66,6 +66,7 @@ use crate::nn::lstm::{GateTap, LstmState};
 use crate::nn::ops::softmax_in_place;
 use crate::sketch::drawing::{Drawing, Point, Stroke};
 use crate::sketch::features::{self, Row};
+use crate::sketch::teach::{Features, TaughtHead};
 use cnn::RasterCnn;
 use files::{CNN_FILE, FORMAT, WEIGHTS_FILE};
 use serde::{Deserialize, Serialize};
@@ -196,14 +197,19 @@ pub enum UnsureScore {
     NotOther,
     /// log Σ_known exp(z_k), the negative free energy of the known logits
     Energy,
+    /// p₁ − max(p₂, p(other)): the best known p's lead over the runner-up,
+    /// the other outputs counted as one rival, so "It's a dog" at 29 % with
+    /// a bird at 24 % is unsure (issue 20 item 11)
+    Margin,
 }
 
 impl UnsureScore {
     /// Every method, for calibration.
-    pub const ALL: [UnsureScore; 3] = [
+    pub const ALL: [UnsureScore; 4] = [
         UnsureScore::MaxP,
         UnsureScore::NotOther,
         UnsureScore::Energy,
+        UnsureScore::Margin,
     ];
 
     /// s for logits `z` (C) whose first `k` entries are the known classes.
@@ -222,6 +228,19 @@ impl UnsureScore {
             UnsureScore::Energy => {
                 let max = z[..k].iter().copied().fold(f32::NEG_INFINITY, f32::max);
                 max + z[..k].iter().map(|v| (v - max).exp()).sum::<f32>().ln()
+            }
+            UnsureScore::Margin => {
+                let mut p = z.to_vec();
+                softmax_in_place(&mut p);
+                let (mut p1, mut p2) = (0.0f32, 0.0f32);
+                for &v in &p[..k] {
+                    if v > p1 {
+                        (p1, p2) = (v, p1);
+                    } else if v > p2 {
+                        p2 = v;
+                    }
+                }
+                p1 - p2.max(p[k..].iter().sum())
             }
         }
     }
@@ -270,10 +289,13 @@ struct Shared {
     config: RecognizerConfig,
 }
 
-/// A loaded recognizer, cheap to clone (shared weights).
+/// A loaded recognizer, cheap to clone (shared weights), with the classes a
+/// user taught it when a pack is attached ([`Recognizer::with_taught`]).
 #[derive(Clone)]
 pub struct Recognizer {
     shared: Arc<Shared>,
+    /// The taught classes' head (see [`teach`](crate::sketch::teach)).
+    taught: Option<Arc<TaughtHead>>,
 }
 
 impl std::fmt::Debug for Recognizer {
@@ -327,6 +349,7 @@ impl Recognizer {
         check_cnn(cnn.as_ref(), &config)?;
         Ok(Self {
             shared: Arc::new(Shared { model, cnn, config }),
+            taught: None,
         })
     }
 
@@ -350,6 +373,28 @@ impl Recognizer {
         };
         Self::with_cnn(self.shared.model.clone(), None, config)
             .expect("an LSTM fits the config it was loaded with")
+    }
+
+    /// The same weights with the taught classes of `head` added to every
+    /// guess (or none: the built-in classes alone).
+    pub fn with_taught(&self, head: Option<TaughtHead>) -> Recognizer {
+        Recognizer {
+            shared: self.shared.clone(),
+            taught: head.map(Arc::new),
+        }
+    }
+
+    /// The taught classes' head, when a pack is attached.
+    pub fn taught(&self) -> Option<&TaughtHead> {
+        self.taught.as_deref()
+    }
+
+    /// What a taught class is recognised by, for a whole drawing (None when
+    /// it has no points); see [`Session::features`].
+    pub fn features(&self, d: &Drawing) -> Option<Features> {
+        let mut s = self.session();
+        s.update(d);
+        s.features()
     }
 
     /// The raster CNN, when the recognizer mixes one in.
@@ -399,34 +444,63 @@ impl Recognizer {
         s.logits
     }
 
-    /// The guess from logits z (C).
+    /// The guess from logits z (C), of the built-in classes alone.
     pub fn guess_from_logits(&self, z: &[f32]) -> Guess {
+        self.guess_with(z, None)
+    }
+
+    /// The guess from logits z (C) and, when a pack is attached, the
+    /// drawing's embedding e (D, [`Features::embedding`]): the taught
+    /// classes' logits join the built-in ones in one softmax
+    /// ([`TaughtHead::join`]), so a taught
+    /// class takes its probability from the built-in classes and the other
+    /// outputs alike. A taught class named like a built-in one (one's own
+    /// style of a cat) is one entry, its probabilities added.
+    pub fn guess_with(&self, z: &[f32], embedding: Option<&[f32]>) -> Guess {
         let cfg = &self.shared.config;
-        let mut p = z.to_vec();
-        softmax_in_place(&mut p);
         let k = cfg.classes.len();
-        let mut top: Vec<(String, f32)> = cfg
+        let taught = self.taught().zip(embedding);
+        let (z_all, known) = match taught {
+            Some((head, e)) => head.join(z, k, e),
+            None => (z.to_vec(), k),
+        };
+        let mut p = z_all.clone();
+        softmax_in_place(&mut p);
+        let names = cfg
             .classes
             .iter()
-            .cloned()
-            .zip(p[..k].iter().copied())
-            .collect();
+            .chain(taught.iter().flat_map(|(h, _)| h.classes.iter()));
+        let mut top: Vec<(String, f32)> = Vec::with_capacity(known);
+        for (name, &p) in names.zip(&p[..known]) {
+            match top.iter_mut().find(|(n, _)| n == name) {
+                Some(entry) => entry.1 += p,
+                None => top.push((name.clone(), p)),
+            }
+        }
         top.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let score = cfg.unsure_score.of(z, k);
+        let score = cfg.unsure_score.of(&z_all, known);
+        let threshold = taught
+            .and_then(|(h, _)| h.unsure_threshold)
+            .unwrap_or(cfg.unsure_threshold);
         Guess {
-            unsure: score < cfg.unsure_threshold,
+            unsure: score < threshold,
             score,
-            p_other: p[k..].iter().sum(),
+            p_other: p[known..].iter().sum(),
             top,
         }
     }
 
     /// The guess before any point: uniform, unsure.
     fn empty_guess(&self) -> Guess {
-        let k = self.classes().len();
-        let p = 1.0 / k.max(1) as f32;
+        let mut names: Vec<String> = self.classes().to_vec();
+        for c in self.taught().iter().flat_map(|h| h.classes.iter()) {
+            if !names.contains(c) {
+                names.push(c.clone());
+            }
+        }
+        let p = 1.0 / names.len().max(1) as f32;
         Guess {
-            top: self.classes().iter().map(|c| (c.clone(), p)).collect(),
+            top: names.into_iter().map(|c| (c, p)).collect(),
             unsure: true,
             score: p,
             p_other: 0.0,
@@ -503,6 +577,8 @@ pub struct Session {
     /// The CNN's logits (C) for `preprocessed`, when the recognizer has a CNN and
     /// the session was updated with a drawing.
     cnn_z: Option<Vec<f32>>,
+    /// The CNN's pooled features g (C_L) of the same picture.
+    cnn_g: Option<Vec<f32>>,
     /// prefix_cnn[s]: the CNN's logits for the first s + 1 points of
     /// `preprocessed`, kept while taps are on (the Inspect view plots the guess
     /// after every point, and an update then computes only the new ones).
@@ -522,6 +598,7 @@ impl Session {
             scratch: Vec::new(),
             preprocessed: Drawing::default(),
             cnn_z: None,
+            cnn_g: None,
             prefix_cnn: Vec::new(),
         }
     }
@@ -555,6 +632,7 @@ impl Session {
         self.logits.clear();
         self.preprocessed = Drawing::default();
         self.cnn_z = None;
+        self.cnn_g = None;
         self.prefix_cnn.clear();
         if let Some(t) = &mut self.taps {
             t.clear();
@@ -593,7 +671,14 @@ impl Session {
         if let Some(cnn) = self.rec.cnn()
             && (rows != self.rows || self.cnn_z.is_none())
         {
-            self.cnn_z = (!rows.is_empty()).then(|| cnn.logits(&preprocessed));
+            let (g, z) = match rows.is_empty() {
+                true => (None, None),
+                false => {
+                    let (g, z) = cnn.features_and_logits(&preprocessed);
+                    (Some(g), Some(z))
+                }
+            };
+            (self.cnn_g, self.cnn_z) = (g, z);
         }
         self.preprocessed = preprocessed;
         self.feed_rows(&rows);
@@ -680,14 +765,25 @@ impl Session {
         }
     }
 
-    /// The guess after the last row (uniform and unsure before any).
+    /// The guess after the last row (uniform and unsure before any), with
+    /// the taught classes when a pack is attached.
     pub fn guess(&self) -> Guess {
-        match self.logits.last() {
-            Some(z) => self
-                .rec
-                .guess_from_logits(&self.rec.mixed(z, self.cnn_z.as_deref())),
+        match self.features() {
+            Some(f) => self.rec.guess_with(&f.logits, Some(&f.embedding)),
             None => self.rec.empty_guess(),
         }
+    }
+
+    /// After the last row: the recognizer's logits (C) and the drawing's
+    /// embedding — the top layer's h_t and, with a CNN, its pooled features
+    /// g ([`teach::embedding`](crate::sketch::teach::embedding)). None before any row.
+    pub fn features(&self) -> Option<Features> {
+        let z = self.logits.last()?;
+        let h = &self.states.last()?.last()?.h;
+        Some(Features {
+            logits: self.rec.mixed(z, self.cnn_z.as_deref()),
+            embedding: crate::sketch::teach::embedding(h, self.cnn_g.as_deref()),
+        })
     }
 
     /// The recognizer's logits (C) after row `t` (< T): the LSTM's at t,
@@ -729,6 +825,11 @@ impl Session {
     /// turned on with [`Session::with_taps`].
     pub fn taps(&self) -> Option<&[Vec<GateTap>]> {
         self.taps.as_deref()
+    }
+
+    /// The recognizer the session runs (with its taught classes, if any).
+    pub fn recognizer(&self) -> &Recognizer {
+        &self.rec
     }
 
     /// The points pushed with [`Session::push_point`].
