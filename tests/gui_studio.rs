@@ -121,6 +121,33 @@ fn grid_snapshot_then_adopt_a_tile_and_undo() {
     h.run();
     h.snapshot("studio_grid");
 
+    // The grid's and a tile's exports: a 3×2 PNG, an SVG with the tile's
+    // strokes, a GIF; the empty canvas has nothing to export.
+    use rnn_studio::app::studio_grid::ExportTarget;
+    use rnn_studio::sketch::export::Format;
+    let (panel, canvas) = (&h.state().sketch.sketch_rnn, &h.state().sketch.canvas);
+    let png = panel
+        .export_bytes(ExportTarget::Grid, Format::Png, canvas)
+        .unwrap();
+    let img = image::load_from_memory(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (3 * 512, 2 * 512));
+    let svg = panel
+        .export_bytes(ExportTarget::Tile(1), Format::Svg, canvas)
+        .unwrap();
+    let svg = String::from_utf8(svg).unwrap();
+    assert_eq!(
+        svg.matches("<path").count(),
+        panel.grid.tiles[1].strokes.len()
+    );
+    let gif = panel
+        .export_bytes(ExportTarget::Grid, Format::Gif, canvas)
+        .unwrap();
+    assert!(gif.starts_with(b"GIF89a"));
+    let e = panel
+        .export_bytes(ExportTarget::Canvas, Format::Png, canvas)
+        .unwrap_err();
+    assert!(e.contains("nothing to export"), "{e}");
+
     // Adopt the second tile: the canvas shows it; Undo empties the canvas again.
     assert!(h.state().sketch.canvas.drawing().is_empty());
     h.get_by_label("bird, seed 2, τ 0.10").click();
