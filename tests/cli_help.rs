@@ -146,7 +146,7 @@ fn errors_follow_the_language_and_json_does_not() {
 
 #[test]
 fn a_bad_language_is_a_usage_error() {
-    let out = run(&["--lang", "fr", "classify", "--help"]);
+    let out = run(&["--lang", "fr", "lab", "--epochs", "1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("pt-BR"));
 }

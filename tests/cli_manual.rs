@@ -60,4 +60,22 @@ fn man_pages_and_completions_cover_every_subcommand() {
     assert!(zsh.starts_with("#compdef rnn-studio"));
     let fish = std::fs::read_to_string(tmp.path().join("completions/rnn-studio.fish")).unwrap();
     assert!(fish.contains("complete -c rnn-studio"));
+
+    // The same pages in Portuguese, where man looks for them under pt_BR.
+    let pt = tmp.path().join("man/pt_BR/man1");
+    let main = std::fs::read_to_string(pt.join("rnn-studio.1")).unwrap();
+    assert!(
+        main.contains(".SH NOME") && main.contains(".SH SINOPSE"),
+        "{main}"
+    );
+    assert!(
+        main.contains("Redes recorrentes"),
+        "the description is Portuguese"
+    );
+    let classify = std::fs::read_to_string(pt.join("rnn-studio-classify.1")).unwrap();
+    assert!(classify.contains("rabiscos") && classify.contains("palpites"));
+    assert!(!pt.join("rnn-studio-manual.1").exists());
+    // The English page is untouched by the translation.
+    let en = std::fs::read_to_string(tmp.path().join("man/rnn-studio-classify.1")).unwrap();
+    assert!(en.contains(".SH NAME") && en.contains("Name doodles"));
 }

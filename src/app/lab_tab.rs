@@ -448,10 +448,9 @@ impl LabTab {
 fn controls_width(ui: &egui::Ui) -> f32 {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let colour = ui.visuals().text_color();
-    let spacing = ui.spacing();
-    // Slider, the value's box (about 60 px for "0,0100"), the gaps, the
-    // panel's margins and the scroll bar.
-    let fixed = spacing.slider_width + 60.0 + 3.0 * spacing.item_spacing.x + 32.0;
+    // The slider and the value's box with its gaps (measured: the English
+    // "learning rate" row just fits the 250 px column).
+    let fixed = ui.spacing().slider_width + 72.0;
     [
         crate::t!("lab-k-recall"),
         crate::t!("lab-k-charlm"),
@@ -467,7 +466,8 @@ fn controls_width(ui: &egui::Ui) -> f32 {
                 .size()
                 .x
     })
-    .fold(250.0, f32::max)
+    // Past 250 px, a little slack so the longest name does not touch the edge.
+    .fold(250.0, |w, need| if need > w { need + 12.0 } else { w })
 }
 
 fn lab_command(job: LabJob) -> Command {

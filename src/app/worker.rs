@@ -542,9 +542,50 @@ fn load_photo(source: PhotoSource) -> Result<LoadedPhoto, String> {
         PhotoSource::File(path) => image_io::load_image(&path),
         PhotoSource::Clipboard => return clipboard_photo(),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| photo_error(&e))?;
     let display = image_io::thumbnail(&photo.image, DISPLAY_SIDE);
     Ok(LoadedPhoto { photo, display })
+}
+
+/// Why a photo did not load, for the status line in the current language
+/// (the library's own message is English, as the CLI's JSON needs it).
+fn photo_error(e: &image_io::ImageLoadError) -> String {
+    use crate::t;
+    use image_io::ImageLoadError as E;
+    match e {
+        E::Read { name, source } => t!("photo-read", name = name, error = source.to_string()),
+        E::Empty { name } => t!("photo-empty", name = name),
+        E::UnknownFormat { name } => t!("photo-unknown-format", name = name),
+        E::TooLarge {
+            name,
+            width,
+            height,
+        } => t!(
+            "photo-too-large",
+            name = name,
+            width = *width,
+            height = *height,
+            max = image_io::MAX_SIDE
+        ),
+        E::OverMemoryCap {
+            name,
+            width,
+            height,
+        } => t!(
+            "photo-over-memory",
+            name = name,
+            width = *width,
+            height = *height,
+            mib = image_io::MAX_ALLOC >> 20
+        ),
+        E::FileTooLarge { name } => t!(
+            "photo-file-too-large",
+            name = name,
+            mib = image_io::MAX_FILE_BYTES >> 20
+        ),
+        E::Corrupt { name, detail } => t!("photo-corrupt", name = name, detail = detail),
+        E::NoPixels { name } => t!("photo-no-pixels", name = name),
+    }
 }
 
 /// Puts `image` on the clipboard, opening it on first use.
@@ -580,7 +621,7 @@ fn clipboard_photo() -> Result<LoadedPhoto, String> {
             _ => return Err(crate::t!("clipboard-no-image")),
         },
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| photo_error(&e))?;
     let display = image_io::thumbnail(&photo.image, DISPLAY_SIDE);
     Ok(LoadedPhoto { photo, display })
 }

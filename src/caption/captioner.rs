@@ -109,13 +109,22 @@ pub struct Hypothesis {
     pub text: String,
     /// Σ log p over the words and the `<end>`.
     pub logprob: f64,
-    /// `logprob` ÷ tokens: the ranking score (length-normalised).
+    /// `logprob` ÷ tokens^α: the ranking score (length-normalised; α is
+    /// the config's `length_alpha`).
     pub score: f64,
     /// One map over the [`REGIONS`] regions (row r = y·`GRID_SIDE` + x) per
     /// generated token, the `<end>` included; each sums to 1.
     pub attention: Vec<[f32; REGIONS]>,
     /// For each token, the index of the beam row it grew from (the beam tree).
     pub parents: Vec<usize>,
+}
+
+impl Hypothesis {
+    /// The mean log-probability per generated token (the `<end>`
+    /// included): how sure the model was of a word, on average.
+    pub fn mean_logprob(&self) -> f64 {
+        self.logprob / self.attention.len().max(1) as f64
+    }
 }
 
 /// What [`Captioner::caption`] returns.

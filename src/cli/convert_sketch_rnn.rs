@@ -21,17 +21,26 @@ pub struct ConvertSketchRnnArgs {
 /// Runs the conversion, one line per model.
 pub fn run(args: ConvertSketchRnnArgs) -> anyhow::Result<ExitCode> {
     let converted = sketch_rnn::convert_dir(&args.data, &args.out, &mut |done, total, class| {
-        eprintln!("converted {done}/{total}: {class}");
+        eprintln!(
+            "{}",
+            crate::t!("cli-converted", done = done, total = total, class = class)
+        );
     })?;
     if converted.is_empty() {
-        anyhow::bail!("{}: no *.gen.json files found", args.data.display());
+        anyhow::bail!(crate::t!(
+            "cli-no-gen-json",
+            path = args.data.display().to_string()
+        ));
     }
     let bytes: u64 = converted.iter().map(|c| c.bytes).sum();
     println!(
-        "{} models, {:.1} MB in {}",
-        converted.len(),
-        bytes as f64 / 1e6,
-        args.out.display()
+        "{}",
+        crate::t!(
+            "cli-converted-total",
+            n = converted.len(),
+            mb = crate::i18n::num(bytes as f64 / 1e6, 1),
+            path = args.out.display().to_string()
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -51,7 +51,7 @@ pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
         Some(dir) => Some(FeatureCache::load(dir)?),
         None => None,
     };
-    let bar = progress_bar(0, &format!("captioning {}", args.split));
+    let bar = progress_bar(0, &crate::t!("cli-captioning-split", split = &args.split));
     let bar = std::sync::Mutex::new(bar);
     let report = evaluate(
         &captioner,
@@ -90,20 +90,25 @@ pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "{} photos of {}, beam {}, {:.0} s",
-        report.samples.len(),
-        report.split,
-        report.beam,
-        report.seconds
+        "{}",
+        crate::t!(
+            "cli-eval-caption-header",
+            n = report.samples.len(),
+            split = &report.split,
+            beam = report.beam,
+            seconds = crate::i18n::num(report.seconds, 0)
+        )
     );
     for (k, b) in report.bleu.iter().enumerate() {
-        println!("BLEU-{}   {b:.4}", k + 1);
+        println!("BLEU-{}   {}", k + 1, crate::i18n::num(*b, 4));
     }
-    println!("CIDEr-D  {:.4}", report.cider);
+    println!("CIDEr-D  {}", crate::i18n::num(report.cider, 4));
     for s in shown {
         println!(
-            "\n{}\n  model:     {}\n  reference: {}",
-            s.file, s.caption, s.references[0]
+            "\n{}\n{}\n{}",
+            s.file,
+            crate::t!("cli-eval-caption-model", caption = &s.caption),
+            crate::t!("cli-eval-caption-reference", caption = &s.references[0])
         );
     }
     Ok(ExitCode::SUCCESS)

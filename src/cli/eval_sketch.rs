@@ -38,7 +38,7 @@ pub struct EvalSketchArgs {
 pub fn run(args: EvalSketchArgs) -> anyhow::Result<ExitCode> {
     let rec = super::load_recognizer(args.weights.as_deref())?;
     let mut ds = dataset::load(&args.data, None, &mut |m| eprintln!("{m}"))
-        .with_context(|| format!("cannot load {}", args.data.display()))?;
+        .with_context(|| crate::t!("cli-cannot-load", path = args.data.display().to_string()))?;
     // Generator classes: those with a sketch-rnn model next to the weights.
     let gen_classes =
         crate::sketch::sketch_rnn::list_classes(&super::weights_root(crate::weights::SKETCH_RNN))
@@ -47,17 +47,17 @@ pub fn run(args: EvalSketchArgs) -> anyhow::Result<ExitCode> {
         c.has_generator = gen_classes.contains(&c.class);
     }
     if ds.classes.iter().map(|c| &c.class).ne(rec.classes().iter()) {
-        anyhow::bail!(
-            "{}: the data's classes differ from the model's ({} vs {})",
-            args.data.display(),
-            ds.classes.len(),
-            rec.classes().len()
-        );
+        anyhow::bail!(crate::t!(
+            "cli-eval-classes-differ",
+            path = args.data.display().to_string(),
+            data = ds.classes.len(),
+            model = rec.classes().len()
+        ));
     }
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(1);
         b.set_style(
-            indicatif::ProgressStyle::with_template("evaluating [{bar:30}] {pos}/{len} eta {eta}")
+            indicatif::ProgressStyle::with_template(&crate::t!("cli-eval-progress-bar"))
                 .expect("valid template")
                 .progress_chars("=> "),
         );
@@ -73,7 +73,10 @@ pub fn run(args: EvalSketchArgs) -> anyhow::Result<ExitCode> {
             let tenth = done * 10 / total.max(1);
             if tenth > last_tenth {
                 last_tenth = tenth;
-                eprintln!("evaluating: {done}/{total}");
+                eprintln!(
+                    "{}",
+                    crate::t!("cli-eval-progress", done = done, total = total)
+                );
             }
         }
     });
@@ -84,62 +87,108 @@ pub fn run(args: EvalSketchArgs) -> anyhow::Result<ExitCode> {
     let img = eval::confusion_png(&report);
     let mut buf = std::io::Cursor::new(Vec::new());
     img.write_to(&mut buf, image::ImageFormat::Png)?;
-    crate::safe_io::write_atomic(&args.confusion, &buf.into_inner())
-        .with_context(|| format!("cannot write {}", args.confusion.display()))?;
-    println!("confusion matrix: {}", args.confusion.display());
+    crate::safe_io::write_atomic(&args.confusion, &buf.into_inner()).with_context(|| {
+        crate::t!(
+            "cli-cannot-write",
+            path = args.confusion.display().to_string()
+        )
+    })?;
+    println!(
+        "{}",
+        crate::t!(
+            "cli-eval-confusion",
+            path = args.confusion.display().to_string()
+        )
+    );
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report)?;
         crate::safe_io::write_atomic(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(|| crate::t!("cli-cannot-write", path = path.display().to_string()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_report(r: &Report) {
+    use crate::i18n::{num, pct, pct_with};
+    use crate::t;
+    let score = |x: f64| num(x, 3);
     println!(
         "{:<16} {:>4} {:>4} {:>6} {:>6}",
-        "class", "gen", "n", "top-1", "top-3"
+        t!("cli-eval-col-class"),
+        t!("cli-eval-col-gen"),
+        "n",
+        "top-1",
+        "top-3"
     );
     for c in &r.per_class {
+        let has = if c.has_generator {
+            t!("cli-eval-yes")
+        } else {
+            t!("cli-eval-no")
+        };
         println!(
-            "{:<16} {:>4} {:>4} {:>6.3} {:>6.3}",
-            c.class,
-            if c.has_generator { "y" } else { "n" },
+            "{:<16} {has:>4} {:>4} {:>6} {:>6}",
+            crate::i18n::class_name(&c.class),
             c.n,
-            c.top1,
-            c.top3
+            score(f64::from(c.top1)),
+            score(f64::from(c.top3))
         );
     }
     let gen_n = r.per_class.iter().filter(|c| c.has_generator).count();
+    let macro_line = |key: &str, n: usize, top1: f32, top3: f32| {
+        let mut args = crate::i18n::Args::new();
+        args.set("n", crate::i18n::arg(n));
+        args.set("top1", crate::i18n::arg(score(f64::from(top1))));
+        args.set("top3", crate::i18n::arg(score(f64::from(top3))));
+        crate::i18n::tr_args(key, &args)
+    };
     println!(
-        "macro over {} classes:      top-1 {:.3}  top-3 {:.3}",
-        r.per_class.len(),
-        r.macro_top1,
-        r.macro_top3
+        "{}",
+        macro_line(
+            "cli-eval-macro-all",
+            r.per_class.len(),
+            r.macro_top1,
+            r.macro_top3
+        )
     );
     println!(
-        "macro, {gen_n} generator classes: top-1 {:.3}  top-3 {:.3}",
-        r.macro_top1_generator, r.macro_top3_generator
+        "{}",
+        macro_line(
+            "cli-eval-macro-gen",
+            gen_n,
+            r.macro_top1_generator,
+            r.macro_top3_generator
+        )
     );
     println!(
-        "macro, {} other classes:     top-1 {:.3}  top-3 {:.3}",
-        r.per_class.len() - gen_n,
-        r.macro_top1_no_generator,
-        r.macro_top3_no_generator
+        "{}",
+        macro_line(
+            "cli-eval-macro-other",
+            r.per_class.len() - gen_n,
+            r.macro_top1_no_generator,
+            r.macro_top3_no_generator
+        )
     );
     println!(
-        "known vs unknown AUROC: {:.3} (evaluation unknown classes), {:.3} (calibration classes)",
-        r.auroc, r.auroc_calibration
+        "{}",
+        t!(
+            "cli-eval-auroc",
+            eval = score(f64::from(r.auroc)),
+            calibration = score(f64::from(r.auroc_calibration))
+        )
     );
     println!(
-        "\"not sure\": {:.1}% of known validation drawings, {:.1}% of unknown drawings",
-        r.unsure_rate_known * 100.0,
-        r.unsure_rate_unknown * 100.0
+        "{}",
+        t!(
+            "cli-eval-unsure",
+            known = pct_with(f64::from(r.unsure_rate_known), 1),
+            unknown = pct_with(f64::from(r.unsure_rate_unknown), 1)
+        )
     );
     let early: Vec<String> = r
         .early
         .iter()
-        .map(|(f, a)| format!("{:.0}%: {a:.3}", f * 100.0))
+        .map(|(f, a)| format!("{}: {}", pct(f64::from(*f)), score(f64::from(*a))))
         .collect();
-    println!("macro top-1 at a share of the points: {}", early.join("  "));
+    println!("{}", t!("cli-eval-early", scores = early.join("  ")));
 }

@@ -392,6 +392,8 @@ mod tests {
         assert_eq!(strokes(Lang::En, 10), "10 strokes");
         assert_eq!(strokes(Lang::PtBr, 1), "1 traço");
         assert_eq!(strokes(Lang::PtBr, 10), "10 traços");
+        assert_eq!(strokes(Lang::PtBr, 0), "0 traços");
+        assert_eq!(strokes(Lang::En, 0), "0 strokes");
     }
 
     #[test]

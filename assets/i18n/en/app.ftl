@@ -217,3 +217,14 @@ display-lost-x11 = rnn-studio: lost the connection to the display (the X server 
 display-lost = rnn-studio: lost the connection to the display; the drawing was saved and comes back at the next start (windowing library: { $how })
 window-failed = rnn-studio: cannot open the window: { $error }
 language-menu = Language
+
+## Photos that do not load (the Caption tab's status)
+
+photo-read = { $name }: cannot read file: { $error }
+photo-empty = { $name }: file is empty
+photo-unknown-format = { $name }: not an image (supported: JPEG, PNG, WebP, BMP, GIF)
+photo-too-large = { $name }: image is too large ({ $width }×{ $height } px); at most { $max } px a side are accepted
+photo-over-memory = { $name }: decoding this { $width }×{ $height } px image needs more memory than the decoder's cap of { $mib } MiB
+photo-file-too-large = { $name }: file is larger than the limit of { $mib } MiB
+photo-corrupt = { $name }: image is damaged or truncated: { $detail }
+photo-no-pixels = { $name }: image has no pixels

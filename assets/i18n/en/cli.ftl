@@ -150,3 +150,28 @@ cli-lab-clip-off = off
 cli-lab-header = { $model } on { $task } (k = { $k }, H = { $hidden }, { $bptt }, clip { $clip }, { $optimizer } lr { $lr }), chance { $chance }
 cli-lab-epoch = epoch { $epoch }  loss { $loss }  accuracy { $accuracy }  |g| { $before } -> { $after }  |dJ/dh| d=0 { $near }  d={ $far } { $far_value }  ratio { $ratio }
 cli-lab-sample = { "    " }sample: { $text }
+
+## eval-sketch, eval-caption, convert-sketch-rnn
+
+cli-cannot-load = cannot load { $path }
+cli-eval-classes-differ = { $path }: the data's classes differ from the model's ({ $data } vs { $model })
+cli-eval-progress-bar = evaluating [{"{"}bar:30{"}"}] {"{"}pos{"}"}/{"{"}len{"}"} eta {"{"}eta{"}"}
+cli-eval-progress = evaluating: { $done }/{ $total }
+cli-eval-confusion = confusion matrix: { $path }
+cli-eval-col-class = class
+cli-eval-col-gen = gen
+cli-eval-yes = y
+cli-eval-no = n
+cli-eval-macro-all = macro over { $n } classes:      top-1 { $top1 }  top-3 { $top3 }
+cli-eval-macro-gen = macro, { $n } generator classes: top-1 { $top1 }  top-3 { $top3 }
+cli-eval-macro-other = macro, { $n } other classes:     top-1 { $top1 }  top-3 { $top3 }
+cli-eval-auroc = known vs unknown AUROC: { $eval } (evaluation unknown classes), { $calibration } (calibration classes)
+cli-eval-unsure = "not sure": { $known } of known validation drawings, { $unknown } of unknown drawings
+cli-eval-early = macro top-1 at a share of the points: { $scores }
+cli-captioning-split = captioning { $split }
+cli-eval-caption-header = { $n } photos of { $split }, beam { $beam }, { $seconds } s
+cli-eval-caption-model = { "  " }model:     { $caption }
+cli-eval-caption-reference = { "  " }reference: { $caption }
+cli-converted = converted { $done }/{ $total }: { $class }
+cli-no-gen-json = { $path }: no *.gen.json files found
+cli-converted-total = { $n } models, { $mb } MB in { $path }

@@ -28,11 +28,14 @@
 
 ## Contagens
 
+# No CLDR do português, "one" inclui o zero; aqui se diz "0 traços".
 stroke-count = { $n ->
+    [0] 0 traços
     [one] { $n } traço
    *[other] { $n } traços
 }
 point-count = { $n ->
+    [0] 0 pontos
     [one] { $n } ponto
    *[other] { $n } pontos
 }
@@ -240,3 +243,14 @@ display-lost-x11 = rnn-studio: a conexão com a tela caiu (o servidor X sumiu); 
 display-lost = rnn-studio: a conexão com a tela caiu; o desenho foi salvo e volta na próxima vez (biblioteca de janelas: { $how })
 window-failed = rnn-studio: não foi possível abrir a janela: { $error }
 language-menu = Idioma
+
+## Fotos que não abrem (o status da aba Legenda)
+
+photo-read = { $name }: não foi possível ler o arquivo: { $error }
+photo-empty = { $name }: o arquivo está vazio
+photo-unknown-format = { $name }: não é uma imagem (formatos aceitos: JPEG, PNG, WebP, BMP, GIF)
+photo-too-large = { $name }: imagem grande demais ({ $width }×{ $height } px); são aceitos no máximo { $max } px de lado
+photo-over-memory = { $name }: decodificar esta imagem de { $width }×{ $height } px precisa de mais memória que o limite do decodificador, { $mib } MiB
+photo-file-too-large = { $name }: o arquivo passa do limite de { $mib } MiB
+photo-corrupt = { $name }: imagem danificada ou truncada: { $detail }
+photo-no-pixels = { $name }: a imagem não tem pixels

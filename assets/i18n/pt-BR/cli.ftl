@@ -149,3 +149,28 @@ cli-lab-clip-off = desligado
 cli-lab-header = { $model } em { $task } (k = { $k }, H = { $hidden }, { $bptt }, recorte { $clip }, { $optimizer } taxa { $lr }), acaso { $chance }
 cli-lab-epoch = época { $epoch }  perda { $loss }  acurácia { $accuracy }  |g| { $before } -> { $after }  |dJ/dh| d=0 { $near }  d={ $far } { $far_value }  razão { $ratio }
 cli-lab-sample = { "    " }amostra: { $text }
+
+## eval-sketch, eval-caption, convert-sketch-rnn
+
+cli-cannot-load = não foi possível carregar { $path }
+cli-eval-classes-differ = { $path }: as classes dos dados são diferentes das do modelo ({ $data } contra { $model })
+cli-eval-progress-bar = avaliando [{"{"}bar:30{"}"}] {"{"}pos{"}"}/{"{"}len{"}"} faltam {"{"}eta{"}"}
+cli-eval-progress = avaliando: { $done }/{ $total }
+cli-eval-confusion = matriz de confusão: { $path }
+cli-eval-col-class = classe
+cli-eval-col-gen = ger.
+cli-eval-yes = s
+cli-eval-no = n
+cli-eval-macro-all = macro sobre { $n } classes:       top-1 { $top1 }  top-3 { $top3 }
+cli-eval-macro-gen = macro, { $n } classes geradoras:  top-1 { $top1 }  top-3 { $top3 }
+cli-eval-macro-other = macro, { $n } outras classes:     top-1 { $top1 }  top-3 { $top3 }
+cli-eval-auroc = AUROC conhecidas contra desconhecidas: { $eval } (classes desconhecidas de avaliação), { $calibration } (classes de calibração)
+cli-eval-unsure = "incerto": { $known } dos desenhos conhecidos de validação, { $unknown } dos desenhos desconhecidos
+cli-eval-early = top-1 macro com uma parte dos pontos: { $scores }
+cli-captioning-split = legendando { $split }
+cli-eval-caption-header = { $n } fotos de { $split }, feixe { $beam }, { $seconds } s
+cli-eval-caption-model = { "  " }modelo:     { $caption }
+cli-eval-caption-reference = { "  " }referência: { $caption }
+cli-converted = convertido { $done }/{ $total }: { $class }
+cli-no-gen-json = { $path }: nenhum arquivo *.gen.json encontrado
+cli-converted-total = { $n } modelos, { $mb } MB em { $path }
