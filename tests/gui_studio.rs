@@ -335,3 +335,38 @@ fn predict_as_you_draw_offers_dismisses_and_tab_keeps() {
         "Undo removes it"
     );
 }
+
+/// Copy image goes through the worker to the system clipboard: under an X
+/// server (run the suite with `xvfb-run`), the image reads back exactly;
+/// without one, the reply says why, and nothing panics.
+#[test]
+fn copy_image_reaches_the_clipboard() {
+    use rnn_studio::app::worker::{Job, Reply, Worker};
+    let worker = Worker::spawn(|| {});
+    let image = image::RgbaImage::from_fn(7, 5, |x, y| {
+        image::Rgba([x as u8 * 30, y as u8 * 40, 9, 255])
+    });
+    worker.send(Job::CopyImage {
+        image: image.clone(),
+        what: "the test image".into(),
+    });
+    let reply = worker
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a reply");
+    let Reply::Copied { what, result } = reply else {
+        panic!("unexpected reply {reply:?}")
+    };
+    assert_eq!(what, "the test image");
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        assert!(result.is_err(), "no display, no clipboard");
+        return;
+    }
+    result.expect("copied");
+    // The worker keeps its clipboard alive, so another reader sees the image.
+    let got = arboard::Clipboard::new()
+        .unwrap()
+        .get_image()
+        .expect("an image on the clipboard");
+    assert_eq!((got.width, got.height), (7, 5));
+    assert_eq!(got.bytes.as_ref(), image.as_raw().as_slice());
+}
