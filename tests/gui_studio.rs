@@ -122,6 +122,33 @@ fn grid_snapshot_then_adopt_a_tile_and_undo() {
     h.run();
     h.snapshot("studio_grid");
 
+    // The grid's and a tile's exports: a 3×2 PNG, an SVG with the tile's
+    // strokes, a GIF; the empty canvas has nothing to export.
+    use rnn_studio::app::studio_grid::ExportTarget;
+    use rnn_studio::sketch::export::Format;
+    let (panel, canvas) = (&h.state().sketch.sketch_rnn, &h.state().sketch.canvas);
+    let png = panel
+        .export_bytes(ExportTarget::Grid, Format::Png, canvas)
+        .unwrap();
+    let img = image::load_from_memory(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (3 * 512, 2 * 512));
+    let svg = panel
+        .export_bytes(ExportTarget::Tile(1), Format::Svg, canvas)
+        .unwrap();
+    let svg = String::from_utf8(svg).unwrap();
+    assert_eq!(
+        svg.matches("<path").count(),
+        panel.grid.tiles[1].strokes.len()
+    );
+    let gif = panel
+        .export_bytes(ExportTarget::Grid, Format::Gif, canvas)
+        .unwrap();
+    assert!(gif.starts_with(b"GIF89a"));
+    let e = panel
+        .export_bytes(ExportTarget::Canvas, Format::Png, canvas)
+        .unwrap_err();
+    assert!(e.contains("nothing to export"), "{e}");
+
     // Adopt the second tile: the canvas shows it; Undo empties the canvas again.
     assert!(h.state().sketch.canvas.drawing().is_empty());
     h.get_by_label("bird, seed 2, τ 0.10").click();
@@ -308,4 +335,39 @@ fn predict_as_you_draw_offers_dismisses_and_tab_keeps() {
         h.state().sketch.canvas.overlay.is_empty(),
         "Undo removes it"
     );
+}
+
+/// Copy image goes through the worker to the system clipboard: under an X
+/// server (run the suite with `xvfb-run`), the image reads back exactly;
+/// without one, the reply says why, and nothing panics.
+#[test]
+fn copy_image_reaches_the_clipboard() {
+    use rnn_studio::app::worker::{Job, Reply, Worker};
+    let worker = Worker::spawn(|| {});
+    let image = image::RgbaImage::from_fn(7, 5, |x, y| {
+        image::Rgba([x as u8 * 30, y as u8 * 40, 9, 255])
+    });
+    worker.send(Job::CopyImage {
+        image: image.clone(),
+        what: "the test image".into(),
+    });
+    let reply = worker
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a reply");
+    let Reply::Copied { what, result } = reply else {
+        panic!("unexpected reply {reply:?}")
+    };
+    assert_eq!(what, "the test image");
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        assert!(result.is_err(), "no display, no clipboard");
+        return;
+    }
+    result.expect("copied");
+    // The worker keeps its clipboard alive, so another reader sees the image.
+    let got = arboard::Clipboard::new()
+        .unwrap()
+        .get_image()
+        .expect("an image on the clipboard");
+    assert_eq!((got.width, got.height), (7, 5));
+    assert_eq!(got.bytes.as_ref(), image.as_raw().as_slice());
 }

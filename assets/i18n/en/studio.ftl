@@ -74,3 +74,26 @@ studio-predict = Predict as I draw
 studio-predict-hover = After each stroke, sketch-rnn proposes a faint continuation: Tab keeps it, drawing on dismisses it
 studio-predict-offer = Tab keeps the faint continuation
 studio-export-file = drawing.{ $ext }
+
+## rnn-studio draw --help (the English repeats the doc comments in src/cli/draw.rs)
+cli-about-rnn-studio-draw = Draw doodles with a sketch-rnn generator (`--list` shows the classes)
+cli-arg-rnn-studio-draw-class = The class to draw, e.g. `bird` or `palm_tree` (see --list)
+cli-arg-rnn-studio-draw-temperature = Sampling temperature τ in (0, 2]: smaller is tidier, larger wilder [default: 0.25; 0.5 with --all-classes, chosen to look like real drawings]
+cli-arg-rnn-studio-draw-count = How many drawings (per class with --all-classes) [default: 1]
+cli-arg-rnn-studio-draw-seed = Random seed; the same seed gives the same drawings
+cli-arg-rnn-studio-draw-out = Output file (.ndjson, .svg, .png or .gif, an animation of the drawing being drawn; a grid when there are several drawings), or a folder with --all-classes
+cli-arg-rnn-studio-draw-svg = Also write an SVG (one path per stroke)
+cli-arg-rnn-studio-draw-png = Also write a PNG
+cli-arg-rnn-studio-draw-gif = Also write an animated GIF of the drawings being drawn
+cli-arg-rnn-studio-draw-ndjson = Also write Quick, Draw! ndjson, one line per drawing
+cli-arg-rnn-studio-draw-grid = The app's multi-predict grid, COLSxROWS (e.g. 3x2, 4 to 12 tiles): tiles sampled together, tile k with seed --seed + k
+cli-arg-rnn-studio-draw-judge = The recognizer judges the generator: for every class (or CLASS), how often the doodle recognizer names the class asked for, over --count drawings (default 50) at each of --judge-temperatures
+cli-arg-rnn-studio-draw-judge_temperatures = With --judge: the temperatures to judge at
+cli-arg-rnn-studio-draw-json = With --judge: one JSON object per class and temperature, then a summary
+cli-arg-rnn-studio-draw-row_temperatures = With --grid: one temperature per row, e.g. 0.1,0.25 (default: --temperature for all)
+cli-arg-rnn-studio-draw-list = List the classes and exit
+cli-arg-rnn-studio-draw-all_classes = Write --count drawings of every class to OUT/CLASS.ndjson (training data)
+cli-arg-rnn-studio-draw-greedy = Take the most likely move every step (deterministic, ignores --seed)
+cli-arg-rnn-studio-draw-max_len = The most pen moves per drawing (default: the model's own limit)
+cli-arg-rnn-studio-draw-weights = Folder of the converted models (default: sketch-rnn/ in the weights root)
+    .long = Folder of the converted sketch-rnn models (CLASS.safetensors + CLASS.json). { -search-order }

@@ -75,3 +75,26 @@ studio-predict = Prever enquanto desenho
 studio-predict-hover = Depois de cada traço, o sketch-rnn sugere uma continuação clarinha: Tab a mantém, continuar desenhando a descarta
 studio-predict-offer = Tab mantém a continuação clarinha
 studio-export-file = desenho.{ $ext }
+
+## rnn-studio draw --help
+cli-about-rnn-studio-draw = Desenha rabiscos com um gerador sketch-rnn (`--list` mostra as classes)
+cli-arg-rnn-studio-draw-class = A classe a desenhar, por exemplo `bird` ou `palm_tree` (veja --list)
+cli-arg-rnn-studio-draw-temperature = Temperatura τ da amostragem, em (0, 2]: menor é mais comportado, maior é mais solto [padrão: 0,25; 0,5 com --all-classes, escolhida para parecer com desenhos reais]
+cli-arg-rnn-studio-draw-count = Quantos desenhos (por classe com --all-classes) [padrão: 1]
+cli-arg-rnn-studio-draw-seed = Semente aleatória; a mesma semente dá os mesmos desenhos
+cli-arg-rnn-studio-draw-out = Arquivo de saída (.ndjson, .svg, .png ou .gif, uma animação do desenho sendo feito; uma grade quando há vários desenhos), ou uma pasta com --all-classes
+cli-arg-rnn-studio-draw-svg = Gravar também um SVG (um caminho por traço)
+cli-arg-rnn-studio-draw-png = Gravar também um PNG
+cli-arg-rnn-studio-draw-gif = Gravar também um GIF animado dos desenhos sendo feitos
+cli-arg-rnn-studio-draw-ndjson = Gravar também ndjson do Quick, Draw!, uma linha por desenho
+cli-arg-rnn-studio-draw-grid = A grade de várias previsões do app, COLUNASxLINHAS (por exemplo 3x2, de 4 a 12 quadros): quadros amostrados juntos, o quadro k com a semente --seed + k
+cli-arg-rnn-studio-draw-judge = O reconhecedor julga o gerador: para cada classe (ou CLASSE), quantas vezes o reconhecedor de rabiscos diz a classe pedida, em --count desenhos (padrão 50) em cada uma das --judge-temperatures
+cli-arg-rnn-studio-draw-judge_temperatures = Com --judge: as temperaturas a julgar
+cli-arg-rnn-studio-draw-json = Com --judge: um objeto JSON por classe e temperatura, depois um resumo
+cli-arg-rnn-studio-draw-row_temperatures = Com --grid: uma temperatura por linha, por exemplo 0.1,0.25 (padrão: --temperature para todas)
+cli-arg-rnn-studio-draw-list = Listar as classes e sair
+cli-arg-rnn-studio-draw-all_classes = Gravar --count desenhos de cada classe em SAÍDA/CLASSE.ndjson (dados de treino)
+cli-arg-rnn-studio-draw-greedy = Escolher o movimento mais provável a cada passo (determinístico, ignora --seed)
+cli-arg-rnn-studio-draw-max_len = O máximo de movimentos da caneta por desenho (padrão: o limite do próprio modelo)
+cli-arg-rnn-studio-draw-weights = Pasta dos modelos convertidos (padrão: sketch-rnn/ na raiz dos pesos)
+    .long = Pasta dos modelos sketch-rnn convertidos (CLASSE.safetensors + CLASSE.json). { -search-order }
