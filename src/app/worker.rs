@@ -194,9 +194,13 @@ impl Worker {
     pub fn spawn(wake: impl Fn() + Send + 'static) -> Self {
         let (jobs, job_rx) = channel::<Job>();
         let (reply_tx, replies) = channel::<Reply>();
+        // A UI thread speaking its own language (a test's, see
+        // `i18n::ThreadLang`) hands it to its worker, whose messages it shows.
+        let lang = crate::i18n::thread_lang();
         std::thread::Builder::new()
             .name("rnn-studio-worker".into())
             .spawn(move || {
+                let _lang = lang.map(crate::i18n::ThreadLang::new);
                 let mut models = Models::default();
                 loop {
                     let job = if models.lab.as_ref().is_some_and(|l| l.running) {
