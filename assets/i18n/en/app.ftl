@@ -245,3 +245,11 @@ ndjson-mixed-timing = strokes mix timed ([x,y,t]) and untimed ([x,y]) points
 ndjson-line-too-long = line is longer than the limit of { $mib } MiB
 ndjson-endless-line = line is longer than the limit of { $mib } MiB and has no end in the next { $skip } MiB; the rest of the input was not read
 ndjson-not-utf8 = line is not valid UTF-8
+
+## The lab's refused settings
+
+lab-error-zero = { $what } must be at least 1
+lab-error-symbols = recall needs at least 2 symbols, got { $n }
+lab-error-lr = learning rate must be positive and finite, got { $value }
+lab-error-clip = clipping threshold must be positive and finite, got { $value }
+lab-error-text = the text needs at least 2 different characters, got { $chars }

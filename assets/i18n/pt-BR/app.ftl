@@ -271,3 +271,11 @@ ndjson-mixed-timing = os traços misturam pontos com tempo ([x,y,t]) e sem tempo
 ndjson-line-too-long = a linha passa do limite de { $mib } MiB
 ndjson-endless-line = a linha passa do limite de { $mib } MiB e não termina nos { $skip } MiB seguintes; o resto da entrada não foi lido
 ndjson-not-utf8 = a linha não é UTF-8 válido
+
+## Configurações recusadas do laboratório
+
+lab-error-zero = { $what } precisa ser pelo menos 1
+lab-error-symbols = a tarefa de lembrar precisa de pelo menos 2 símbolos; recebeu { $n }
+lab-error-lr = a taxa de aprendizado precisa ser positiva e finita; recebeu { $value }
+lab-error-clip = o limite do recorte do gradiente precisa ser positivo e finito; recebeu { $value }
+lab-error-text = o texto precisa de pelo menos 2 caracteres diferentes; recebeu { $chars }
