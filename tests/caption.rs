@@ -160,7 +160,7 @@ fn ensemble_of_a_decoder_with_itself_is_that_decoder() {
             dec: &dec,
             ctx: &ctx,
         };
-        let twice = ensemble_beam_search(&[m, m], 4, 4, 12, true);
+        let twice = ensemble_beam_search(&[m, m], 4, 4, 12, true, 1.0);
         assert_eq!(single.len(), twice.len(), "photo {p}");
         for (a, b) in single.iter().zip(&twice) {
             assert_eq!(a.words, b.words, "photo {p}");
@@ -197,6 +197,7 @@ fn ensemble_follows_the_members_mean_probability() {
             1,
             3,
             false,
+            1.0,
         );
         let single_a = beam_search(&a, &ca, 1, 1, 3, false);
         chose_differently |= single_a[0].words != got[0].words;

@@ -9,6 +9,17 @@
 set -euo pipefail
 BIN=${1:-target/release/rnn-studio}
 
+# The app whose display was just killed ends by itself with exit 3 and its
+# one-line message, without a panic. $1: the case, $2: the app's pid, $3: its log.
+expect_clean_end() {
+  local code=0
+  for _ in $(seq 100); do kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
+  wait "$2" || code=$?
+  [ "$code" = 3 ] || { echo "FAIL($1): exit status $code, expected 3"; cat "$3"; exit 1; }
+  if grep -q "panicked" "$3"; then echo "FAIL($1): a panic was printed"; cat "$3"; exit 1; fi
+  grep -q "lost the connection to the display" "$3" || { echo "FAIL($1): no message"; cat "$3"; exit 1; }
+}
+
 one_case() { # $1: stroke | lab
   local mode=$1 n=$((200 + RANDOM % 700)) W
   W=$(mktemp -d)
@@ -41,12 +52,7 @@ PY
     xdotool mousemove --window "$wid" 360 300; sleep 0.2
   fi
   kill "$xpid"
-  local code=0
-  for _ in $(seq 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
-  wait "$app" || code=$?
-  [ "$code" = 3 ] || { echo "FAIL($mode): exit status $code, expected 3"; cat "$W/app.log"; exit 1; }
-  if grep -q "panicked" "$W/app.log"; then echo "FAIL($mode): a panic was printed"; cat "$W/app.log"; exit 1; fi
-  grep -q "lost the connection to the display" "$W/app.log" || { echo "FAIL($mode): no message"; cat "$W/app.log"; exit 1; }
+  expect_clean_end "$mode" "$app" "$W/app.log"
   local want=1; [ "$mode" = stroke ] && want=2
   python3 - "$XDG_STATE_HOME/rnn-studio/canvas.ndjson" "$want" <<'PY' || { echo "FAIL($mode): autosave"; exit 1; }
 import json, sys
@@ -85,12 +91,7 @@ PY
   [ -n "$ok" ] || { echo "FAIL(wayland): the app did not come up with the saved drawing"; cat "$W/app.log"; kill "$wpid" 2>/dev/null; exit 1; }
   sleep 0.5
   kill "$wpid"
-  local code=0
-  for _ in $(seq 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
-  wait "$app" || code=$?
-  [ "$code" = 3 ] || { echo "FAIL(wayland): exit status $code, expected 3"; cat "$W/app.log"; exit 1; }
-  if grep -q "panicked" "$W/app.log"; then echo "FAIL(wayland): a panic was printed"; cat "$W/app.log"; exit 1; fi
-  grep -q "lost the connection to the display" "$W/app.log" || { echo "FAIL(wayland): no message"; cat "$W/app.log"; exit 1; }
+  expect_clean_end wayland "$app" "$W/app.log"
   python3 - "$XDG_STATE_HOME/rnn-studio/canvas.ndjson" <<'PY' || { echo "FAIL(wayland): autosave"; exit 1; }
 import json, sys
 d = json.loads(open(sys.argv[1]).read())["drawing"]

@@ -309,7 +309,7 @@ impl CaptionTab {
         }
         ui.small(crate::t!(
             "caption-sure",
-            pct = percent_per_word(best.score),
+            pct = percent_per_word(best.mean_logprob()),
             logp = crate::i18n::num(best.logprob, 2)
         ))
         .on_hover_text(crate::t!(
@@ -516,7 +516,7 @@ fn beam_tree(ui: &mut egui::Ui, nbest: &[Hypothesis]) {
             egui::Align2::LEFT_CENTER,
             crate::t!(
                 "caption-per-word",
-                pct = percent_per_word(h.score),
+                pct = percent_per_word(h.mean_logprob()),
                 logp = crate::i18n::num(h.logprob, 2)
             ),
             egui::TextStyle::Small.resolve(ui.style()),

@@ -124,7 +124,7 @@ impl InspectPanel {
 
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let before = self.hovered_step.take();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading(crate::t!("inspect-heading"));
             let layers = self.inspection.as_ref().map_or(0, |i| i.layers.len());
             for l in 0..layers {

@@ -7,7 +7,9 @@
 //! reaches the length limit); each finished one leaves the beam, which then
 //! keeps one fewer live hypothesis, so the search ends after K have finished.
 //! Finished hypotheses are ranked by their **length-normalised** score,
-//! log-probability ÷ tokens generated (words + `<end>`). `<start>` and
+//! log-probability ÷ (tokens generated)^α, tokens = words + `<end>`; α = 1
+//! (the mean log-probability per token) unless the captioner's config says
+//! otherwise, α = 0 the raw sum, which favours short captions. `<start>` and
 //! `<unk>` are never generated, nor a word that would repeat a word trigram
 //! already in the caption (trigram blocking: it stops "a black shirt and a
 //! black shirt and …" loops). Greedy decoding is beam search with K = 1.
@@ -27,7 +29,7 @@ pub struct BeamHypothesis {
     pub words: Vec<usize>,
     /// Σ log p(word) over the words and the `<end>` (if it was emitted).
     pub logprob: f64,
-    /// `logprob` ÷ tokens generated: the ranking score.
+    /// `logprob` ÷ tokens^α: the ranking score.
     pub score: f64,
     /// One attention map over the L regions per generated token (the
     /// `<end>` included).
@@ -99,20 +101,22 @@ pub fn beam_search(
     max_len: usize,
     taps: bool,
 ) -> Vec<BeamHypothesis> {
-    ensemble_beam_search(&[Member { dec, ctx }], beam, nbest, max_len, taps)
+    ensemble_beam_search(&[Member { dec, ctx }], beam, nbest, max_len, taps, 1.0)
 }
 
 /// Beam search with an ensemble of decoders (sharing one vocabulary): each
 /// step feeds every hypothesis' last word to every member, and the beam
 /// ranks words by the members' averaged probability ([`combine`]). A
 /// hypothesis' attention map is the members' mean map; its gate taps are
-/// the first member's. One member is plain beam search.
+/// the first member's. One member is plain beam search. `length_alpha` is
+/// the α of the length normalisation (module doc).
 pub fn ensemble_beam_search(
     members: &[Member<'_>],
     beam: usize,
     nbest: usize,
     max_len: usize,
     taps: bool,
+    length_alpha: f64,
 ) -> Vec<BeamHypothesis> {
     assert!(!members.is_empty(), "beam search needs a decoder");
     let beam = beam.max(1);
@@ -193,7 +197,7 @@ pub fn ensemble_beam_search(
                 hyp.taps.push(steps[0].tap(r));
             }
             let tokens = hyp.attention.len();
-            hyp.score = logprob / tokens as f64;
+            hyp.score = logprob / (tokens as f64).powf(length_alpha);
             if w == END {
                 finished.push(hyp);
                 continue;

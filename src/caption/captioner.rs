@@ -55,6 +55,10 @@ pub struct CaptionerConfig {
     pub decoder: DecoderConfig,
     /// Words generated at most per caption.
     pub max_words: usize,
+    /// The beam's length normalisation: finished captions are ranked by
+    /// log p ÷ tokens^α (`caption::beam`); chosen on the dev split.
+    #[serde(default = "mean_per_token")]
+    pub length_alpha: f64,
     /// The decoders of the ensemble, file names in `captioner/`: trained
     /// apart (other seeds), same sizes and vocabulary; beam search averages
     /// their word probabilities. One file is a single decoder.
@@ -62,6 +66,10 @@ pub struct CaptionerConfig {
     pub members: Vec<String>,
     #[serde(default)]
     pub training: serde_json::Value,
+}
+
+fn mean_per_token() -> f64 {
+    1.0
 }
 
 fn single_decoder() -> Vec<String> {
@@ -101,13 +109,22 @@ pub struct Hypothesis {
     pub text: String,
     /// Σ log p over the words and the `<end>`.
     pub logprob: f64,
-    /// `logprob` ÷ tokens: the ranking score (length-normalised).
+    /// `logprob` ÷ tokens^α: the ranking score (length-normalised; α is
+    /// the config's `length_alpha`).
     pub score: f64,
     /// One map over the [`REGIONS`] regions (row r = y·`GRID_SIDE` + x) per
     /// generated token, the `<end>` included; each sums to 1.
     pub attention: Vec<[f32; REGIONS]>,
     /// For each token, the index of the beam row it grew from (the beam tree).
     pub parents: Vec<usize>,
+}
+
+impl Hypothesis {
+    /// The mean log-probability per generated token (the `<end>`
+    /// included): how sure the model was of a word, on average.
+    pub fn mean_logprob(&self) -> f64 {
+        self.logprob / self.attention.len().max(1) as f64
+    }
 }
 
 /// What [`Captioner::caption`] returns.
@@ -188,7 +205,14 @@ impl Captioner {
             .zip(&contexts)
             .map(|(dec, ctx)| Member { dec, ctx })
             .collect();
-        let hyps = ensemble_beam_search(&members, beam, nbest, self.config.max_words, true);
+        let hyps = ensemble_beam_search(
+            &members,
+            beam,
+            nbest,
+            self.config.max_words,
+            true,
+            self.config.length_alpha,
+        );
         let decoder_ms = start.elapsed().as_secs_f64() * 1e3;
         let taps = hyps.first().map(|h| h.taps.clone());
         let nbest = hyps

@@ -535,6 +535,7 @@ pub fn export(
     let mut config = existing.unwrap_or_else(|| CaptionerConfig {
         decoder: state.decoder.clone(),
         max_words: state.options.max_words,
+        length_alpha: 1.0,
         members: Vec::new(),
         training: serde_json::json!({}),
     });

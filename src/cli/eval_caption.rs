@@ -25,6 +25,9 @@ pub struct EvalCaptionArgs {
     /// Score only the first N photos of the split.
     #[arg(long)]
     pub limit: Option<usize>,
+    /// Length normalisation α of the beam (log p ÷ tokens^α; default: the captioner's config).
+    #[arg(long)]
+    pub length_alpha: Option<f64>,
     /// A feature cache from train-caption (RUN/features) to skip the encoder.
     #[arg(long)]
     pub cache: Option<PathBuf>,
@@ -40,7 +43,10 @@ pub struct EvalCaptionArgs {
 }
 
 pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
-    let captioner = super::load_captioner(args.weights.as_deref())?;
+    let mut captioner = super::load_captioner(args.weights.as_deref())?;
+    if let Some(alpha) = args.length_alpha {
+        captioner.config.length_alpha = alpha;
+    }
     let cache = match &args.cache {
         Some(dir) => Some(FeatureCache::load(dir)?),
         None => None,
@@ -75,6 +81,7 @@ pub fn run(args: EvalCaptionArgs) -> anyhow::Result<ExitCode> {
             "{}",
             json!({
                 "split": report.split, "photos": report.samples.len(), "beam": report.beam,
+                "length_alpha": captioner.config.length_alpha,
                 "bleu1": report.bleu[0], "bleu2": report.bleu[1], "bleu3": report.bleu[2], "bleu4": report.bleu[3],
                 "cider_d": report.cider, "seconds": report.seconds,
                 "samples": shown.iter().map(|s| json!({"file": s.file, "caption": s.caption, "reference": s.references[0]})).collect::<Vec<_>>(),

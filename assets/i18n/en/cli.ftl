@@ -84,6 +84,7 @@ cli-arg-rnn-studio-eval-caption-data = Flickr8k folder (captions.json, images/)
 cli-arg-rnn-studio-eval-caption-split = Split to score: dev (test is held out)
 cli-arg-rnn-studio-eval-caption-beam = Beam width (1 = greedy)
 cli-arg-rnn-studio-eval-caption-limit = Score only the first N photos of the split
+cli-arg-rnn-studio-eval-caption-length_alpha = Length normalisation α of the beam (log p ÷ tokens^α; default: the captioner's config)
 cli-arg-rnn-studio-eval-caption-cache = A feature cache from train-caption (RUN/features) to skip the encoder
 cli-arg-rnn-studio-eval-caption-weights = Weights root holding encoder/ and captioner/
     .long = Weights root holding encoder/ and captioner/. { -search-order }

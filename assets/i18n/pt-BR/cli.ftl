@@ -83,6 +83,7 @@ cli-arg-rnn-studio-eval-caption-data = Pasta do Flickr8k (captions.json, images/
 cli-arg-rnn-studio-eval-caption-split = Partição a avaliar: dev (a de teste fica guardada)
 cli-arg-rnn-studio-eval-caption-beam = Largura do feixe (1 = gulosa)
 cli-arg-rnn-studio-eval-caption-limit = Avalia só as N primeiras fotos da partição
+cli-arg-rnn-studio-eval-caption-length_alpha = α da normalização por comprimento do feixe (log p ÷ tokens^α; padrão: o da configuração do gerador de legendas)
 cli-arg-rnn-studio-eval-caption-cache = Um cache de características do train-caption (RUN/features) para pular o codificador
 cli-arg-rnn-studio-eval-caption-weights = Raiz dos pesos com encoder/ e captioner/
     .long = Raiz dos pesos com encoder/ e captioner/. { -search-order }
