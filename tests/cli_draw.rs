@@ -64,7 +64,7 @@ fn writes_ndjson_svg_and_png() {
     let svg = dir.path().join("grid.svg");
     draw(&["palm tree", "--count", "4", "--out", svg.to_str().unwrap()]).unwrap();
     let text = std::fs::read_to_string(&svg).unwrap();
-    assert!(text.starts_with("<svg") && text.contains("<polyline"));
+    assert!(text.starts_with("<svg") && text.contains("<path d=\"M"));
 
     let png = dir.path().join("one.png");
     draw(&[
@@ -128,7 +128,7 @@ fn user_errors_are_clear() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("x.jpg") && e.contains(".ndjson, .svg or .png"),
+        e.contains("x.jpg") && e.contains(".png, .svg, .ndjson or .gif"),
         "{e}"
     );
     let e = draw(&["bird", "--temperature", "0", "--out", p])
@@ -146,4 +146,71 @@ fn user_errors_are_clear() {
     assert!(draw(&["bird"]).is_err(), "--out is required");
     assert!(draw(&["--list", "--out", p]).is_ok());
     assert!(!png.exists());
+}
+
+/// `draw --grid 3x2`: the app's grid (tile k has seed S + k, row r the r-th
+/// row temperature), written in every format at once; each tile is what
+/// `draw CLASS --seed S+k` draws alone at its row's temperature.
+#[test]
+fn grid_writes_every_format_and_each_tile_redraws_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
+    let (svg, gif, png, nd) = (
+        path("g.svg"),
+        path("g.gif"),
+        path("g.png"),
+        path("g.ndjson"),
+    );
+    draw(&[
+        "bird",
+        "--seed",
+        "42",
+        "--grid",
+        "3x2",
+        "--row-temperatures",
+        "0.1,0.5",
+        "--svg",
+        &svg,
+        "--gif",
+        &gif,
+        "--png",
+        &png,
+        "--ndjson",
+        &nd,
+    ])
+    .unwrap();
+    let tiles = lines(Path::new(&nd));
+    assert_eq!(tiles.len(), 6);
+    assert_eq!(
+        std::fs::read_to_string(&svg)
+            .unwrap()
+            .matches("<g transform")
+            .count(),
+        6
+    );
+    let img = image::open(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (3 * 256, 2 * 256));
+    let gif_bytes = std::fs::read(&gif).unwrap();
+    assert!(gif_bytes.starts_with(b"GIF89a"));
+    for (k, temperature) in [(0, "0.1"), (4, "0.5")] {
+        let alone = path(&format!("alone{k}.ndjson"));
+        let seed = (42 + k).to_string();
+        draw(&[
+            "bird",
+            "--seed",
+            &seed,
+            "--temperature",
+            temperature,
+            "--out",
+            &alone,
+        ])
+        .unwrap();
+        let a = ndjson::parse_line(&lines(Path::new(&alone))[0]).unwrap();
+        let t = ndjson::parse_line(&tiles[k]).unwrap();
+        assert_eq!(t.strokes, a.strokes, "tile {k}");
+    }
+    let e = draw(&["bird", "--grid", "5x3", "--svg", &svg])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("5x3"), "{e}");
 }

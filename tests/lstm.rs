@@ -92,6 +92,49 @@ fn fast_step_equals_reference_step() {
     }
 }
 
+/// The batch step (sketch-rnn's multi-predict grid) gives every sequence
+/// bit for bit what stepping it alone gives, also when the batch shrinks as
+/// sequences end; and it stays close to the plain reference loop.
+#[test]
+fn batch_step_equals_stepping_each_alone() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    for (ni, nh, nb) in [(5, 64, 6), (3, 17, 12), (1, 1, 1)] {
+        let p = LstmParams::<f32>::random(ni, nh, &mut rng);
+        let mut alone: Vec<LstmState<f32>> = (0..nb).map(|_| LstmState::zeros(nh)).collect();
+        let mut batched = alone.clone();
+        let mut reference = alone.clone();
+        let mut scratch = Vec::new();
+        let mut worst = 0.0f64;
+        for t in 0..10 {
+            // From step 5 on, the batch is only its even members.
+            let live: Vec<usize> = (0..nb).filter(|b| t < 5 || b % 2 == 0).collect();
+            let xs: Vec<f32> = random_vec(live.len() * ni, 2.0, &mut rng);
+            for (k, &b) in live.iter().enumerate() {
+                let x = &xs[k * ni..(k + 1) * ni];
+                p.step(x, &mut alone[b], false);
+                p.step_reference(x, &mut reference[b], false);
+            }
+            let mut states: Vec<&mut LstmState<f32>> = batched
+                .iter_mut()
+                .enumerate()
+                .filter(|(b, _)| live.contains(b))
+                .map(|(_, s)| s)
+                .collect();
+            p.step_batch(&xs, &mut states, &mut scratch);
+        }
+        for b in 0..nb {
+            assert_eq!(batched[b], alone[b], "I={ni} H={nh} B={nb}: sequence {b}");
+            worst = worst
+                .max(max_abs_diff(&batched[b].h, &reference[b].h))
+                .max(max_abs_diff(&batched[b].c, &reference[b].c));
+        }
+        println!(
+            "batch step I={ni} H={nh} B={nb}: equal to alone; vs reference max abs diff {worst:.2e}"
+        );
+        assert!(worst < 2e-6, "vs reference: {worst}");
+    }
+}
+
 #[test]
 fn sequence_forward_equals_looping_the_reference_step_with_padding_and_taps() {
     let mut rng = ChaCha8Rng::seed_from_u64(2);

@@ -16,7 +16,8 @@ use rnn_studio::nn::lstm::LstmState;
 use rnn_studio::sketch::drawing::{Drawing, Point, Stroke};
 use rnn_studio::sketch::ndjson;
 use rnn_studio::sketch::sketch_rnn::{
-    self, Frame, SampleOptions, SketchRnn, SketchRnnError, TRAINING_TEMPERATURE, drawing_rng,
+    self, Frame, GRID_TEMPERATURES, GridSampler, SampleOptions, SketchRnn, SketchRnnError,
+    TRAINING_TEMPERATURE, TileSpec, drawing_rng,
 };
 use rnn_studio::sketch::stats::{self, Summary};
 use rnn_studio::sketch::stroke5::{self, Pen, Token};
@@ -405,6 +406,81 @@ fn continuation_starts_from_the_users_state() {
         &mut ChaCha8Rng::seed_from_u64(9),
     );
     assert_eq!(fresh.frame, Frame::IDENTITY);
+}
+
+/// Multi-predict: a grid sampled together (one LSTM step for all tiles)
+/// equals its tiles sampled one by one with the single-drawing path, token
+/// for token, from nothing and from the user's doodle, with mixed
+/// temperatures (tiles end at different steps, so the batch shrinks); the
+/// grid is reproducible by seed; a tile from nothing is what `draw --seed`
+/// gives; a continuation tile is "finish my doodle" with that seed.
+#[test]
+fn grid_sampled_together_equals_tiles_one_by_one() {
+    let m = bird();
+    let specs = TileSpec::by_row(6, 3, 40, &GRID_TEMPERATURES);
+    assert_eq!(
+        specs.iter().map(|s| s.temperature).collect::<Vec<_>>(),
+        [0.1, 0.1, 0.1, 0.25, 0.25, 0.25]
+    );
+    let user = square_on_canvas();
+    for doodle in [None, Some(&user)] {
+        let grid = m.sample_grid(doodle, &specs);
+        assert_eq!(grid.len(), 6);
+        let lengths: Vec<usize> = grid.iter().map(|t| t.tokens.len()).collect();
+        for (tile, spec) in grid.iter().zip(&specs) {
+            assert_eq!(tile.spec, *spec);
+            assert_eq!(
+                *tile,
+                m.sample_tile(doodle, *spec),
+                "tile of seed {}",
+                spec.seed
+            );
+            assert_eq!(tile.tokens.last().map(|t| t.pen), Some(Pen::End));
+        }
+        assert_eq!(grid, m.sample_grid(doodle, &specs), "same seeds, same grid");
+        assert_ne!(
+            grid[0].strokes, grid[1].strokes,
+            "each tile has its own seed"
+        );
+        println!(
+            "grid of 6 (doodle: {}): tokens per tile {lengths:?}",
+            doodle.is_some()
+        );
+    }
+    // From nothing, tile `seed` is drawing 0 of `draw --seed seed`.
+    let spec = TileSpec {
+        seed: 41,
+        temperature: 0.25,
+    };
+    let alone = m.sample_many(&SampleOptions::with_temperature(0.25), 41, 1, &mut |_| {});
+    assert_eq!(m.sample_tile(None, spec).strokes, alone[0].strokes);
+    // From the doodle, it is "finish my doodle" with the tile's rng.
+    let fin = m.continue_from(
+        &user,
+        &SampleOptions::with_temperature(0.25),
+        &mut drawing_rng(41, "bird", 0),
+    );
+    assert_eq!(
+        m.sample_tile(Some(&user), spec).strokes,
+        fin.strokes_in_user_frame()
+    );
+}
+
+/// Stepping a grid can stop at any step: the partial tiles are prefixes of
+/// the finished ones (what the app shows while it animates).
+#[test]
+fn a_grid_stopped_midway_holds_prefixes() {
+    let m = bird();
+    let specs = TileSpec::same_temperature(4, 9, 0.5);
+    let mut sampler = GridSampler::new(m, None, &specs, None);
+    for _ in 0..10 {
+        sampler.step();
+    }
+    let partial = sampler.tiles();
+    let full = m.sample_grid(None, &specs);
+    for (p, f) in partial.iter().zip(&full) {
+        assert!(p.tokens.len() <= 10 && f.tokens.starts_with(&p.tokens));
+    }
 }
 
 #[test]

@@ -101,11 +101,10 @@ impl Canvas {
         }
     }
 
-    /// Remembers the drawing about to be replaced, so Undo can bring it back.
+    /// Remembers the drawing about to be replaced, so Undo can bring it
+    /// back; an empty one too, so that putting a drawing on an empty canvas
+    /// (Open, a grid tile) is one Undo step, not one per stroke.
     fn remember(&mut self, strokes_after: usize) {
-        if self.drawing().is_empty() {
-            return;
-        }
         if self.replaced.len() == MAX_REPLACED {
             self.replaced.remove(0);
         }

@@ -23,6 +23,11 @@ pub enum Purpose {
     SaveDrawing,
     ExportPng,
     OpenPhoto,
+    /// Save a drawing (the canvas, the grid or a tile) in an export format.
+    Export(
+        super::studio_grid::ExportTarget,
+        crate::sketch::export::Format,
+    ),
 }
 
 /// A dialog's answer.
@@ -69,6 +74,10 @@ impl FilePicker for NativePicker {
                         &["jpg", "jpeg", "png", "webp", "bmp", "gif"],
                     )
                     .pick_file(),
+                Purpose::Export(_, format) => dialog
+                    .add_filter(format.extension().to_uppercase(), &[format.extension()])
+                    .set_file_name(crate::t!("studio-export-file", ext = format.extension()))
+                    .save_file(),
             };
             let answer = match path {
                 Some(p) => Picked::Path(purpose, p),
@@ -167,6 +176,20 @@ impl StudioApp {
                 }
             }
             Purpose::OpenPhoto => self.open_photo(path),
+            Purpose::Export(target, format) => {
+                match self
+                    .sketch
+                    .sketch_rnn
+                    .export_bytes(target, format, &self.sketch.canvas)
+                {
+                    Ok(bytes) => self.worker.send(Job::WriteFile {
+                        path,
+                        bytes,
+                        what: format.extension().to_uppercase(),
+                    }),
+                    Err(e) => self.say(TabId::Sketch, e),
+                }
+            }
         }
     }
 

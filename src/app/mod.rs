@@ -19,6 +19,7 @@ pub mod shortcuts;
 pub mod sketch_rnn_panel;
 pub mod sketch_tab;
 pub mod status_file;
+pub mod studio_grid;
 pub mod widgets;
 pub mod worker;
 
@@ -362,6 +363,17 @@ impl StudioApp {
                         generation,
                         result,
                     );
+                }
+                Reply::Grid { generation, result } => {
+                    let now = ctx.input(|i| i.time);
+                    self.sketch.sketch_rnn.grid.receive(now, generation, result);
+                }
+                Reply::Copied { what, result } => {
+                    let said = match result {
+                        Ok(()) => crate::t!("studio-copied", what = what),
+                        Err(e) => crate::t!("studio-copy-failed", what = what, error = e),
+                    };
+                    self.say(TabId::Sketch, said);
                 }
                 Reply::Lab { generation, event } => self.lab.receive(generation, event),
                 Reply::Written { what, result } => {

@@ -119,9 +119,21 @@ impl Tab for SketchTab {
                         self.guesses(ui);
                         ui.add_space(16.0);
                         ui.separator();
-                        commands.extend(self.sketch_rnn.ui(ui, self.canvas.drawing()));
+                        commands.extend(self.sketch_rnn.ui(ui, &self.canvas));
                     });
             });
+        if self.sketch_rnn.grid.open {
+            // The multi-predict grid; the canvas keeps at least MIN_CANVAS_WITH_GRID.
+            let room =
+                (ui.available_height() - super::studio_grid::MIN_CANVAS_WITH_GRID).max(120.0);
+            let (_, _, wanted) = self.sketch_rnn.grid.layout(ui);
+            egui::Panel::bottom("studio_grid")
+                .resizable(false)
+                .exact_size(wanted.min(room))
+                .show(ui, |ui| {
+                    commands.extend(self.sketch_rnn.grid_ui(ui, &mut self.canvas));
+                });
+        }
         if self.inspect.open {
             let area = ui.available_size();
             match inspect_placement(area) {

@@ -17,7 +17,7 @@ use crate::caption::image_io::{self, Photo};
 use crate::nn::lab::{EpochReport, LabSession};
 use crate::sketch::inspect::Inspection;
 use crate::sketch::recognizer::{Guess, Recognizer, Session};
-use crate::sketch::sketch_rnn::{SampleOptions, SketchRnn};
+use crate::sketch::sketch_rnn::{GridSampler, SampleOptions, SketchRnn, TileSpec};
 use crate::sketch::{Drawing, Stroke};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -53,6 +53,14 @@ pub enum Job {
     /// Let sketch-rnn draw `class`: a whole new drawing, or the rest of
     /// `continue_from` (the user's drawing, canvas units).
     Sketch(SketchJob),
+    /// The multi-predict grid: several drawings at once, each judged by the
+    /// recognizer.
+    SketchGrid(GridJob),
+    /// Put an image on the system clipboard; `what` names it in messages.
+    CopyImage {
+        image: image::RgbaImage,
+        what: String,
+    },
     /// The recognizer's guess for the drawing so far (the live session keeps
     /// its state, so only the new points are stepped); with `inspect`, also
     /// what its LSTM did at every point.
@@ -136,6 +144,28 @@ pub struct SketchJob {
     pub continue_from: Option<Drawing>,
 }
 
+/// The multi-predict grid to sample: tile `k` is `tiles[k]` (a class and
+/// its seed and τ), continuing `continue_from` (canvas units) when given.
+#[derive(Debug, Clone)]
+pub struct GridJob {
+    pub generation: u64,
+    pub tiles: Vec<(String, TileSpec)>,
+    pub continue_from: Option<Drawing>,
+}
+
+/// One sampled tile and the recognizer's verdict on it.
+#[derive(Debug, Clone)]
+pub struct GridTile {
+    pub class: String,
+    pub spec: TileSpec,
+    /// As in [`Sketched`]: the new strokes in the user's coordinates for a
+    /// continuation, the whole drawing in the 0–255 frame otherwise.
+    pub strokes: Vec<Stroke>,
+    /// The recognizer's top class and its probability for the finished
+    /// drawing (the user's strokes and the tile's), if it is loaded.
+    pub judged: Option<(String, f32)>,
+}
+
 /// sketch-rnn's strokes: for a new drawing in the 0–255 simplified frame,
 /// for a continuation in the coordinates of the drawing it continues.
 #[derive(Debug, Clone)]
@@ -166,6 +196,15 @@ pub enum Reply {
     Sketched {
         generation: u64,
         result: Result<Sketched, String>,
+    },
+    Grid {
+        generation: u64,
+        result: Result<Vec<GridTile>, String>,
+    },
+    /// The clipboard took the image, or why not.
+    Copied {
+        what: String,
+        result: Result<(), String>,
     },
     Guessed {
         generation: u64,
@@ -254,6 +293,12 @@ struct Models {
     /// The recognizer's live session, or why it could not load.
     recognizer: Option<Result<Session, String>>,
     captioner: Option<Result<Captioner, String>>,
+    /// The recognizer that judges the grid's tiles (apart from the live
+    /// session, whose state follows the canvas).
+    judge: Option<Result<Recognizer, String>>,
+    /// Kept while the app runs: on X11 the image lives as long as its owner
+    /// (Xvfb and many desktops have no clipboard manager to take it over).
+    clipboard: Option<arboard::Clipboard>,
     lab: Option<LabRun>,
 }
 
@@ -274,6 +319,14 @@ impl Models {
             Job::Sketch(job) => Reply::Sketched {
                 generation: job.generation,
                 result: self.sketch(&job),
+            },
+            Job::SketchGrid(job) => Reply::Grid {
+                generation: job.generation,
+                result: self.sketch_grid(&job),
+            },
+            Job::CopyImage { image, what } => Reply::Copied {
+                what,
+                result: copy_image(&mut self.clipboard, &image),
             },
             Job::Guess {
                 generation,
@@ -400,14 +453,67 @@ impl Models {
         }
     }
 
-    fn sketch(&mut self, job: &SketchJob) -> Result<Sketched, String> {
-        if !self.sketch_rnn.contains_key(&job.class) {
+    /// The generator of `class`, loaded on first use.
+    fn generator(&mut self, class: &str) -> Result<&SketchRnn, String> {
+        if !self.sketch_rnn.contains_key(class) {
             let root =
                 crate::weights::root_for(crate::weights::SKETCH_RNN).map_err(|e| e.to_string())?;
-            let model = SketchRnn::load(&root, &job.class).map_err(|e| e.to_string())?;
-            self.sketch_rnn.insert(job.class.clone(), model);
+            let model = SketchRnn::load(&root, class).map_err(|e| e.to_string())?;
+            self.sketch_rnn.insert(class.to_owned(), model);
         }
-        let model = &self.sketch_rnn[&job.class];
+        Ok(&self.sketch_rnn[class])
+    }
+
+    /// Samples the grid, the tiles of each class together
+    /// ([`GridSampler`]), and judges every finished drawing.
+    fn sketch_grid(&mut self, job: &GridJob) -> Result<Vec<GridTile>, String> {
+        let user = job.continue_from.as_ref().filter(|d| !d.is_empty());
+        let mut tiles: Vec<Option<GridTile>> = vec![None; job.tiles.len()];
+        let mut classes: Vec<&str> = job.tiles.iter().map(|(c, _)| c.as_str()).collect();
+        classes.dedup();
+        classes.sort_unstable();
+        classes.dedup();
+        for class in classes {
+            let (index, specs): (Vec<usize>, Vec<TileSpec>) = job
+                .tiles
+                .iter()
+                .enumerate()
+                .filter(|(_, (c, _))| c == class)
+                .map(|(k, (_, spec))| (k, *spec))
+                .unzip();
+            let model = self.generator(class)?;
+            for (k, tile) in index
+                .into_iter()
+                .zip(GridSampler::new(model, user, &specs, None).run_to_end())
+            {
+                tiles[k] = Some(GridTile {
+                    class: class.to_owned(),
+                    spec: tile.spec,
+                    strokes: tile.strokes,
+                    judged: None,
+                });
+            }
+        }
+        let judge = self.judge.get_or_insert_with(|| {
+            let root =
+                crate::weights::root_for(crate::weights::RECOGNIZER).map_err(|e| e.to_string())?;
+            Recognizer::load(&root).map_err(|e| e.to_string())
+        });
+        let mut out: Vec<GridTile> = tiles.into_iter().flatten().collect();
+        if let Ok(rec) = judge {
+            for tile in &mut out {
+                let mut whole = user.cloned().unwrap_or_default();
+                whole.strokes.extend(tile.strokes.iter().cloned());
+                if !whole.is_empty() {
+                    tile.judged = rec.classify(&whole).top.first().cloned();
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn sketch(&mut self, job: &SketchJob) -> Result<Sketched, String> {
+        let model = self.generator(&job.class)?;
         let opts = SampleOptions::with_temperature(job.temperature);
         let mut rng = crate::sketch::sketch_rnn::drawing_rng(job.seed, &job.class, 0);
         Ok(match &job.continue_from {
@@ -484,6 +590,26 @@ fn photo_error(e: &image_io::ImageLoadError) -> String {
         E::Corrupt { name, detail } => t!("photo-corrupt", name = name, detail = detail),
         E::NoPixels { name } => t!("photo-no-pixels", name = name),
     }
+}
+
+/// Puts `image` on the clipboard, opening it on first use.
+fn copy_image(
+    clipboard: &mut Option<arboard::Clipboard>,
+    image: &image::RgbaImage,
+) -> Result<(), String> {
+    if clipboard.is_none() {
+        *clipboard = Some(arboard::Clipboard::new().map_err(|e| e.to_string())?);
+    }
+    let Some(clipboard) = clipboard.as_mut() else {
+        unreachable!("opened above")
+    };
+    clipboard
+        .set_image(arboard::ImageData {
+            width: image.width() as usize,
+            height: image.height() as usize,
+            bytes: std::borrow::Cow::Borrowed(image.as_raw()),
+        })
+        .map_err(|e| e.to_string())
 }
 
 fn clipboard_photo() -> Result<LoadedPhoto, String> {

@@ -1,7 +1,9 @@
 //! `rnn-studio draw`: sketch-rnn doodles from the command line.
 //!
 //! ```text
-//! rnn-studio draw CLASS [--temperature T] [--count N] [--seed S] --out FILE(.ndjson|.svg|.png)
+//! rnn-studio draw CLASS [--temperature T] [--count N] [--seed S] --out FILE(.ndjson|.svg|.png|.gif)
+//! rnn-studio draw CLASS --seed S --grid 3x2 [--row-temperatures 0.1,0.25] --svg OUT.svg --gif OUT.gif --png OUT.png --ndjson OUT.ndjson
+//! rnn-studio draw --judge [--count 50] [--judge-temperatures 0.1,0.25,0.5] [--seed S] [--json]
 //! rnn-studio draw --list
 //! rnn-studio draw --all-classes --count N [--seed S] --out DIR     training data: DIR/CLASS.ndjson
 //! ```
@@ -9,19 +11,21 @@
 //! The default temperature is 0.25 for pictures and 0.5 for training data
 //! (see [`TRAINING_TEMPERATURE`] for why).
 //!
-//! ```text
-//! ```
-//!
-//! A shell over [`crate::sketch::sketch_rnn`]: drawing `i` of a class depends
-//! only on (seed, class, i), so a run is reproducible and `--count 10` starts
-//! with the same drawings as `--count 5`. Drawings are in the Quick, Draw!
-//! simplified format, so they load like real ones.
+//! A shell over [`crate::sketch::sketch_rnn`] and [`crate::sketch::export`]:
+//! drawing `i` of a class depends only on (seed, class, i), so a run is
+//! reproducible and `--count 10` starts with the same drawings as `--count
+//! 5`. `--grid CxR` is the app's multi-predict grid: C·R tiles sampled
+//! together, tile `k` with seed S + k (so `draw CLASS --seed S+k` redraws it
+//! alone), row `r` at the `r`-th of `--row-temperatures`. Drawings are in
+//! the Quick, Draw! simplified format, so they load like real ones.
 
-use crate::sketch::render::{self, Style};
+use crate::sketch::Drawing;
+use crate::sketch::export::{self, Format};
+use crate::sketch::render::Style;
 use crate::sketch::sketch_rnn::{
-    self, DEFAULT_TEMPERATURE, SampleOptions, SketchRnn, TRAINING_TEMPERATURE,
+    self, DEFAULT_TEMPERATURE, SampleOptions, SketchRnn, TRAINING_TEMPERATURE, TileSpec,
 };
-use crate::sketch::{Drawing, ndjson};
+use crate::t;
 use anyhow::{Context, bail};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -31,22 +35,58 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, clap::Args)]
 pub struct DrawArgs {
     /// The class to draw, e.g. `bird` or `palm_tree` (see --list).
-    #[arg(required_unless_present_any = ["list", "all_classes"])]
+    #[arg(required_unless_present_any = ["list", "all_classes", "judge"])]
     pub class: Option<String>,
     /// Sampling temperature τ in (0, 2]: smaller is tidier, larger wilder
     /// [default: 0.25; 0.5 with --all-classes, chosen to look like real drawings].
     #[arg(long)]
     pub temperature: Option<f32>,
-    /// How many drawings (per class with --all-classes).
-    #[arg(long, default_value_t = 1)]
-    pub count: usize,
+    /// How many drawings (per class with --all-classes) [default: 1].
+    #[arg(long)]
+    pub count: Option<usize>,
     /// Random seed; the same seed gives the same drawings.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Output file (.ndjson, .svg or .png; a grid when --count > 1), or a
+    /// Output file (.ndjson, .svg, .png or .gif, an animation of the
+    /// drawing being drawn; a grid when there are several drawings), or a
     /// folder with --all-classes.
-    #[arg(long, required_unless_present = "list")]
+    #[arg(long, required_unless_present_any = ["list", "svg", "png", "gif", "ndjson", "judge"])]
     pub out: Option<PathBuf>,
+    /// Also write an SVG (one path per stroke).
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Also write a PNG.
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+    /// Also write an animated GIF of the drawings being drawn.
+    #[arg(long, value_name = "FILE")]
+    pub gif: Option<PathBuf>,
+    /// Also write Quick, Draw! ndjson, one line per drawing.
+    #[arg(long, value_name = "FILE")]
+    pub ndjson: Option<PathBuf>,
+    /// The app's multi-predict grid, COLSxROWS (e.g. 3x2, 4 to 12 tiles):
+    /// tiles sampled together, tile k with seed --seed + k.
+    #[arg(long, value_name = "COLSxROWS", value_parser = parse_grid, conflicts_with_all = ["count", "all_classes"])]
+    pub grid: Option<(usize, usize)>,
+    /// The recognizer judges the generator: for every class (or CLASS),
+    /// how often the doodle recognizer names the class asked for, over
+    /// --count drawings (default 50) at each of --judge-temperatures.
+    #[arg(long, conflicts_with_all = ["out", "svg", "png", "gif", "ndjson", "grid", "all_classes", "list"])]
+    pub judge: bool,
+    /// With --judge: the temperatures to judge at.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "0.1,0.25,0.5",
+        requires = "judge"
+    )]
+    pub judge_temperatures: Vec<f32>,
+    /// With --judge: one JSON object per class and temperature, then a summary.
+    #[arg(long, requires = "judge")]
+    pub json: bool,
+    /// With --grid: one temperature per row, e.g. 0.1,0.25 (default: --temperature for all).
+    #[arg(long, value_delimiter = ',', requires = "grid")]
+    pub row_temperatures: Vec<f32>,
     /// List the classes and exit.
     #[arg(long, conflicts_with_all = ["class", "all_classes"])]
     pub list: bool,
@@ -64,28 +104,29 @@ pub struct DrawArgs {
     pub weights: Option<PathBuf>,
 }
 
-/// What the output file's extension asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Ndjson,
-    Svg,
-    Png,
+/// `COLSxROWS`, each at least 1, with 4 to 12 tiles in all.
+fn parse_grid(s: &str) -> Result<(usize, usize), String> {
+    let bad = || t!("draw-error-grid", value = s);
+    let (c, r) = s
+        .to_ascii_lowercase()
+        .split_once('x')
+        .map_or(Err(bad()), |(c, r)| {
+            Ok((
+                c.trim().parse::<usize>().map_err(|_| bad())?,
+                r.trim().parse::<usize>().map_err(|_| bad())?,
+            ))
+        })?;
+    if c == 0 || r == 0 || !sketch_rnn::GRID_SIZES.contains(&(c * r)) {
+        return Err(bad());
+    }
+    Ok((c, r))
 }
 
-fn format_of(path: &Path) -> anyhow::Result<Format> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("ndjson") => Ok(Format::Ndjson),
-        Some("svg") => Ok(Format::Svg),
-        Some("png") => Ok(Format::Png),
-        _ => bail!(
-            "{}: the output must end in .ndjson, .svg or .png",
-            path.display()
-        ),
+fn check_temperature(t: f32) -> anyhow::Result<()> {
+    if !(t.is_finite() && t > 0.0 && t <= 2.0) {
+        bail!("{}", t!("draw-error-temperature", value = t.to_string()));
     }
+    Ok(())
 }
 
 /// Runs `rnn-studio draw`.
@@ -103,63 +144,154 @@ pub fn run(args: DrawArgs) -> anyhow::Result<ExitCode> {
         DEFAULT_TEMPERATURE
     };
     let temperature = args.temperature.unwrap_or(default);
-    if !(temperature.is_finite() && temperature > 0.0 && temperature <= 2.0) {
-        bail!("--temperature must be in (0, 2], got {temperature}");
+    check_temperature(temperature)?;
+    for &t in &args.row_temperatures {
+        check_temperature(t)?;
     }
     let opts = SampleOptions {
         max_len: args.max_len,
         greedy: args.greedy,
         ..SampleOptions::with_temperature(temperature)
     };
-    let out = args.out.clone().context("--out is required")?;
+    if args.judge {
+        return judge(&dir, &args);
+    }
+    let count = args.count.unwrap_or(1);
     if args.all_classes {
-        return write_training_data(&dir, &out, &opts, args.seed, args.count);
+        let out = args
+            .out
+            .clone()
+            .with_context(|| t!("draw-error-out-required"))?;
+        return write_training_data(&dir, &out, &opts, args.seed, count);
+    }
+    let mut outputs: Vec<(PathBuf, Format)> = Vec::new();
+    if let Some(out) = &args.out {
+        outputs.push((out.clone(), Format::of_path(out)?));
+    }
+    for (path, format) in [
+        (&args.svg, Format::Svg),
+        (&args.png, Format::Png),
+        (&args.gif, Format::Gif),
+        (&args.ndjson, Format::Ndjson),
+    ] {
+        if let Some(p) = path {
+            outputs.push((p.clone(), format));
+        }
+    }
+    if outputs.is_empty() {
+        bail!("{}", t!("draw-error-out-required"));
     }
     // "palm tree", "Palm_Tree" and "palm_tree" all name the same model.
     let class = args
         .class
         .as_deref()
-        .context("a class is required (see --list)")?
+        .with_context(|| t!("draw-error-class-required"))?
         .trim()
         .to_lowercase()
         .replace(' ', "_");
     let class = class.as_str();
-    let format = format_of(&out)?;
     let model = SketchRnn::load_dir(&dir, class)?;
-    let mut bar = Progress::new(args.count as u64, class);
-    let drawings = model.sample_many(&opts, args.seed, args.count, &mut |n| bar.set(n as u64));
-    bar.finish();
-    write_drawings(&out, format, &drawings)?;
+    let (drawings, cols) = match args.grid {
+        Some((cols, rows)) => {
+            let temps = if args.row_temperatures.is_empty() {
+                vec![temperature]
+            } else {
+                args.row_temperatures.clone()
+            };
+            let specs = TileSpec::by_row(cols * rows, cols, args.seed, &temps);
+            let tiles =
+                crate::sketch::sketch_rnn::GridSampler::new(&model, None, &specs, args.max_len)
+                    .run_to_end();
+            let drawings = tiles
+                .into_iter()
+                .map(|tile| Drawing {
+                    strokes: tile.strokes,
+                    word: Some(model.word()),
+                    key_id: Some(format!(
+                        "sketch-rnn:{class}:{}:t{}",
+                        tile.spec.seed, tile.spec.temperature
+                    )),
+                })
+                .collect();
+            (drawings, cols)
+        }
+        None => {
+            let mut bar = Progress::new(count as u64, class);
+            let drawings = model.sample_many(&opts, args.seed, count, &mut |n| bar.set(n as u64));
+            bar.finish();
+            let cols = export::square_cols(drawings.len());
+            (drawings, cols)
+        }
+    };
+    let style = Style::default();
+    for (path, format) in outputs {
+        let bytes = export::encode(format, &drawings, cols, &style)?;
+        crate::safe_io::write_atomic(&path, &bytes)
+            .with_context(|| t!("draw-error-write", path = path.display().to_string()))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `drawings` as ndjson lines, or as an SVG/PNG grid (one picture
-/// when there is one drawing).
-fn write_drawings(out: &Path, format: Format, drawings: &[Drawing]) -> anyhow::Result<()> {
-    let cols = (drawings.len() as f64).sqrt().ceil().max(1.0) as usize;
-    let style = Style::default();
-    let bytes = match format {
-        Format::Ndjson => ndjson_bytes(drawings),
-        Format::Svg => render::grid_svg(drawings, cols, &style).into_bytes(),
-        Format::Png => {
-            let img = render::grid_image(drawings, cols, &style);
-            let mut buf = std::io::Cursor::new(Vec::new());
-            img.write_to(&mut buf, image::ImageFormat::Png)
-                .with_context(|| format!("cannot encode {}", out.display()))?;
-            buf.into_inner()
-        }
-    };
-    crate::safe_io::write_atomic(out, &bytes)
-        .with_context(|| format!("cannot write {}", out.display()))
-}
-
-fn ndjson_bytes(drawings: &[Drawing]) -> Vec<u8> {
-    let mut s = String::new();
-    for d in drawings {
-        s.push_str(&ndjson::to_line(d));
-        s.push('\n');
+/// `--judge`: the recognizer's agreement with the class asked for, per
+/// class and temperature, as a Markdown table (or JSON lines).
+fn judge(dir: &Path, args: &DrawArgs) -> anyhow::Result<ExitCode> {
+    for &t in &args.judge_temperatures {
+        check_temperature(t)?;
     }
-    s.into_bytes()
+    let count = args.count.unwrap_or(50);
+    let classes = match &args.class {
+        Some(c) => vec![c.trim().to_lowercase().replace(' ', "_")],
+        None => sketch_rnn::list_classes_in(dir)?,
+    };
+    let recognizer = super::load_recognizer(None)?;
+    let temps = &args.judge_temperatures;
+    if !args.json {
+        let head: Vec<String> = temps.iter().map(|t| format!("τ {t}")).collect();
+        println!("| {} | {} |", t!("draw-judge-class"), head.join(" | "));
+        println!("|---|{}", "---:|".repeat(temps.len()));
+    }
+    let mut total = vec![(0usize, 0usize); temps.len()];
+    for class in &classes {
+        let model = SketchRnn::load_dir(dir, class)?;
+        let mut row = Vec::new();
+        for (k, &t) in temps.iter().enumerate() {
+            let a = sketch_rnn::agreement(&model, t, args.seed, count, &mut |d| {
+                recognizer.classify(d).top.first().map(|(c, _)| c.clone())
+            });
+            total[k].0 += a.agree;
+            total[k].1 += a.count;
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "class": class, "temperature": t, "agree": a.agree,
+                        "count": a.count, "rate": a.rate(),
+                    })
+                );
+            }
+            row.push(format!("{}/{}", a.agree, a.count));
+        }
+        if !args.json {
+            println!("| {} | {} |", class.replace('_', " "), row.join(" | "));
+        }
+    }
+    let summary: Vec<String> = total
+        .iter()
+        .map(|&(a, n)| format!("{:.1}%", 100.0 * a as f64 / n.max(1) as f64))
+        .collect();
+    if args.json {
+        let rates: Vec<f64> = total
+            .iter()
+            .map(|&(a, n)| a as f64 / n.max(1) as f64)
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"summary": true, "temperatures": temps, "rate": rates, "count_per_class": count, "seed": args.seed})
+        );
+    } else {
+        println!("| **{}** | {} |", t!("draw-judge-all"), summary.join(" | "));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--all-classes`: `count` drawings of every class into `out/CLASS.ndjson`,
@@ -173,15 +305,19 @@ fn write_training_data(
 ) -> anyhow::Result<ExitCode> {
     let classes = sketch_rnn::list_classes_in(dir)?;
     if classes.is_empty() {
-        bail!("{}: no sketch-rnn models found", dir.display());
+        bail!(
+            "{}",
+            t!("draw-error-no-models", path = dir.display().to_string())
+        );
     }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    std::fs::create_dir_all(out)
+        .with_context(|| t!("draw-error-create", path = out.display().to_string()))?;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(classes.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel::<anyhow::Result<()>>();
-    let mut bar = Progress::new((classes.len() * count) as u64, "all classes");
+    let mut bar = Progress::new((classes.len() * count) as u64, &t!("draw-all-classes"));
     let mut first_error = None;
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -197,8 +333,13 @@ fn write_training_data(
                                 let _ = tx.send(Ok(()));
                             });
                             let path = out.join(format!("{class}.ndjson"));
-                            crate::safe_io::write_atomic(&path, &ndjson_bytes(&drawings))
-                                .with_context(|| format!("cannot write {}", path.display()))
+                            crate::safe_io::write_atomic(
+                                &path,
+                                export::ndjson_lines(&drawings).as_bytes(),
+                            )
+                            .with_context(|| {
+                                t!("draw-error-write", path = path.display().to_string())
+                            })
                         });
                     if result.is_err() {
                         let _ = tx.send(result);
@@ -244,7 +385,7 @@ impl Progress {
                     .expect("valid template")
                     .progress_chars("=> "),
             );
-            b.set_message(format!("drawing {label}"));
+            b.set_message(t!("draw-progress", class = label));
             b
         });
         Self {
@@ -263,7 +404,15 @@ impl Progress {
         let tenth = done * 10 / self.total.max(1);
         if self.total >= 20 && tenth > self.last_tenth {
             self.last_tenth = tenth;
-            eprintln!("drawing {}: {done}/{}", self.label, self.total);
+            eprintln!(
+                "{}",
+                t!(
+                    "draw-progress-line",
+                    class = self.label.as_str(),
+                    done = done,
+                    total = self.total
+                )
+            );
         }
     }
 
@@ -279,16 +428,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn output_format_comes_from_the_extension() {
-        assert_eq!(format_of(Path::new("a.NDJSON")).unwrap(), Format::Ndjson);
-        assert_eq!(format_of(Path::new("x/a.svg")).unwrap(), Format::Svg);
-        assert_eq!(format_of(Path::new("a.png")).unwrap(), Format::Png);
-        assert!(
-            format_of(Path::new("a.jpg"))
-                .unwrap_err()
-                .to_string()
-                .contains("a.jpg")
-        );
-        assert!(format_of(Path::new("a")).is_err());
+    fn grid_sizes_are_cols_x_rows_with_4_to_12_tiles() {
+        assert_eq!(parse_grid("3x2"), Ok((3, 2)));
+        assert_eq!(parse_grid("4X3"), Ok((4, 3)));
+        for bad in ["3", "3x", "x2", "0x5", "1x3", "5x3", "ax2"] {
+            let e = parse_grid(bad).unwrap_err();
+            assert!(e.contains(bad), "{bad}: {e}");
+        }
     }
 }

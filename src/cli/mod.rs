@@ -224,7 +224,10 @@ fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchWhich::SketchRnn => {
             let root = weights_root(crate::weights::SKETCH_RNN);
             let model = crate::sketch::sketch_rnn::SketchRnn::load(&root, "bird")?;
-            vec![bench::sketch_rnn::bench_sample_one(&model, runs)]
+            vec![
+                bench::sketch_rnn::bench_sample_one(&model, runs),
+                bench::sketch_rnn::bench_sample_grid(&model, 6, runs),
+            ]
         }
         BenchWhich::Sketch => {
             bench::sketch::bench_sketch(&load_recognizer(None)?, runs, !args.no_baseline)

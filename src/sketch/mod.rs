@@ -1,7 +1,8 @@
 //! Doodles: the [`drawing`] types, Quick, Draw! [`ndjson`] files and the
 //! [`simplify`] normalisation every model input goes through, with
 //! [`features`] (the one preprocessing of a model's rows); [`render`] and
-//! [`stats`] of drawings; [`stroke5`] tokens.
+//! [`stats`] of drawings; [`export`] (PNG, SVG, ndjson, animated GIF);
+//! [`stroke5`] tokens.
 //!
 //! Two models, a folder each:
 //! - [`recognizer`]: names a drawing after every point (an LSTM, with a raster
@@ -12,6 +13,7 @@
 //! [`inspect`] renders what the recognizer's gates do over a drawing.
 
 pub mod drawing;
+pub mod export;
 pub mod features;
 pub mod inspect;
 pub mod ndjson;

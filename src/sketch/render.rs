@@ -1,10 +1,9 @@
-//! Drawing a doodle to pixels (PNG) or to SVG, for export, the CLI and
-//! training-data previews. The app draws on screen with egui instead, from
+//! Drawing a doodle to pixels, for export (PNG, the frames of an animated
+//! GIF: [`super::export`]), the CLI and training-data previews. The app draws on screen with egui instead, from
 //! the same [`Drawing`].
 
 use super::drawing::{Bounds, Drawing};
 use image::{Rgba, RgbaImage};
-use std::fmt::Write as _;
 
 /// How a drawing is placed and stroked.
 #[derive(Debug, Clone, Copy)]
@@ -31,25 +30,54 @@ impl Default for Style {
     }
 }
 
-/// The map from drawing coordinates to a square of `size` pixels: uniform
-/// scale, centred, `margin` pixels free on the longer side.
-fn fit(b: Bounds, size: f32, margin: f32) -> impl Fn(f32, f32) -> (f32, f32) {
-    let side = b.width().max(b.height()).max(1.0);
-    let scale = (size - 2.0 * margin).max(1.0) / side;
-    let ox = (size - b.width() * scale) / 2.0 - b.min_x * scale;
-    let oy = (size - b.height() * scale) / 2.0 - b.min_y * scale;
-    move |x, y| (x * scale + ox, y * scale + oy)
+/// Where a drawing goes in a square of `size` pixels: uniform scale,
+/// centred, `margin` pixels free on the longer side. `(x, y)` lands at
+/// `(x·scale + ox, y·scale + oy)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    pub scale: f32,
+    pub ox: f32,
+    pub oy: f32,
+}
+
+impl Placement {
+    /// The placement of bounds `b` in a square of `size` with `margin`.
+    pub fn fit(b: Bounds, size: f32, margin: f32) -> Self {
+        let side = b.width().max(b.height()).max(1.0);
+        let scale = (size - 2.0 * margin).max(1.0) / side;
+        Self {
+            scale,
+            ox: (size - b.width() * scale) / 2.0 - b.min_x * scale,
+            oy: (size - b.height() * scale) / 2.0 - b.min_y * scale,
+        }
+    }
+
+    /// Where drawing point (x, y) lands.
+    pub fn map(&self, x: f32, y: f32) -> (f32, f32) {
+        (x * self.scale + self.ox, y * self.scale + self.oy)
+    }
 }
 
 /// Renders `d` fitted into a square image (anti-aliased round-capped lines).
 pub fn to_image(d: &Drawing, style: &Style) -> RgbaImage {
-    let mut img = RgbaImage::from_pixel(style.size, style.size, Rgba(style.paper));
-    draw_into(&mut img, 0, 0, d, style);
-    img
+    grid_image(std::slice::from_ref(d), 1, style)
 }
 
 /// Renders several drawings as a grid of `style.size` cells, `cols` wide.
 pub fn grid_image(drawings: &[Drawing], cols: usize, style: &Style) -> RgbaImage {
+    let all: Vec<usize> = drawings.iter().map(Drawing::num_points).collect();
+    grid_image_partial(drawings, &all, cols, style)
+}
+
+/// [`grid_image`] with only the first `shown[i]` points of drawing `i`
+/// inked, each placed where the whole drawing would be: the frames of an
+/// animation of the drawings being drawn.
+pub fn grid_image_partial(
+    drawings: &[Drawing],
+    shown: &[usize],
+    cols: usize,
+    style: &Style,
+) -> RgbaImage {
     let cols = cols.max(1);
     let rows = drawings.len().div_ceil(cols).max(1);
     let mut img = RgbaImage::from_pixel(
@@ -62,17 +90,34 @@ pub fn grid_image(drawings: &[Drawing], cols: usize, style: &Style) -> RgbaImage
             (i % cols) as u32 * style.size,
             (i / cols) as u32 * style.size,
         );
-        draw_into(&mut img, cx, cy, d, style);
+        draw_into(
+            &mut img,
+            cx,
+            cy,
+            d,
+            shown.get(i).copied().unwrap_or(0),
+            style,
+        );
     }
     img
 }
 
-fn draw_into(img: &mut RgbaImage, cx: u32, cy: u32, d: &Drawing, style: &Style) {
+/// Inks the first `shown` points of `d` into the cell at (cx, cy).
+fn draw_into(img: &mut RgbaImage, cx: u32, cy: u32, d: &Drawing, shown: usize, style: &Style) {
     let Some(b) = d.bounds() else { return };
-    let map = fit(b, style.size as f32, style.margin);
+    let place = Placement::fit(b, style.size as f32, style.margin);
     let r = style.width / 2.0;
+    let mut left = shown;
     for stroke in &d.strokes {
-        let pts: Vec<(f32, f32)> = stroke.points.iter().map(|p| map(p.x, p.y)).collect();
+        if left == 0 {
+            break;
+        }
+        let k = stroke.points.len().min(left);
+        left -= k;
+        let pts: Vec<(f32, f32)> = stroke.points[..k]
+            .iter()
+            .map(|p| place.map(p.x, p.y))
+            .collect();
         let segments: Vec<((f32, f32), (f32, f32))> = if pts.len() == 1 {
             vec![(pts[0], pts[0])]
         } else {
@@ -126,53 +171,6 @@ fn stamp_segment(
     }
 }
 
-/// Several drawings as one SVG document, a grid `cols` wide, each fitted to
-/// a square of `style.size` units; strokes are polylines with round caps and
-/// joins.
-pub fn grid_svg(drawings: &[Drawing], cols: usize, style: &Style) -> String {
-    let cols = cols.max(1);
-    let rows = drawings.len().div_ceil(cols).max(1);
-    let (w, h) = (style.size as usize * cols, style.size as usize * rows);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#
-    );
-    let [r, g, b, _] = style.paper;
-    let _ = writeln!(
-        s,
-        r#"<rect width="100%" height="100%" fill="rgb({r},{g},{b})"/>"#
-    );
-    let [r, g, b, _] = style.ink;
-    let _ = writeln!(
-        s,
-        r#"<g fill="none" stroke="rgb({r},{g},{b})" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round">"#,
-        style.width
-    );
-    for (i, d) in drawings.iter().enumerate() {
-        let Some(bounds) = d.bounds() else { continue };
-        let map = fit(bounds, style.size as f32, style.margin);
-        let (ox, oy) = (
-            (i % cols) as f32 * style.size as f32,
-            (i / cols) as f32 * style.size as f32,
-        );
-        for stroke in &d.strokes {
-            let mut pts = String::new();
-            for p in &stroke.points {
-                let (x, y) = map(p.x, p.y);
-                let _ = write!(pts, "{:.1},{:.1} ", x + ox, y + oy);
-            }
-            // A one-point stroke still shows as a dot.
-            if stroke.points.len() == 1 {
-                pts.push_str(pts.clone().trim_end());
-            }
-            let _ = writeln!(s, r#"<polyline points="{}"/>"#, pts.trim_end());
-        }
-    }
-    s.push_str("</g>\n</svg>\n");
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,12 +203,5 @@ mod tests {
             img.get_pixel(256 + 128, 256 + 128).0[0] > 200,
             "fourth cell is empty"
         );
-    }
-
-    #[test]
-    fn svg_has_a_polyline_per_stroke() {
-        let svg = grid_svg(&[diagonal()], 1, &Style::default());
-        assert_eq!(svg.matches("<polyline").count(), 1);
-        assert!(svg.starts_with("<svg"));
     }
 }

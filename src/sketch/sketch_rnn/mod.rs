@@ -42,17 +42,20 @@
 //! dequantised and the forget bias is folded into `bias_ih`'s f rows, giving
 //! an ordinary [`LstmParams`] with `bias_hh = 0`.
 //!
-//! Files: [`model`] (the generator and sampling), [`weights`] (the shipped
+//! Files: [`model`] (the generator and sampling), [`grid`] (multi-predict:
+//! several drawings sampled together), [`weights`] (the shipped
 //! format: load and list), [`convert`] (the one-off `.gen.json` converter).
 
 pub mod convert;
+pub mod grid;
 pub mod model;
 pub mod weights;
 
 pub use convert::{Converted, convert_dir, convert_gen_json};
+pub use grid::{Agreement, GRID_SIZES, GRID_TEMPERATURES, GridSampler, Tile, TileSpec, agreement};
 pub use model::{
-    Continuation, Frame, MixtureOutput, Primed, SampleOptions, SketchRnn, Stepper, Tokens,
-    drawing_rng,
+    BatchRow, Continuation, Frame, MixtureOutput, Primed, SampleOptions, SketchRnn, Stepper,
+    Tokens, drawing_rng,
 };
 pub use weights::{SketchRnnConfig, list_classes, list_classes_in};
 

@@ -134,6 +134,14 @@ impl Stepper {
     }
 }
 
+/// One drawing of a batch ([`SketchRnn::next_tokens`]): where it stands,
+/// how it samples, and its own random stream.
+pub struct BatchRow<'a, R> {
+    pub stepper: &'a mut Stepper,
+    pub opts: SampleOptions,
+    pub rng: &'a mut R,
+}
+
 /// The tokens of one drawing, sampled lazily; ends with [`Token::END`].
 pub struct Tokens<'m, R> {
     model: &'m SketchRnn,
@@ -325,26 +333,72 @@ impl SketchRnn {
         opts: &SampleOptions,
         rng: &mut impl Rng,
     ) -> Option<Token> {
-        if s.done {
-            return None; // the drawing is over
-        }
-        if s.produced >= s.max_len {
-            s.done = true;
-            return Some(Token::END); // ran out of steps: end it, as sketch_rnn.js does
+        if let Some(owed) = Self::ended(s) {
+            return owed;
         }
         self.lstm
             .step_with_scratch(&s.x, &mut s.state, &mut s.scratch, false);
+        Some(self.advance(s, opts, rng))
+    }
+
+    /// True if and only if `s` has ended; otherwise, if it ran out of steps,
+    /// ends it and returns the end token it owes.
+    fn ended(s: &mut Stepper) -> Option<Option<Token>> {
+        if s.done {
+            return Some(None); // the drawing is over
+        }
+        if s.produced >= s.max_len {
+            s.done = true;
+            return Some(Some(Token::END)); // ran out of steps: end it, as sketch_rnn.js does
+        }
+        None
+    }
+
+    /// After the LSTM step: the mixture of `s`'s new state, the sampled
+    /// token, and the next input.
+    fn advance(&self, s: &mut Stepper, opts: &SampleOptions, rng: &mut impl Rng) -> Token {
         let y = self.output(&s.state.h);
         let (ex, ey, pen) = self.pick(&y, opts, rng);
         s.produced += 1;
         s.done = pen == Pen::End;
         let [p1, p2, p3] = pen.one_hot();
         s.x = [ex, ey, p1, p2, p3];
-        Some(Token {
+        Token {
             dx: ex * self.scale_factor,
             dy: ey * self.scale_factor,
             pen,
-        })
+        }
+    }
+
+    /// [`next_token`](Self::next_token) for several drawings at once: one
+    /// LSTM step for the whole batch ([`LstmParams::step_batch`], W read
+    /// once), then each drawing samples with its own options and rng. A
+    /// drawing gets exactly the token it would get alone, bit for bit, so
+    /// batching changes the speed and nothing else. `None` for the ones
+    /// that had ended.
+    pub fn next_tokens<R: Rng>(
+        &self,
+        rows: &mut [BatchRow<'_, R>],
+        scratch: &mut Vec<f32>,
+    ) -> Vec<Option<Token>> {
+        let mut out: Vec<Option<Option<Token>>> =
+            rows.iter_mut().map(|r| Self::ended(r.stepper)).collect();
+        let live: Vec<usize> = (0..rows.len()).filter(|&i| out[i].is_none()).collect();
+        if !live.is_empty() {
+            let xs: Vec<f32> = live.iter().flat_map(|&i| rows[i].stepper.x).collect();
+            let mut states: Vec<&mut LstmState> = Vec::with_capacity(live.len());
+            for (i, row) in rows.iter_mut().enumerate() {
+                if out[i].is_none() {
+                    states.push(&mut row.stepper.state);
+                }
+            }
+            self.lstm.step_batch(&xs, &mut states, scratch);
+            for &i in &live {
+                let row = &mut rows[i];
+                out[i] = Some(Some(self.advance(row.stepper, &row.opts, &mut *row.rng)));
+            }
+        }
+        out.into_iter().map(Option::flatten).collect()
     }
 
     /// The tokens of one drawing, lazily (pass `&mut rng` to keep the rng).
