@@ -11,6 +11,8 @@ PHOTO="$(cd "$(dirname "$0")" && pwd)/fixtures/photos/chelsea_small.jpg"
 WORK=$(mktemp -d)
 export RNN_STUDIO_STATUS_FILE="$WORK/status.json"
 export XDG_STATE_HOME="$WORK/state"
+# The settings (the language) of this run only, never the user's.
+export XDG_CONFIG_HOME="$WORK/config"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$WORK/run}"; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
 
 "$BIN" >"$WORK/app.log" 2>&1 &

@@ -176,3 +176,35 @@ fn a_bad_settings_file_gives_the_defaults_and_a_message() {
     // The file is left as it was until the user changes a setting.
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), "{ not json");
 }
+
+#[test]
+fn bad_files_are_explained_in_portuguese() {
+    let _pt = i18n::ThreadLang::new(Lang::PtBr);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(app(None, None));
+    h.run();
+    // A drawing file with one bad line and one good one.
+    let drawing = dir.path().join("dois.ndjson");
+    std::fs::write(
+        &drawing,
+        "{\"drawing\": 3}\n{\"word\":\"cat\",\"drawing\":[[[0,10,20],[0,10,0]]]}\n",
+    )
+    .unwrap();
+    h.state_mut().open_drawing(&drawing);
+    let status = h.state().status.clone();
+    assert_eq!(
+        status,
+        "aberto: dois.ndjson (gato); 1 linha malformada ignorada (linha 1: \"drawing\" precisa ser uma lista de traços)"
+    );
+    // A file that is not a photo: the previous state stays, the reason is Portuguese.
+    let not_photo = dir.path().join("nada.jpg");
+    std::fs::write(&not_photo, "isto não é uma foto").unwrap();
+    let c = h
+        .state_mut()
+        .caption
+        .request(rnn_studio::app::worker::PhotoSource::File(not_photo));
+    h.state_mut().run_command(c);
+    wait_until(&mut h, "the photo's error", |a| a.caption.loading.is_none());
+    let error = h.state().caption.error.clone().expect("an error");
+    assert!(error.contains("não é uma imagem"), "{error}");
+}

@@ -54,7 +54,7 @@ impl Autosave {
                 "autosave-not-restored",
                 path = path.display().to_string(),
                 line = line,
-                error = e.to_string()
+                error = super::files::drawing_error(&e)
             )),
             None => None,
         }

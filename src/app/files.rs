@@ -331,6 +331,59 @@ impl Opened {
     }
 }
 
+/// What is wrong with a drawing line, in the current language (the
+/// library's English message stays for the CLI's JSON).
+pub fn drawing_error(e: &ndjson::NdjsonError) -> String {
+    use crate::t;
+    use ndjson::NdjsonError as E;
+    match e {
+        E::Json(detail) => t!("ndjson-json", detail = detail),
+        E::NoDrawing => t!("ndjson-no-drawing"),
+        E::NotStrokes => t!("ndjson-not-strokes"),
+        E::StrokeShape { stroke } => t!("ndjson-stroke-shape", stroke = *stroke),
+        E::LengthMismatch { stroke, x, what, n } => t!(
+            "ndjson-length-mismatch",
+            stroke = *stroke,
+            x = *x,
+            what = *what,
+            n = *n
+        ),
+        E::NotANumber {
+            stroke,
+            point,
+            what,
+        } => t!(
+            "ndjson-not-a-number",
+            stroke = *stroke,
+            point = *point,
+            what = *what
+        ),
+        E::OutOfRange {
+            stroke,
+            point,
+            what,
+            value,
+        } => t!(
+            "ndjson-out-of-range",
+            stroke = *stroke,
+            point = *point,
+            what = *what,
+            value = crate::i18n::localize(ndjson::short_number(*value))
+        ),
+        E::TooManyPoints(n) => t!("ndjson-too-many-points", n = *n, max = ndjson::MAX_POINTS),
+        E::TooManyStrokes(n) => t!("ndjson-too-many-strokes", n = *n, max = ndjson::MAX_STROKES),
+        E::Empty => t!("ndjson-empty"),
+        E::MixedTiming => t!("ndjson-mixed-timing"),
+        E::LineTooLong => t!("ndjson-line-too-long", mib = ndjson::MAX_LINE_BYTES >> 20),
+        E::EndlessLine => t!(
+            "ndjson-endless-line",
+            mib = ndjson::MAX_LINE_BYTES >> 20,
+            skip = ndjson::MAX_SKIP_BYTES >> 20
+        ),
+        E::NotUtf8 => t!("ndjson-not-utf8"),
+    }
+}
+
 /// Reads the first drawings of an ndjson file, line by line with the
 /// reader's bounds; errors name the file and the first bad line.
 fn read_first_drawing(path: &Path) -> Result<Opened, String> {
@@ -347,7 +400,7 @@ fn read_first_drawing(path: &Path) -> Result<Opened, String> {
             }
             Err(e) => {
                 skipped += 1;
-                first_error.get_or_insert((line, e.to_string()));
+                first_error.get_or_insert((line, drawing_error(&e)));
             }
         }
         read += 1;

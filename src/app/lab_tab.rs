@@ -135,7 +135,7 @@ impl LabTab {
                     }));
                 }
                 Err(e) => {
-                    self.error = Some(e.to_string());
+                    self.error = Some(lab_error(&e));
                     return commands;
                 }
             }
@@ -468,6 +468,26 @@ fn controls_width(ui: &egui::Ui) -> f32 {
     })
     // Past 250 px, a little slack so the longest name does not touch the edge.
     .fold(250.0, |w, need| if need > w { need + 12.0 } else { w })
+}
+
+/// Why a setting was refused, in the current language (the library's
+/// English message stays for the CLI).
+fn lab_error(e: &crate::nn::lab::LabError) -> String {
+    use crate::nn::lab::LabError as E;
+    use crate::t;
+    match e {
+        E::Zero(what) => t!("lab-error-zero", what = *what),
+        E::TooFewSymbols(n) => t!("lab-error-symbols", n = *n),
+        E::BadLearningRate(lr) => t!(
+            "lab-error-lr",
+            value = crate::i18n::localize(lr.to_string())
+        ),
+        E::BadClip(tau) => t!(
+            "lab-error-clip",
+            value = crate::i18n::localize(tau.to_string())
+        ),
+        E::TextTooPlain(chars) => t!("lab-error-text", chars = format!("{chars:?}")),
+    }
 }
 
 fn lab_command(job: LabJob) -> Command {

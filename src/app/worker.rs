@@ -239,9 +239,13 @@ impl Worker {
         let (reply_tx, replies) = channel::<Reply>();
         let wake = std::sync::Arc::new(wake);
         let (teach_tx, teach_wake) = (reply_tx.clone(), wake.clone());
+        // A UI thread speaking its own language (a test's, see
+        // `i18n::ThreadLang`) hands it to its worker, whose messages it shows.
+        let lang = crate::i18n::thread_lang();
         std::thread::Builder::new()
             .name("rnn-studio-worker".into())
             .spawn(move || {
+                let _lang = lang.map(crate::i18n::ThreadLang::new);
                 let mut models = Models {
                     // A teach job sends events while it runs (the live loss).
                     teach_send: Some(Box::new(move |event| {

@@ -77,11 +77,14 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
         let command = std::env::args().collect::<Vec<_>>().join(" ");
         let cfg = export(&args.out, dest, &command, &args.member)?;
         eprintln!(
-            "wrote {} into {} (vocabulary {} words; ensemble: {})",
-            args.member,
-            dest.display(),
-            cfg.decoder.vocab,
-            cfg.members.join(", ")
+            "{}",
+            crate::t!(
+                "cli-train-caption-exported",
+                member = &args.member,
+                path = dest.display().to_string(),
+                vocab = cfg.decoder.vocab,
+                members = cfg.members.join(", ")
+            )
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -89,7 +92,7 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
     let cache_dir = args.out.join("features");
     let files: Vec<String> = captions.images.iter().map(|e| e.file.clone()).collect();
     if !cache_matches(&cache_dir, &files) {
-        let bar = progress_bar(files.len() as u64, "encoding photos");
+        let bar = progress_bar(files.len() as u64, &crate::t!("cli-train-encoding"));
         let secs = build_feature_cache(
             &args.data,
             &captions,
@@ -97,9 +100,16 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
             &cache_dir,
             &mut |done, total| bar.tick_to(done, total),
         )
-        .context("building the feature cache")?;
+        .with_context(|| crate::t!("cli-train-building-cache"))?;
         bar.finish();
-        eprintln!("feature cache: {} photos in {secs:.0} s", files.len());
+        eprintln!(
+            "{}",
+            crate::t!(
+                "cli-train-cache",
+                n = files.len(),
+                seconds = crate::i18n::num(secs, 0)
+            )
+        );
     }
     if args.cache_only {
         return Ok(ExitCode::SUCCESS);
@@ -131,33 +141,44 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
             loss,
         } => {
             let b = bar.get_or_insert_with(|| {
-                progress_bar(batches as u64, &format!("epoch {}", epoch + 1))
+                progress_bar(batches as u64, &crate::t!("lab-epoch", n = epoch + 1))
             });
-            b.tick_msg(batch, batches, &format!("loss {loss:.3}"));
+            let loss = crate::i18n::num(loss, 3);
+            b.tick_msg(batch, batches, &crate::t!("cli-train-loss", loss = loss));
             if batch == batches {
                 b.finish();
                 bar = None;
             }
         }
-        TrainEvent::Epoch(r) => eprintln!(
-            "epoch {} done: train loss {:.3}, dev BLEU-1..4 {:.3} {:.3} {:.3} {:.3}, CIDEr-D {:.3}, lr {:.2e}, {:.0} s (total {:.0} s)",
-            r.epoch,
-            r.train_loss,
-            r.bleu[0],
-            r.bleu[1],
-            r.bleu[2],
-            r.bleu[3],
-            r.cider,
-            r.lr,
-            r.seconds,
-            start.elapsed().as_secs_f64()
-        ),
+        TrainEvent::Epoch(r) => {
+            use crate::i18n::{num, sci};
+            let bleu: Vec<String> = r.bleu.iter().map(|b| num(*b, 3)).collect();
+            eprintln!(
+                "{}",
+                crate::t!(
+                    "cli-train-caption-epoch",
+                    epoch = r.epoch,
+                    loss = num(r.train_loss, 3),
+                    bleu = bleu.join(" "),
+                    cider = num(r.cider, 3),
+                    lr = sci(f64::from(r.lr), 2),
+                    seconds = num(r.seconds, 0),
+                    total = num(start.elapsed().as_secs_f64(), 0)
+                )
+            )
+        }
         TrainEvent::Note(s) => eprintln!("{s}"),
     };
     let state = train(&args.data, &args.out, &opts, &mut on_event)?;
     eprintln!(
-        "done: {} epochs, best dev BLEU-4 {:.4} at epoch {:?}, training time {:.0} s",
-        state.epochs_done, state.best_bleu4, state.best_epoch, state.train_seconds
+        "{}",
+        crate::t!(
+            "cli-train-caption-done",
+            epochs = state.epochs_done,
+            bleu4 = crate::i18n::num(state.best_bleu4, 4),
+            best = format!("{:?}", state.best_epoch),
+            seconds = crate::i18n::num(state.train_seconds, 0)
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -142,8 +142,14 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         count: args.synth_count,
         temperatures: args.synth_temperatures.clone(),
     });
-    let ds = dataset::load(&args.data, synth.as_ref(), &mut |m| eprintln!("{m}"))
-        .with_context(|| format!("cannot load training data from {}", args.data.display()))?;
+    let ds = dataset::load(&args.data, synth.as_ref(), &mut |m| eprintln!("{m}")).with_context(
+        || {
+            crate::t!(
+                "cli-train-cannot-load",
+                path = args.data.display().to_string()
+            )
+        },
+    )?;
     print_data(&ds);
     let cfg = TrainConfig {
         seed: args.seed,
@@ -186,8 +192,11 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
         None
     };
     eprintln!(
-        "calibrating the unsure threshold and writing {}",
-        args.out.join("model").display()
+        "{}",
+        crate::t!(
+            "cli-train-calibrating",
+            path = args.out.join("model").display().to_string()
+        )
     );
     let cnn_meta = cnn.as_ref().map(|(_, m)| m);
     let training = training_record(&args, &ds, &outcome.meta, synth.as_ref(), cnn_meta, started);
@@ -200,11 +209,16 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
     )?;
     let dir = args.out.join("model");
     rec.save(&dir)?;
+    let minutes =
+        (outcome.meta.run.elapsed_s + cnn.as_ref().map_or(0.0, |(_, m)| m.run.elapsed_s)) / 60.0;
     eprintln!(
-        "wrote {} (unsure threshold {:.3}); training took {:.1} min",
-        dir.display(),
-        rec.config().unsure_threshold,
-        (outcome.meta.run.elapsed_s + cnn.as_ref().map_or(0.0, |(_, m)| m.run.elapsed_s)) / 60.0
+        "{}",
+        crate::t!(
+            "cli-train-wrote",
+            path = dir.display().to_string(),
+            threshold = crate::i18n::num(f64::from(rec.config().unsure_threshold), 3),
+            minutes = crate::i18n::num(minutes, 1)
+        )
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -212,15 +226,21 @@ pub fn run(args: TrainSketchArgs) -> anyhow::Result<ExitCode> {
 /// Prints what the data folder holds.
 fn print_data(ds: &dataset::Dataset) {
     eprintln!(
-        "data: {} classes, {} real training, {} real validation, {} synthetic, unknown train/calibrate/evaluate {}/{}/{} ({} bad lines skipped)",
-        ds.classes.len(),
-        ds.classes.iter().map(|c| c.train.len()).sum::<usize>(),
-        ds.classes.iter().map(|c| c.val.len()).sum::<usize>(),
-        ds.classes.iter().map(|c| c.synthetic.len()).sum::<usize>(),
-        ds.unknown[0].len(),
-        ds.unknown[1].len(),
-        ds.unknown[2].len(),
-        ds.bad_lines
+        "{}",
+        crate::t!(
+            "cli-train-data",
+            classes = ds.classes.len(),
+            train = ds.classes.iter().map(|c| c.train.len()).sum::<usize>(),
+            val = ds.classes.iter().map(|c| c.val.len()).sum::<usize>(),
+            synthetic = ds.classes.iter().map(|c| c.synthetic.len()).sum::<usize>(),
+            unknown = format!(
+                "{}/{}/{}",
+                ds.unknown[0].len(),
+                ds.unknown[1].len(),
+                ds.unknown[2].len()
+            ),
+            bad = ds.bad_lines
+        )
     );
 }
 
@@ -238,7 +258,7 @@ fn write_preview(ds: &dataset::Dataset, cfg: &TrainConfig, path: &Path) -> anyho
     let mut buf = std::io::Cursor::new(Vec::new());
     img.write_to(&mut buf, image::ImageFormat::Png)?;
     crate::safe_io::write_atomic(path, &buf.into_inner())
-        .with_context(|| format!("cannot write {}", path.display()))
+        .with_context(|| crate::t!("cli-cannot-write", path = path.display().to_string()))
 }
 
 /// How the weights were made, recorded in the exported config.
@@ -359,12 +379,23 @@ impl Bar {
                 Some(b) => {
                     b.set_prefix(format!("{}", epoch + 1));
                     b.set_position(step as u64);
-                    b.set_message(format!("loss {loss:.3} acc {acc:.3}"));
+                    b.set_message(crate::t!(
+                        "cli-train-step-msg",
+                        loss = crate::i18n::num(f64::from(loss), 3),
+                        acc = crate::i18n::num(f64::from(acc), 3)
+                    ));
                 }
                 None if step % 25 == 0 || step == steps_per_epoch => {
                     eprintln!(
-                        "epoch {} step {step}/{steps_per_epoch} loss {loss:.3} acc {acc:.3}",
-                        epoch + 1
+                        "{}",
+                        crate::t!(
+                            "cli-train-step",
+                            epoch = epoch + 1,
+                            step = step,
+                            steps = steps_per_epoch,
+                            loss = crate::i18n::num(f64::from(loss), 3),
+                            acc = crate::i18n::num(f64::from(acc), 3)
+                        )
                     );
                 }
                 None => {}
@@ -379,14 +410,22 @@ impl Bar {
                 elapsed_s,
             } => {
                 let per_epoch = elapsed_s / (epoch + 1) as f64;
-                let line = format!(
-                    "epoch {}/{max_epochs}: loss {loss:.3} train acc {acc:.3} val macro top-1 {:.3} (micro {:.3}){} — {:.1} min, ~{:.1} min per epoch",
-                    epoch + 1,
-                    val.macro_top1,
-                    val.micro_top1,
-                    if best { " best" } else { "" },
-                    elapsed_s / 60.0,
-                    per_epoch / 60.0
+                use crate::i18n::num;
+                let line = crate::t!(
+                    "cli-train-epoch",
+                    epoch = epoch + 1,
+                    epochs = max_epochs,
+                    loss = num(f64::from(loss), 3),
+                    acc = num(f64::from(acc), 3),
+                    macro_top1 = num(f64::from(val.macro_top1), 3),
+                    micro_top1 = num(f64::from(val.micro_top1), 3),
+                    best = if best {
+                        crate::t!("cli-train-best")
+                    } else {
+                        String::new()
+                    },
+                    minutes = num(elapsed_s / 60.0, 1),
+                    per_epoch = num(per_epoch / 60.0, 1)
                 );
                 match &self.bar {
                     Some(b) => {

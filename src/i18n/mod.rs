@@ -139,6 +139,11 @@ pub fn current() -> Lang {
         })
 }
 
+/// The language this thread speaks on its own, if a [`ThreadLang`] is alive.
+pub fn thread_lang() -> Option<Lang> {
+    THREAD.with(Cell::get)
+}
+
 /// While alive, this thread speaks `lang` whatever the process does, and
 /// [`set`] on this thread changes only this thread. For tests that run the
 /// app on their own thread beside others; dropping it restores what was.

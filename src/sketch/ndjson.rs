@@ -184,7 +184,7 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
 }
 
 /// A number as a person can read it in a message: `1e300`, not 301 digits.
-fn short_number(v: f64) -> String {
+pub fn short_number(v: f64) -> String {
     if v.abs() >= 1e7 {
         format!("{v:e}")
     } else {

@@ -228,3 +228,28 @@ photo-over-memory = { $name }: decoding this { $width }×{ $height } px image ne
 photo-file-too-large = { $name }: file is larger than the limit of { $mib } MiB
 photo-corrupt = { $name }: image is damaged or truncated: { $detail }
 photo-no-pixels = { $name }: image has no pixels
+
+## What is wrong with a drawing line (opening a file, the autosave)
+
+ndjson-json = not valid JSON: { $detail }
+ndjson-no-drawing = no "drawing" field
+ndjson-not-strokes = "drawing" must be an array of strokes
+ndjson-stroke-shape = stroke { $stroke }: expected [[x…],[y…]] or [[x…],[y…],[t…]]
+ndjson-length-mismatch = stroke { $stroke }: x has { $x } values but { $what } has { $n }
+ndjson-not-a-number = stroke { $stroke }, point { $point }: { $what } is not a finite number
+ndjson-out-of-range = stroke { $stroke }, point { $point }: { $what } = { $value } is out of range (at most ±1e6)
+ndjson-too-many-points = drawing has { $n } points; at most { $max } are accepted
+ndjson-too-many-strokes = drawing has { $n } strokes; at most { $max } are accepted
+ndjson-empty = drawing is empty
+ndjson-mixed-timing = strokes mix timed ([x,y,t]) and untimed ([x,y]) points
+ndjson-line-too-long = line is longer than the limit of { $mib } MiB
+ndjson-endless-line = line is longer than the limit of { $mib } MiB and has no end in the next { $skip } MiB; the rest of the input was not read
+ndjson-not-utf8 = line is not valid UTF-8
+
+## The lab's refused settings
+
+lab-error-zero = { $what } must be at least 1
+lab-error-symbols = recall needs at least 2 symbols, got { $n }
+lab-error-lr = learning rate must be positive and finite, got { $value }
+lab-error-clip = clipping threshold must be positive and finite, got { $value }
+lab-error-text = the text needs at least 2 different characters, got { $chars }

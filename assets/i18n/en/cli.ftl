@@ -175,3 +175,21 @@ cli-eval-caption-reference = { "  " }reference: { $caption }
 cli-converted = converted { $done }/{ $total }: { $class }
 cli-no-gen-json = { $path }: no *.gen.json files found
 cli-converted-total = { $n } models, { $mb } MB in { $path }
+
+## train-sketch, train-caption (the library's own progress notes stay English)
+
+cli-train-cannot-load = cannot load training data from { $path }
+cli-train-calibrating = calibrating the unsure threshold and writing { $path }
+cli-train-wrote = wrote { $path } (unsure threshold { $threshold }); training took { $minutes } min
+cli-train-data = data: { $classes } classes, { $train } real training, { $val } real validation, { $synthetic } synthetic, unknown train/calibrate/evaluate { $unknown } ({ $bad } bad lines skipped)
+cli-train-step-msg = loss { $loss } acc { $acc }
+cli-train-step = epoch { $epoch } step { $step }/{ $steps } loss { $loss } acc { $acc }
+cli-train-best = {" "}best
+cli-train-epoch = epoch { $epoch }/{ $epochs }: loss { $loss } train acc { $acc } val macro top-1 { $macro_top1 } (micro { $micro_top1 }){ $best } — { $minutes } min, ~{ $per_epoch } min per epoch
+cli-train-caption-exported = wrote { $member } into { $path } (vocabulary { $vocab } words; ensemble: { $members })
+cli-train-encoding = encoding photos
+cli-train-building-cache = building the feature cache
+cli-train-cache = feature cache: { $n } photos in { $seconds } s
+cli-train-loss = loss { $loss }
+cli-train-caption-epoch = epoch { $epoch } done: train loss { $loss }, dev BLEU-1..4 { $bleu }, CIDEr-D { $cider }, lr { $lr }, { $seconds } s (total { $total } s)
+cli-train-caption-done = done: { $epochs } epochs, best dev BLEU-4 { $bleu4 } at epoch { $best }, training time { $seconds } s

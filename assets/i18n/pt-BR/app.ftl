@@ -254,3 +254,28 @@ photo-over-memory = { $name }: decodificar esta imagem de { $width }×{ $height 
 photo-file-too-large = { $name }: o arquivo passa do limite de { $mib } MiB
 photo-corrupt = { $name }: imagem danificada ou truncada: { $detail }
 photo-no-pixels = { $name }: a imagem não tem pixels
+
+## O que há de errado numa linha de desenho (ao abrir um arquivo, no salvamento automático)
+
+ndjson-json = JSON inválido: { $detail }
+ndjson-no-drawing = falta o campo "drawing"
+ndjson-not-strokes = "drawing" precisa ser uma lista de traços
+ndjson-stroke-shape = traço { $stroke }: era esperado [[x…],[y…]] ou [[x…],[y…],[t…]]
+ndjson-length-mismatch = traço { $stroke }: x tem { $x } valores, mas { $what } tem { $n }
+ndjson-not-a-number = traço { $stroke }, ponto { $point }: { $what } não é um número finito
+ndjson-out-of-range = traço { $stroke }, ponto { $point }: { $what } = { $value } está fora do intervalo (no máximo ±1e6)
+ndjson-too-many-points = o desenho tem { $n } pontos; são aceitos no máximo { $max }
+ndjson-too-many-strokes = o desenho tem { $n } traços; são aceitos no máximo { $max }
+ndjson-empty = o desenho está vazio
+ndjson-mixed-timing = os traços misturam pontos com tempo ([x,y,t]) e sem tempo ([x,y])
+ndjson-line-too-long = a linha passa do limite de { $mib } MiB
+ndjson-endless-line = a linha passa do limite de { $mib } MiB e não termina nos { $skip } MiB seguintes; o resto da entrada não foi lido
+ndjson-not-utf8 = a linha não é UTF-8 válido
+
+## Configurações recusadas do laboratório
+
+lab-error-zero = { $what } precisa ser pelo menos 1
+lab-error-symbols = a tarefa de lembrar precisa de pelo menos 2 símbolos; recebeu { $n }
+lab-error-lr = a taxa de aprendizado precisa ser positiva e finita; recebeu { $value }
+lab-error-clip = o limite do recorte do gradiente precisa ser positivo e finito; recebeu { $value }
+lab-error-text = o texto precisa de pelo menos 2 caracteres diferentes; recebeu { $chars }

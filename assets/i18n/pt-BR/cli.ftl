@@ -174,3 +174,21 @@ cli-eval-caption-reference = { "  " }referência: { $caption }
 cli-converted = convertido { $done }/{ $total }: { $class }
 cli-no-gen-json = { $path }: nenhum arquivo *.gen.json encontrado
 cli-converted-total = { $n } modelos, { $mb } MB em { $path }
+
+## train-sketch, train-caption (as notas de progresso da própria biblioteca ficam em inglês)
+
+cli-train-cannot-load = não foi possível carregar os dados de treino de { $path }
+cli-train-calibrating = calibrando o limiar de incerteza e gravando { $path }
+cli-train-wrote = gravado { $path } (limiar de incerteza { $threshold }); o treino levou { $minutes } min
+cli-train-data = dados: { $classes } classes, { $train } reais de treino, { $val } reais de validação, { $synthetic } sintéticos, desconhecidos treino/calibração/avaliação { $unknown } ({ $bad } linhas inválidas ignoradas)
+cli-train-step-msg = perda { $loss } acc { $acc }
+cli-train-step = época { $epoch } passo { $step }/{ $steps } perda { $loss } acc { $acc }
+cli-train-best = {" "}melhor
+cli-train-epoch = época { $epoch }/{ $epochs }: perda { $loss } acc de treino { $acc } top-1 macro de validação { $macro_top1 } (micro { $micro_top1 }){ $best } — { $minutes } min, ~{ $per_epoch } min por época
+cli-train-caption-exported = gravado { $member } em { $path } (vocabulário de { $vocab } palavras; ensemble: { $members })
+cli-train-encoding = codificando as fotos
+cli-train-building-cache = montando o cache de características
+cli-train-cache = cache de características: { $n } fotos em { $seconds } s
+cli-train-loss = perda { $loss }
+cli-train-caption-epoch = época { $epoch } concluída: perda de treino { $loss }, BLEU-1..4 de dev { $bleu }, CIDEr-D { $cider }, taxa { $lr }, { $seconds } s (total { $total } s)
+cli-train-caption-done = fim: { $epochs } épocas, melhor BLEU-4 de dev { $bleu4 } na época { $best }, tempo de treino { $seconds } s
