@@ -196,11 +196,14 @@ impl TeachTab {
             if self.learning {
                 ui.spinner();
             }
-            ui.label(if self.pack.learnt {
-                crate::t!("teach-learnt")
-            } else {
-                crate::t!("teach-not-learnt")
-            });
+            // Nothing taught yet: nothing to call learnt (the list below says so).
+            if !self.pack.classes.is_empty() {
+                ui.label(if self.pack.learnt {
+                    crate::t!("teach-learnt")
+                } else {
+                    crate::t!("teach-not-learnt")
+                });
+            }
         });
         if let Some((done, total)) = self.embedding {
             ui.add(
