@@ -39,6 +39,13 @@ fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<(String, Option<&'static 
         if let Some(long) = arg.get_long_help() {
             out.push((key, Some("long"), long.to_string()));
         }
+        // A choice's own help (a ValueEnum variant's doc comment).
+        for value in arg.get_possible_values() {
+            if let Some(help) = value.get_help() {
+                let key = format!("cli-value-{path}-{}-{}", arg.get_id(), value.get_name());
+                out.push((key, None, help.to_string()));
+            }
+        }
     }
     for sub in cmd.get_subcommands() {
         walk(sub, &format!("{path}-{}", sub.get_name()), out);
@@ -149,4 +156,30 @@ fn a_bad_language_is_a_usage_error() {
     let out = run(&["--lang", "fr", "lab", "--epochs", "1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("pt-BR"));
+}
+
+/// The choices' help (`bench`'s cases) is Portuguese under `--lang pt-BR`;
+/// clap's own English list is gone, and English keeps clap's.
+#[test]
+fn the_choices_of_a_value_are_explained_in_portuguese() {
+    let help = |args: &[&str]| {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let pt = help(&["--lang", "pt-BR", "bench", "--help"]);
+    assert!(pt.contains("Valores possíveis:"), "{pt}");
+    assert!(pt.contains("O reconhecedor de rabiscos"), "{pt}");
+    assert!(!pt.contains("The doodle recognizer"), "{pt}");
+    assert!(!pt.contains("Possible values"), "{pt}");
+    let short = help(&["--lang", "pt-BR", "lab", "-h"]);
+    assert!(
+        short.contains("[valores possíveis: recall, charlm]"),
+        "{short}"
+    );
+    let en = help(&["--lang", "en", "bench", "--help"]);
+    assert!(
+        en.contains("Possible values:") && en.contains("The doodle recognizer"),
+        "{en}"
+    );
 }

@@ -6,9 +6,11 @@
 //! renamed flag or a wrong value fails here. Then the ones that need only
 //! what a fresh clone has are run for real, in a scratch folder that holds
 //! the files the READMEs name (`drawings.ndjson` or `desenhos.ndjson`,
-//! `photo.jpg`, `other.png`, made from the fixtures), and must exit 0 with output. Two adjustments,
-//! both to keep the suite short: `bench` runs with `--no-baseline` (its
-//! candle baseline alone takes 40 s), and examples that read a dataset
+//! `photo.jpg`, `other.png`, made from the fixtures), and must exit 0 with
+//! output. Three adjustments, all to keep the suite short: `bench` runs
+//! with `--no-baseline` (its candle baseline alone takes 40 s), `draw
+//! --judge` with `--count 1` (50 drawings of each class at each temperature
+//! take minutes), and examples that read a dataset
 //! (`--data DATA…`: the datasets are not in a clone) are parsed only.
 //! Class names offered as examples in `--help` ("e.g. `bird`") must be
 //! classes the command accepts.
@@ -214,6 +216,12 @@ fn check(example: &Example, scratch: &Path) -> Result<(), String> {
     let mut args: Vec<String> = w[1..].to_vec();
     if args.first().is_some_and(|a| a == "bench") && !args.iter().any(|a| a == "--no-baseline") {
         args.push("--no-baseline".into());
+    }
+    if args.iter().any(|a| a == "--judge") {
+        // One drawing per class and temperature, not 50: the same code path.
+        if let Some(i) = args.iter().position(|a| a == "--count") {
+            args[i + 1] = "1".into();
+        }
     }
     let before = files_in(scratch);
     let out = Command::new(BIN)

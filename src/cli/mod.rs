@@ -109,6 +109,9 @@ fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
                 }
             });
         }
+        if current() != crate::i18n::Lang::En {
+            cmd = cmd.mut_arg(&id, |a| localize_values(a, path));
+        }
     }
     if current() != crate::i18n::Lang::En {
         cmd = clap_words(cmd);
@@ -122,6 +125,58 @@ fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
         cmd = cmd.mut_subcommand(&sub, |s| localize(s, &sub_path));
     }
     cmd
+}
+
+/// An argument whose choices carry help (a `ValueEnum`'s doc comments):
+/// clap prints those in English, so clap's list is hidden and the
+/// translated one, from `cli-value-<command path>-<argument>-<value>`, is
+/// written into the argument's help instead. The parser is untouched.
+fn localize_values(arg: clap::Arg, path: &str) -> clap::Arg {
+    use crate::i18n::{current, has, tr};
+    let values = arg.get_possible_values();
+    if values.is_empty() || values.iter().all(|v| v.get_help().is_none()) {
+        return arg;
+    }
+    let id = arg.get_id().to_string();
+    let keyed: Vec<(String, String)> = values
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| {
+            let name = v.get_name().to_string();
+            (format!("cli-value-{path}-{id}-{name}"), name)
+        })
+        .collect();
+    if !keyed.iter().all(|(key, _)| has(current(), key)) {
+        return arg;
+    }
+    let width = keyed
+        .iter()
+        .map(|(_, n)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    let list: Vec<String> = keyed
+        .iter()
+        .map(|(key, name)| format!("- {name:width$}  {}", tr(key)))
+        .collect();
+    let names: Vec<&str> = keyed.iter().map(|(_, n)| n.as_str()).collect();
+    let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+    let long = arg
+        .get_long_help()
+        .map(|h| h.to_string())
+        .unwrap_or_else(|| help.clone());
+    let short = crate::t!("cli-possible-values-short", values = names.join(", "));
+    let heading = crate::t!("cli-possible-values");
+    let list = format!("{heading}\n{}", list.join("\n"));
+    let join = |text: &str, rest: &str, sep: &str| {
+        if text.trim().is_empty() {
+            rest.to_string()
+        } else {
+            format!("{text}{sep}{rest}")
+        }
+    };
+    arg.hide_possible_values(true)
+        .help(join(&help, &short, " "))
+        .long_help(join(&long, &list, "\n\n"))
 }
 
 /// The subcommands.

@@ -193,3 +193,18 @@ cli-train-cache = feature cache: { $n } photos in { $seconds } s
 cli-train-loss = loss { $loss }
 cli-train-caption-epoch = epoch { $epoch } done: train loss { $loss }, dev BLEU-1..4 { $bleu }, CIDEr-D { $cider }, lr { $lr }, { $seconds } s (total { $total } s)
 cli-train-caption-done = done: { $epochs } epochs, best dev BLEU-4 { $bleu4 } at epoch { $best }, training time { $seconds } s
+
+## The choices of a value (a ValueEnum's variants)
+
+cli-possible-values = Possible values:
+cli-possible-values-short = [possible values: { $values }]
+cli-value-rnn-studio-bench-which-lstm = The fused LSTM against composed candle (training step, streaming step)
+cli-value-rnn-studio-bench-which-sketch-rnn = sketch-rnn: sampling one whole drawing (the bird model, default temperature)
+cli-value-rnn-studio-bench-which-sketch = The doodle recognizer: live update and whole-drawing classify
+cli-value-rnn-studio-bench-which-caption = The photo captioner: load, encoder, beam-3 decoder, whole caption
+cli-value-rnn-studio-bench-which-startup = The app: process start to first frame (needs a display), and model loads
+cli-value-rnn-studio-bench-which-teach = Teaching: learning 10 new classes of 5 drawings each (anchors fresh and cached)
+cli-value-rnn-studio-lab-task-recall = Output the symbol seen k steps ago
+cli-value-rnn-studio-lab-task-charlm = Predict the next character of a text (windows of k characters)
+cli-value-rnn-studio-eval-teach-part-calibrate = Part 1: for choosing the method's settings
+cli-value-rnn-studio-eval-teach-part-evaluate = Part 2: the reported figures

@@ -192,3 +192,18 @@ cli-train-cache = cache de características: { $n } fotos em { $seconds } s
 cli-train-loss = perda { $loss }
 cli-train-caption-epoch = época { $epoch } concluída: perda de treino { $loss }, BLEU-1..4 de dev { $bleu }, CIDEr-D { $cider }, taxa { $lr }, { $seconds } s (total { $total } s)
 cli-train-caption-done = fim: { $epochs } épocas, melhor BLEU-4 de dev { $bleu4 } na época { $best }, tempo de treino { $seconds } s
+
+## As opções de um valor (as variantes de um ValueEnum)
+
+cli-possible-values = Valores possíveis:
+cli-possible-values-short = [valores possíveis: { $values }]
+cli-value-rnn-studio-bench-which-lstm = A LSTM fundida contra a composta em candle (passo de treino, passo em fluxo)
+cli-value-rnn-studio-bench-which-sketch-rnn = sketch-rnn: amostrar um desenho inteiro (o modelo do pássaro, temperatura padrão)
+cli-value-rnn-studio-bench-which-sketch = O reconhecedor de rabiscos: atualização ao vivo e classificação do desenho inteiro
+cli-value-rnn-studio-bench-which-caption = O gerador de legendas: carregar, codificador, decodificador com feixe 3, legenda inteira
+cli-value-rnn-studio-bench-which-startup = O app: do início do processo ao primeiro quadro (precisa de uma tela) e a carga dos modelos
+cli-value-rnn-studio-bench-which-teach = Ensinar: aprender 10 classes novas de 5 desenhos cada (âncoras novas e em cache)
+cli-value-rnn-studio-lab-task-recall = Devolver o símbolo visto k passos atrás
+cli-value-rnn-studio-lab-task-charlm = Prever o próximo caractere de um texto (janelas de k caracteres)
+cli-value-rnn-studio-eval-teach-part-calibrate = Parte 1: para escolher os ajustes do método
+cli-value-rnn-studio-eval-teach-part-evaluate = Parte 2: os números relatados
