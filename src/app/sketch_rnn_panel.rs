@@ -40,19 +40,7 @@ impl Animation {
 
     /// The first `n` points, as strokes.
     fn prefix(&self, n: usize) -> Vec<Stroke> {
-        let mut left = n;
-        let mut out = Vec::new();
-        for s in &self.strokes {
-            if left == 0 {
-                break;
-            }
-            let k = s.points.len().min(left);
-            out.push(Stroke {
-                points: s.points[..k].to_vec(),
-            });
-            left -= k;
-        }
-        out
+        crate::sketch::drawing::prefix(&self.strokes, n)
     }
 }
 

@@ -180,7 +180,7 @@ impl StudioGrid {
         self.tiles
             .iter_mut()
             .zip(&self.shown)
-            .for_each(|(t, &n)| t.strokes = prefix(&t.strokes, n));
+            .for_each(|(t, &n)| t.strokes = crate::sketch::drawing::prefix(&t.strokes, n));
         self.tiles.truncate(self.shown.len());
     }
 
@@ -342,7 +342,7 @@ impl StudioGrid {
                 ui,
                 rect,
                 self.continued.as_ref(),
-                &prefix(&tile.strokes, shown),
+                &crate::sketch::drawing::prefix(&tile.strokes, shown),
                 response.hovered(),
             );
             if response.clicked() {
@@ -390,23 +390,6 @@ impl StudioGrid {
 /// The number of points of some strokes.
 fn points(strokes: &[Stroke]) -> usize {
     strokes.iter().map(|s| s.points.len()).sum()
-}
-
-/// The first `n` points of `strokes`, as strokes.
-fn prefix(strokes: &[Stroke], n: usize) -> Vec<Stroke> {
-    let mut left = n;
-    let mut out = Vec::new();
-    for s in strokes {
-        if left == 0 {
-            break;
-        }
-        let k = s.points.len().min(left);
-        out.push(Stroke {
-            points: s.points[..k].to_vec(),
-        });
-        left -= k;
-    }
-    out
 }
 
 /// Paints a tile: paper, the user's strokes faint, the tile's in the

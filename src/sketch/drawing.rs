@@ -127,6 +127,24 @@ impl Drawing {
     }
 }
 
+/// The first `n` points of `strokes`, as strokes (the last one cut short):
+/// a drawing part-way through being drawn, for animations.
+pub fn prefix(strokes: &[Stroke], n: usize) -> Vec<Stroke> {
+    let mut left = n;
+    let mut out = Vec::new();
+    for s in strokes {
+        if left == 0 {
+            break;
+        }
+        let k = s.points.len().min(left);
+        out.push(Stroke {
+            points: s.points[..k].to_vec(),
+        });
+        left -= k;
+    }
+    out
+}
+
 /// Records strokes as they are drawn: the canvas and any replay of a
 /// recorded drawing go through this one type, so both yield the same points.
 #[derive(Debug, Clone, Default)]
@@ -239,6 +257,20 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prefix_cuts_the_last_stroke_short() {
+        let stroke = |n: usize| Stroke {
+            points: (0..n).map(|i| Point::xy(i as f32, 0.0)).collect(),
+        };
+        let strokes = [stroke(3), stroke(4)];
+        let p = prefix(&strokes, 5);
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[0].points.len(), p[1].points.len()), (3, 2));
+        assert_eq!(p[1].points, strokes[1].points[..2]);
+        assert!(prefix(&strokes, 0).is_empty());
+        assert_eq!(prefix(&strokes, 99), strokes.to_vec());
+    }
 
     #[test]
     fn records_strokes_with_timestamps_relative_to_first_point() {
