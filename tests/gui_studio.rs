@@ -44,8 +44,18 @@ fn step_until(h: &mut Harness<'_, StudioApp>, what: &str, done: impl Fn(&StudioA
 fn grid_done(h: &mut Harness<'_, StudioApp>) {
     step_until(h, "the grid drawn", |a| {
         let g = &a.sketch.sketch_rnn.grid;
-        !g.is_busy() && !g.tiles.is_empty()
+        !g.is_busy() && (!g.tiles.is_empty() || g.error.is_some())
     });
+    let g = &h.state().sketch.sketch_rnn.grid;
+    assert!(g.error.is_none(), "the grid failed: {:?}", g.error);
+    h.run();
+}
+
+/// Waits for the guess of the drawing on the canvas, so the panels have
+/// their final layout before a button is clicked (a click aims at where the
+/// button was in the last frame).
+fn guess_settled(h: &mut Harness<'_, StudioApp>) {
+    step_until(h, "the guess", |a| a.sketch.guess.is_some());
     h.run();
 }
 
@@ -173,6 +183,7 @@ fn grid_continues_the_doodle_and_adopting_leaves_it_untouched() {
     let mut h = harness(app(), [1000.0, 760.0]);
     h.run();
     draw_stroke(&mut h, (0.3, 0.3), (0.7, 0.35));
+    guess_settled(&mut h);
     let mine = h.state().sketch.canvas.drawing().clone();
     h.get_by_label("Continue my doodle in a grid").click();
     h.step();
