@@ -6,8 +6,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use rnn_studio::app::files::NoPicker;
 use rnn_studio::app::{AppOptions, StudioApp, TabId};
+mod gui_common;
+use gui_common::step_until;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 fn app() -> StudioApp {
     StudioApp::new(AppOptions {
@@ -50,19 +51,6 @@ fn draw_stroke(h: &mut Harness<'_, StudioApp>, from: (f32, f32), to: (f32, f32))
     }
     h.drop_at(at(to.0, to.1));
     h.run();
-}
-
-/// Steps the harness (the worker answers on its own thread) until `done` holds.
-fn step_until(h: &mut Harness<'_, StudioApp>, what: &str, done: impl Fn(&StudioApp) -> bool) {
-    let t = Instant::now();
-    while !done(h.state()) {
-        assert!(
-            t.elapsed() < Duration::from_secs(60),
-            "{what} never happened"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-        h.step();
-    }
 }
 
 /// [`step_until`], then lets the UI settle.

@@ -8,8 +8,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use rnn_studio::app::files::NoPicker;
 use rnn_studio::app::{AppOptions, StudioApp};
+mod gui_common;
+use gui_common::step_until;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn app() -> StudioApp {
     StudioApp::new(AppOptions {
@@ -26,19 +28,6 @@ fn harness(app: StudioApp, size: [f32; 2]) -> Harness<'static, StudioApp> {
         .with_size(size)
         .with_max_steps(30)
         .build_ui_state(|ui, app: &mut StudioApp| app.show(ui), app)
-}
-
-/// Steps the harness (the worker answers on its own thread) until `done` holds.
-fn step_until(h: &mut Harness<'_, StudioApp>, what: &str, done: impl Fn(&StudioApp) -> bool) {
-    let t = Instant::now();
-    while !done(h.state()) {
-        assert!(
-            t.elapsed() < Duration::from_secs(60),
-            "{what} never happened"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-        h.step();
-    }
 }
 
 fn grid_done(h: &mut Harness<'_, StudioApp>) {
