@@ -297,6 +297,65 @@ fn kill_9_while_learning_loses_no_example() {
     assert_eq!(parsed.len(), 48);
 }
 
+/// "No, it's a …" learns again incrementally: one more example embeds only
+/// its own variants (the others are kept from the first learn), and the head
+/// equals one learnt from scratch; the pack's unsure threshold is set
+/// (calibrated again for the larger class set).
+#[test]
+fn learning_again_embeds_only_the_new_example() {
+    use rnn_studio::sketch::recognizer::Recognizer;
+    use rnn_studio::sketch::teach::{EmbedCache, LearnOptions, LearnProgress, anchors};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("weights/recognizer");
+    let rec = Recognizer::load_dir(&root).unwrap();
+    let drawings = |name: &str, n: usize| -> Vec<rnn_studio::sketch::drawing::Drawing> {
+        lines(name)[..n]
+            .iter()
+            .map(|l| ndjson::parse_line(l).unwrap())
+            .collect()
+    };
+    let some_anchors: Vec<_> = anchors::read(&root.join(anchors::ANCHORS_FILE))
+        .unwrap()
+        .into_iter()
+        .step_by(8)
+        .collect();
+    let anchors = anchors::embed(&rec, &some_anchors);
+    let opts = LearnOptions::default();
+    let mut classes = vec![
+        ("zigzag".to_string(), drawings("zigzag.ndjson", 4)),
+        ("spiral".to_string(), drawings("spiral.ndjson", 4)),
+    ];
+    let mut cache = EmbedCache::default();
+    let embedded = |cache: &mut EmbedCache, classes: &[(String, Vec<_>)]| {
+        let mut total = 0;
+        let l = rnn_studio::sketch::teach::learn_cached(
+            &rec,
+            classes,
+            &anchors,
+            &opts,
+            cache,
+            &mut |p| {
+                if let LearnProgress::Embedding { total: t, .. } = p {
+                    total = t;
+                }
+            },
+        );
+        (l, total)
+    };
+    let (_, first) = embedded(&mut cache, &classes);
+    assert_eq!(first, 8 * (opts.copies + 1));
+    classes[0].1 = drawings("zigzag.ndjson", 5);
+    let (again, second) = embedded(&mut cache, &classes);
+    assert_eq!(second, opts.copies + 1, "only the new example's variants");
+    assert_eq!(cache.len(), 9);
+    let scratch = rnn_studio::sketch::teach::learn(&rec, &classes, &anchors, &opts, &mut |_| {});
+    assert_eq!(again.head, scratch.head);
+    let t = again
+        .head
+        .unsure_threshold
+        .expect("calibrated with the pack");
+    assert!(t.is_finite() && t > 0.0 && t < 1.0, "{t}");
+}
+
 mod gui {
     use egui::Pos2;
     use egui_kittest::Harness;
@@ -408,7 +467,54 @@ mod gui {
         let pack = rnn_studio::sketch::teach::Pack::open(&dir).unwrap();
         assert_eq!(pack.class("zigzag").unwrap().examples.len(), 5);
         assert!(pack.is_learnt());
+
+        // Export the pack from the tab (no dialog here: a typed path),
+        // delete the class, import the file: the five examples are back.
+        let file = std::env::temp_dir().join("rnn-studio-teach-gui-test.json");
+        let _ = std::fs::remove_file(&file);
+        let typed_path = |h: &mut Harness<'_, StudioApp>, button: &str| {
+            h.get_by_label(button).click();
+            h.run();
+            h.run();
+            assert!(h.query_by_label_contains("Type the file's path").is_some());
+            // The prompt's field has the focus: type into it.
+            h.input_mut()
+                .events
+                .push(egui::Event::Text(file.to_str().unwrap().into()));
+            h.run();
+            h.key_press(egui::Key::Enter);
+            h.run();
+        };
+        typed_path(&mut h, "Export pack…");
+        step_until(&mut h, "the export", |a| {
+            a.teach
+                .message
+                .as_deref()
+                .is_some_and(|m| m.contains("exported"))
+        });
+        assert!(file.exists(), "the pack file was written");
+        h.get_by_label("Delete class").click();
+        h.run();
+        step_until(&mut h, "the class is deleted", |a| {
+            a.teach.pack.classes.is_empty()
+        });
+        typed_path(&mut h, "Import pack…");
+        step_until(&mut h, "the import", |a| a.teach.pack.classes.len() == 1);
+        assert_eq!(h.state().teach.pack.classes[0].1.len(), 5);
+        let pack = rnn_studio::sketch::teach::Pack::open(&dir).unwrap();
+        assert_eq!(pack.class("zigzag").unwrap().examples.len(), 5);
+        // A file that is not a pack: an error in the tab, nothing changed.
+        std::fs::write(&file, b"{ not a pack").unwrap();
+        typed_path(&mut h, "Import pack…");
+        step_until(&mut h, "the refusal", |a| {
+            a.teach
+                .message
+                .as_deref()
+                .is_some_and(|m| m.contains("rnn-studio-teach-gui-test.json"))
+        });
+        assert_eq!(h.state().teach.pack.classes[0].1.len(), 5);
         drop(h);
+        let _ = std::fs::remove_file(&file);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -9,6 +9,7 @@
 //! no dialog service exists; a near-instant "nothing" is taken as the
 //! latter so the UI can offer its path field instead.
 
+use super::teach_worker::TeachJob;
 use super::worker::{Job, PhotoSource};
 use super::{StudioApp, TabId};
 use crate::sketch::{Drawing, ndjson};
@@ -23,6 +24,10 @@ pub enum Purpose {
     SaveDrawing,
     ExportPng,
     OpenPhoto,
+    /// Write the taught classes as one pack file.
+    ExportPack,
+    /// Add the classes of a pack file to the taught ones.
+    ImportPack,
     /// Save a drawing (the canvas, the grid or a tile) in an export format.
     Export(
         super::studio_grid::ExportTarget,
@@ -73,6 +78,13 @@ impl FilePicker for NativePicker {
                         crate::t!("filter-images"),
                         &["jpg", "jpeg", "png", "webp", "bmp", "gif"],
                     )
+                    .pick_file(),
+                Purpose::ExportPack => dialog
+                    .add_filter(crate::t!("filter-pack"), &["json"])
+                    .set_file_name(crate::t!("default-pack-file"))
+                    .save_file(),
+                Purpose::ImportPack => dialog
+                    .add_filter(crate::t!("filter-pack"), &["json"])
                     .pick_file(),
                 Purpose::Export(_, format) => dialog
                     .add_filter(format.extension().to_uppercase(), &[format.extension()])
@@ -176,6 +188,10 @@ impl StudioApp {
                 }
             }
             Purpose::OpenPhoto => self.open_photo(path),
+            // The worker checks an imported file whole before it changes
+            // anything, and says what went wrong in the Teach tab.
+            Purpose::ExportPack => self.worker.send(Job::Teach(TeachJob::Export { path })),
+            Purpose::ImportPack => self.worker.send(Job::Teach(TeachJob::Import { path })),
             Purpose::Export(target, format) => {
                 match self
                     .sketch

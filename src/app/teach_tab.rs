@@ -6,6 +6,7 @@
 //! disk ([`teach_worker`](super::teach_worker)).
 
 use super::canvas::Canvas;
+use super::files::Purpose;
 use super::teach_worker::{PackView, TeachEvent, TeachJob};
 use super::worker::Job;
 use super::{Command, Tab};
@@ -220,6 +221,23 @@ impl TeachTab {
         }
         ui.separator();
         self.classes(ui, commands);
+        ui.horizontal(|ui| {
+            let has = !self.pack.classes.is_empty() && !self.learning;
+            if ui
+                .add_enabled(has, egui::Button::new(crate::t!("teach-export")))
+                .on_hover_text(crate::t!("teach-export-hint"))
+                .clicked()
+            {
+                commands.push(Command::ChooseFile(Purpose::ExportPack));
+            }
+            if ui
+                .add_enabled(!self.learning, egui::Button::new(crate::t!("teach-import")))
+                .on_hover_text(crate::t!("teach-import-hint"))
+                .clicked()
+            {
+                commands.push(Command::ChooseFile(Purpose::ImportPack));
+            }
+        });
         ui.separator();
         if let Some(dir) = &self.pack.dir {
             ui.small(crate::t!("teach-folder", path = dir.display().to_string()));

@@ -7,7 +7,9 @@
 
 use crate::sketch::drawing::Drawing;
 use crate::sketch::recognizer::{Guess, Recognizer};
-use crate::sketch::teach::{Anchor, LearnOptions, LearnProgress, Pack, anchors, base_fingerprint};
+use crate::sketch::teach::{
+    Anchor, EmbedCache, LearnOptions, LearnProgress, Pack, anchors, base_fingerprint,
+};
 use std::path::PathBuf;
 
 /// What the Teach tab asks of the worker.
@@ -79,6 +81,9 @@ pub struct TeachState {
     pack: Option<Pack>,
     /// The anchors' features, embedded on the first learn.
     anchors: Option<Vec<Anchor>>,
+    /// The examples' features, so a learn after one more example embeds
+    /// only that one.
+    embedded: EmbedCache,
 }
 
 impl TeachState {
@@ -197,7 +202,8 @@ impl TeachState {
                 .map(|d| anchors::embed(rec, &d))
                 .unwrap_or_default()
         });
-        let result = pack.learn(rec, anchors, &LearnOptions::default(), &mut |p| {
+        let opts = LearnOptions::default();
+        let result = pack.learn_cached(rec, anchors, &opts, &mut self.embedded, &mut |p| {
             send(TeachEvent::Progress(p));
         });
         match result {

@@ -73,6 +73,10 @@ pub struct EvalTeachArgs {
     /// Anchors: training drawings per unknown class of part 0.
     #[arg(long, default_value_t = 2)]
     pub other_anchors: usize,
+    /// Anchors: augmented copies of each anchor drawing, in its place (0: the
+    /// training drawings themselves).
+    #[arg(long, default_value_t = 1)]
+    pub anchor_copies: usize,
     /// Write the anchors (the first --anchors training drawings of every
     /// built-in class, --other-anchors of every unknown class of part 0) to
     /// FILE, for shipping as recognizer/anchors.ndjson, and stop.
@@ -100,7 +104,12 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
     let ds = dataset::load(&args.data, None, &mut |m| eprintln!("{m}"))
         .with_context(|| format!("cannot load {}", args.data.display()))?;
     if let Some(path) = &args.write_anchors {
-        let anchors = crate::sketch::teach::anchors::select(&ds, args.anchors, args.other_anchors);
+        let anchors = crate::sketch::teach::anchors::select(
+            &ds,
+            args.anchors,
+            args.other_anchors,
+            args.anchor_copies,
+        );
         crate::sketch::teach::anchors::write(path, &anchors)
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {} anchors to {}", anchors.len(), path.display());
@@ -148,7 +157,7 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
         heads,
         learn: learn.clone(),
         seed: args.seed,
-        anchors: (args.anchors, args.other_anchors),
+        anchors: (args.anchors, args.other_anchors, args.anchor_copies),
     };
     let t0 = std::time::Instant::now();
     let settings = evaluate(&rec, &ds, &opts, &mut |m| eprintln!("{m}"));

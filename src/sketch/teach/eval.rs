@@ -22,6 +22,7 @@
 //! [`unknown_part`]: crate::sketch::recognizer::dataset::unknown_part
 
 use super::learn::{Item, LearnOptions, features_of, fit, variants};
+use super::unsure::recalibrate;
 use super::{Features, TaughtHead};
 use crate::sketch::drawing::Drawing;
 use crate::sketch::recognizer::Recognizer;
@@ -43,8 +44,9 @@ pub struct EvalOptions {
     pub heads: Vec<(f32, f32, f32)>,
     pub learn: LearnOptions,
     pub seed: u64,
-    /// anchors: training drawings per built-in class, per part-0 unknown class
-    pub anchors: (usize, usize),
+    /// anchors: training drawings per built-in class, per part-0 unknown
+    /// class, and augmented copies of each (0: the drawings themselves)
+    pub anchors: (usize, usize, usize),
 }
 
 /// One setting's figures, means over the draws.
@@ -65,6 +67,17 @@ pub struct Setting {
     pub auroc_with_pack: f32,
     /// mean seconds of the fit (the embedding of the examples excluded)
     pub fit_seconds: f32,
+    /// The mean unsure threshold the pack gets ([`recalibrate`]), against the
+    /// built-in one.
+    pub unsure_threshold_with_pack: f32,
+    pub unsure_threshold_builtin: f32,
+    /// Youden's J (true positive rate − false positive rate) of "It's a …"
+    /// with the pack loaded, at the built-in threshold and at the pack's:
+    /// right = a known drawing (validation or a taught class's test
+    /// drawing) whose top guess is right; wrong = the others and the part's
+    /// classes not taught.
+    pub unsure_j_builtin: f32,
+    pub unsure_j_with_pack: f32,
 }
 
 /// A class's drawings, with their features (None: no points).
@@ -136,7 +149,8 @@ pub fn evaluate(
             Class { all, copies }
         })
         .collect();
-    let anchor_drawings = super::anchors::select(ds, opts.anchors.0, opts.anchors.1);
+    let anchor_drawings =
+        super::anchors::select(ds, opts.anchors.0, opts.anchors.1, opts.anchors.2);
     progress(&format!("embedding {} anchors", anchor_drawings.len()));
     let anchors = super::anchors::embed(&rec, &anchor_drawings);
     let score = rec.config().unsure_score;
@@ -168,7 +182,8 @@ pub fn evaluate(
                 progress(&format!(
                     "K = {shots}, N = {n}, α = {scale}, β = {bias}, γ = {gate}"
                 ));
-                let mut sums = [0.0f32; 5];
+                let mut sums = [0.0f32; 7];
+                let mut thresholds = 0.0f32;
                 let mut fit_s = 0.0f32;
                 for draw in 0..opts.draws {
                     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
@@ -199,18 +214,38 @@ pub fn evaluate(
                     }
                     let taught: Vec<String> = chosen.iter().map(|&c| names[c].clone()).collect();
                     let t0 = std::time::Instant::now();
-                    let head = fit(&taught, &items, &anchors, k, &lo, &mut |_| {}).head;
+                    let mut head = fit(&taught, &items, &anchors, k, &lo, &mut |_| {}).head;
                     fit_s += t0.elapsed().as_secs_f32();
+                    head.unsure_threshold = recalibrate(
+                        &head,
+                        &items,
+                        &anchors,
+                        k,
+                        score,
+                        rec.config().unsure_threshold,
+                    );
+                    thresholds += head
+                        .unsure_threshold
+                        .unwrap_or(rec.config().unsure_threshold);
                     let joined = |f: &Features| head.join(&f.logits, k, &f.embedding);
                     let r = score_draw(
-                        &head, &classes, chosen, shots, &val, &val_f, k, joined, score,
+                        &head,
+                        &classes,
+                        chosen,
+                        shots,
+                        &val,
+                        &val_f,
+                        k,
+                        joined,
+                        score,
+                        rec.config().unsure_threshold,
                     );
                     for (s, v) in sums.iter_mut().zip(r) {
                         *s += v;
                     }
                 }
                 let d = opts.draws.max(1) as f32;
-                let [top1, top3, after, auc, _] = sums.map(|s| s / d);
+                let [top1, top3, after, auc, _, j_builtin, j_pack] = sums.map(|s| s / d);
                 out.push(Setting {
                     shots,
                     new: n,
@@ -226,6 +261,10 @@ pub fn evaluate(
                     auroc_before,
                     auroc_with_pack: auc,
                     fit_seconds: fit_s / d,
+                    unsure_threshold_with_pack: thresholds / d,
+                    unsure_threshold_builtin: rec.config().unsure_threshold,
+                    unsure_j_builtin: j_builtin,
+                    unsure_j_with_pack: j_pack,
                 });
             }
         }
@@ -257,7 +296,8 @@ fn macro_top1(
     seen.iter().sum::<f32>() / seen.len().max(1) as f32
 }
 
-/// [new top-1, new top-3, 44-class top-1 after, AUROC with the pack, 0] of one draw.
+/// [new top-1, new top-3, 44-class top-1 after, AUROC with the pack, 0,
+/// unsure J at the built-in threshold, at the pack's] of one draw.
 #[allow(clippy::too_many_arguments)]
 fn score_draw(
     head: &TaughtHead,
@@ -269,9 +309,12 @@ fn score_draw(
     k: usize,
     joined: impl Fn(&Features) -> (Vec<f32>, usize),
     score: crate::sketch::recognizer::UnsureScore,
-) -> [f32; 5] {
+    builtin_threshold: f32,
+) -> [f32; 7] {
     let (mut t1, mut t3) = (0.0f32, 0.0f32);
     let mut known_s = Vec::new();
+    // (score, right) of every known drawing, for the unsure J.
+    let mut known_r: Vec<(f32, bool)> = Vec::new();
     for (j, &c) in chosen.iter().enumerate() {
         let test: Vec<&Features> = classes[c].all.iter().skip(shots).flatten().collect();
         let (mut a, mut b) = (0usize, 0usize);
@@ -281,16 +324,20 @@ fn score_draw(
             a += usize::from(h1);
             b += usize::from(h3);
             known_s.push(score.of(&z, known));
+            known_r.push((score.of(&z, known), h1));
         }
         t1 += a as f32 / test.len().max(1) as f32;
         t3 += b as f32 / test.len().max(1) as f32;
     }
     let n = head.classes.len().max(1) as f32;
     let after = macro_top1(val.iter().map(|(c, _)| *c), val_f, k, &joined);
-    known_s.extend(val_f.iter().flatten().map(|f| {
+    for ((c, _), f) in val.iter().zip(val_f) {
+        let Some(f) = f else { continue };
         let (z, known) = joined(f);
-        score.of(&z, known)
-    }));
+        let s = score.of(&z, known);
+        known_s.push(s);
+        known_r.push((s, hits(&z, known, *c).0));
+    }
     let unknown_s: Vec<f32> = (0..classes.len())
         .filter(|c| !chosen.contains(c))
         .flat_map(|c| classes[c].all.iter().flatten())
@@ -299,5 +346,24 @@ fn score_draw(
             score.of(&z, known)
         })
         .collect();
-    [t1 / n, t3 / n, after, auroc(&known_s, &unknown_s), 0.0]
+    // Youden's J at threshold τ: right drawings said (s ≥ τ) minus wrong or
+    // unknown ones said.
+    let j = |tau: f32| {
+        let right = known_r.iter().filter(|r| r.1).count().max(1) as f32;
+        let wrong = (known_r.iter().filter(|r| !r.1).count() + unknown_s.len()).max(1) as f32;
+        let tp = known_r.iter().filter(|r| r.1 && r.0 >= tau).count() as f32;
+        let fp = known_r.iter().filter(|r| !r.1 && r.0 >= tau).count()
+            + unknown_s.iter().filter(|&&s| s >= tau).count();
+        tp / right - fp as f32 / wrong
+    };
+    let pack_tau = head.unsure_threshold.unwrap_or(builtin_threshold);
+    [
+        t1 / n,
+        t3 / n,
+        after,
+        auroc(&known_s, &unknown_s),
+        0.0,
+        j(builtin_threshold),
+        j(pack_tau),
+    ]
 }

@@ -130,6 +130,36 @@ pub struct Item {
     pub features: Features,
 }
 
+/// The features of examples' variants already embedded, so that learning
+/// again after one more example ("No, it's a …") embeds only that example's
+/// variants; the fit itself is fast and runs whole, so the head is the same
+/// as a learn from scratch. A variant's features depend on the recognizer,
+/// the example, its class and place (they seed the augmentation) and the
+/// number of copies, and are looked up by all of them.
+#[derive(Debug, Default)]
+pub struct EmbedCache {
+    /// [`base_fingerprint`](super::base_fingerprint) of the recognizer the
+    /// entries were embedded with
+    base: String,
+    entries: std::collections::HashMap<u64, Vec<Option<Features>>>,
+}
+
+impl EmbedCache {
+    /// Examples whose variants are kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn key(class: &str, index: usize, copies: usize, d: &Drawing) -> u64 {
+        let line = crate::sketch::ndjson::to_line(d);
+        fnv1a64(format!("{class}\n{index}\n{copies}\n{line}").as_bytes())
+    }
+}
+
 /// Learns a head for `classes` (name, examples) on the frozen `rec`.
 pub fn learn(
     rec: &Recognizer,
@@ -138,13 +168,45 @@ pub fn learn(
     opts: &LearnOptions,
     progress: &mut (dyn FnMut(LearnProgress) + Send),
 ) -> Learnt {
+    learn_cached(
+        rec,
+        classes,
+        anchors,
+        opts,
+        &mut EmbedCache::default(),
+        progress,
+    )
+}
+
+/// [`learn`], embedding only the examples `cache` does not hold yet (and
+/// keeping theirs in it); the progress counts those.
+pub fn learn_cached(
+    rec: &Recognizer,
+    classes: &[(String, Vec<Drawing>)],
+    anchors: &[Anchor],
+    opts: &LearnOptions,
+    cache: &mut EmbedCache,
+    progress: &mut (dyn FnMut(LearnProgress) + Send),
+) -> Learnt {
+    let fingerprint = super::base_fingerprint(rec);
+    if cache.base != fingerprint {
+        *cache = EmbedCache {
+            base: fingerprint,
+            ..EmbedCache::default()
+        };
+    }
+    // The examples to embed: those the cache lacks.
+    let mut keys = Vec::new();
     let mut drawings = Vec::new();
-    let mut owners = Vec::new();
-    for (c, (name, examples)) in classes.iter().enumerate() {
+    let mut spans = Vec::new();
+    for (name, examples) in classes {
         for (i, d) in examples.iter().enumerate() {
-            for (j, v) in variants(d, name, i, opts.copies).into_iter().enumerate() {
-                drawings.push(v);
-                owners.push((c, j == 0));
+            let key = EmbedCache::key(name, i, opts.copies, d);
+            keys.push(key);
+            if !cache.entries.contains_key(&key) && !spans.iter().any(|(k, _)| *k == key) {
+                let v = variants(d, name, i, opts.copies);
+                spans.push((key, v.len()));
+                drawings.extend(v);
             }
         }
     }
@@ -156,20 +218,41 @@ pub fn learn(
         }
     });
     let progress = progress.into_inner().expect("no panic while embedding");
-    let items: Vec<Item> = feats
-        .into_iter()
-        .zip(owners)
-        .filter_map(|(f, (class, original))| {
-            Some(Item {
-                class,
-                original,
-                features: f?,
-            })
-        })
-        .collect();
+    let mut feats = feats.into_iter();
+    for (key, n) in spans {
+        cache.entries.insert(key, feats.by_ref().take(n).collect());
+    }
+    // Forget examples that are gone (removed, or a class renamed).
+    cache.entries.retain(|k, _| keys.contains(k));
+    let mut items = Vec::new();
+    let mut key = keys.iter();
+    for (c, (_, examples)) in classes.iter().enumerate() {
+        for _ in examples {
+            let k = key.next().expect("a key per example");
+            for (j, f) in cache.entries[k].iter().enumerate() {
+                if let Some(f) = f {
+                    items.push(Item {
+                        class: c,
+                        original: j == 0,
+                        features: f.clone(),
+                    });
+                }
+            }
+        }
+    }
     let names: Vec<String> = classes.iter().map(|(n, _)| n.clone()).collect();
     let k = rec.classes().len();
-    fit(&names, &items, anchors, k, opts, progress)
+    let mut learnt = fit(&names, &items, anchors, k, opts, progress);
+    let cfg = rec.config();
+    learnt.head.unsure_threshold = super::unsure::recalibrate(
+        &learnt.head,
+        &items,
+        anchors,
+        k,
+        cfg.unsure_score,
+        cfg.unsure_threshold,
+    );
+    learnt
 }
 
 /// A drawing the taught classes must leave alone: one of a built-in class

@@ -34,8 +34,9 @@ pub mod anchors;
 pub mod eval;
 pub mod learn;
 pub mod pack;
+pub mod unsure;
 
-pub use learn::{Anchor, LearnOptions, LearnProgress, Learnt, learn};
+pub use learn::{Anchor, EmbedCache, LearnOptions, LearnProgress, Learnt, learn, learn_cached};
 pub use pack::{Pack, PackError};
 
 use serde::{Deserialize, Serialize};

@@ -20,7 +20,7 @@
 //! that is corrupt, from another format version, or names a missing file is
 //! an error naming the file (and line), and nothing is changed.
 
-use super::learn::{Anchor, LearnOptions, LearnProgress, Learnt, learn};
+use super::learn::{Anchor, EmbedCache, LearnOptions, LearnProgress, Learnt, learn, learn_cached};
 use super::{TaughtHead, base_fingerprint};
 use crate::safe_io::{read_capped, write_atomic};
 use crate::sketch::drawing::Drawing;
@@ -474,8 +474,21 @@ impl Pack {
         opts: &LearnOptions,
         progress: &mut (dyn FnMut(LearnProgress) + Send),
     ) -> Result<Learnt, PackError> {
+        self.learn_cached(rec, anchors, opts, &mut EmbedCache::default(), progress)
+    }
+
+    /// [`Pack::learn`], embedding only the examples `cache` lacks (the app
+    /// keeps one, so learning again after one more example is quick).
+    pub fn learn_cached(
+        &mut self,
+        rec: &Recognizer,
+        anchors: &[Anchor],
+        opts: &LearnOptions,
+        cache: &mut EmbedCache,
+        progress: &mut (dyn FnMut(LearnProgress) + Send),
+    ) -> Result<Learnt, PackError> {
         let base = rec.with_taught(None);
-        let learnt = learn(&base, &self.training_set(), anchors, opts, progress);
+        let learnt = learn_cached(&base, &self.training_set(), anchors, opts, cache, progress);
         self.set_head(&base_fingerprint(&base), learnt.head.clone())?;
         Ok(learnt)
     }
