@@ -174,7 +174,7 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
         println!("{out}");
     } else {
         println!(
-            "{:>3} {:>3} {:>6} {:>6} {:>5}  {:>8} {:>8}  {:>10} {:>9} {:>7}  {:>12} {:>12}",
+            "{:>3} {:>3} {:>6} {:>6} {:>5}  {:>8} {:>8}  {:>10} {:>9} {:>7}  {:>12} {:>12}  {:>8} {:>8}",
             "K",
             "N",
             "alpha",
@@ -186,11 +186,13 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
             "44 after",
             "drop",
             "AUROC before",
-            "AUROC pack"
+            "AUROC pack",
+            "J tau0",
+            "J pack"
         );
         for s in &settings {
             println!(
-                "{:>3} {:>3} {:>6.1} {:>6.1} {:>5.2}  {:>8.3} {:>8.3}  {:>10.3} {:>9.3} {:>7.3}  {:>12.3} {:>12.3}",
+                "{:>3} {:>3} {:>6.1} {:>6.1} {:>5.2}  {:>8.3} {:>8.3}  {:>10.3} {:>9.3} {:>7.3}  {:>12.3} {:>12.3}  {:>8.3} {:>8.3}",
                 s.shots,
                 s.new,
                 s.scale,
@@ -202,7 +204,9 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
                 s.val_macro_top1_after,
                 s.val_drop,
                 s.auroc_before,
-                s.auroc_with_pack
+                s.auroc_with_pack,
+                s.unsure_j_builtin,
+                s.unsure_j_with_pack
             );
         }
     }
