@@ -75,7 +75,7 @@ pub struct EvalTeachArgs {
     pub other_anchors: usize,
     /// Anchors: augmented copies of each anchor drawing, in its place (0: the
     /// training drawings themselves).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 0)]
     pub anchor_copies: usize,
     /// Write the anchors (the first --anchors training drawings of every
     /// built-in class, --other-anchors of every unknown class of part 0) to

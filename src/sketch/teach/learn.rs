@@ -203,7 +203,8 @@ pub fn learn_cached(
         for (i, d) in examples.iter().enumerate() {
             let key = EmbedCache::key(name, i, opts.copies, d);
             keys.push(key);
-            if !cache.entries.contains_key(&key) && !spans.iter().any(|(k, _)| *k == key) {
+            // (class, place) make every key of a pack different.
+            if !cache.entries.contains_key(&key) {
                 let v = variants(d, name, i, opts.copies);
                 spans.push((key, v.len()));
                 drawings.extend(v);
@@ -223,7 +224,8 @@ pub fn learn_cached(
         cache.entries.insert(key, feats.by_ref().take(n).collect());
     }
     // Forget examples that are gone (removed, or a class renamed).
-    cache.entries.retain(|k, _| keys.contains(k));
+    let wanted: std::collections::HashSet<u64> = keys.iter().copied().collect();
+    cache.entries.retain(|k, _| wanted.contains(k));
     let mut items = Vec::new();
     let mut key = keys.iter();
     for (c, (_, examples)) in classes.iter().enumerate() {
