@@ -127,6 +127,14 @@ fn every_tab_in_portuguese() {
     h.remove_cursor();
     h.run();
     h.snapshot("pt_lab_tab");
+
+    // The Teach tab, taught classes off (no pack folder here): its
+    // buttons and notes in Portuguese.
+    h.state_mut().tab = TabId::Teach;
+    h.run();
+    h.get_by_label("Aprender");
+    h.get_by_label("Importar pacote…");
+    h.snapshot("pt_teach_tab");
 }
 
 #[test]

@@ -230,8 +230,10 @@ impl TeachTab {
             {
                 commands.push(Command::ChooseFile(Purpose::ExportPack));
             }
+            // With taught classes off there is no pack to import into.
+            let can_import = !self.learning && self.pack.dir.is_some();
             if ui
-                .add_enabled(!self.learning, egui::Button::new(crate::t!("teach-import")))
+                .add_enabled(can_import, egui::Button::new(crate::t!("teach-import")))
                 .on_hover_text(crate::t!("teach-import-hint"))
                 .clicked()
             {
