@@ -375,10 +375,14 @@ impl SketchTab {
                 if g.unsure {
                     ui.label(egui::RichText::new(crate::t!("sketch-unsure")).strong());
                 } else {
-                    let class = crate::i18n::class_with_article(&g.top[0].0);
-                    ui.label(
-                        egui::RichText::new(crate::t!("sketch-its-a", class = class)).strong(),
-                    );
+                    // A taught class is named as the user wrote it, in
+                    // quotes: no article can be guessed for it.
+                    let top = &g.top[0].0;
+                    let said = match crate::i18n::class_with_article(top) {
+                        Some(class) => crate::t!("sketch-its-a", class = class),
+                        None => crate::t!("sketch-its-taught", class = top.as_str()),
+                    };
+                    ui.label(egui::RichText::new(said).strong());
                 }
                 ui.add_space(4.0);
                 for (class, p) in g.top.iter().take(TOP) {

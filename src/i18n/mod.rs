@@ -250,11 +250,11 @@ pub fn class_name(class: &str) -> String {
 
 /// A built-in class's name as a sentence uses it, article and all: "an
 /// airplane", "uma casa", "o sol" (the `.a` attribute of `class-<name>`);
-/// else the dataset's name with spaces. Only for the shipped classes, as
-/// [`class_name`].
-pub fn class_with_article(class: &str) -> String {
+/// None for a class that has no message: one a user taught, whose article
+/// (and, in Portuguese, gender) nobody knows.
+pub fn class_with_article(class: &str) -> Option<String> {
     let id = format!("class-{}", class.replace(' ', "_"));
-    tr_attr(&id, "a").unwrap_or_else(|| class.replace('_', " "))
+    tr_attr(&id, "a")
 }
 
 /// A value for a message argument: integers are numbers (so plurals select
@@ -357,6 +357,29 @@ macro_rules! t {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A built-in class comes with its article; a taught one has none to
+    /// guess, and the guess names it in quotes.
+    #[test]
+    fn only_built_in_classes_get_an_article() {
+        let _pt = ThreadLang::new(Lang::PtBr);
+        assert_eq!(class_with_article("airplane").as_deref(), Some("um avião"));
+        assert_eq!(class_with_article("cactus"), None);
+        assert_eq!(
+            crate::t!("sketch-its-taught", class = "cactus"),
+            "É “cactus”!"
+        );
+        drop(_pt);
+        let _en = ThreadLang::new(Lang::En);
+        assert_eq!(
+            class_with_article("airplane").as_deref(),
+            Some("an airplane")
+        );
+        assert_eq!(
+            crate::t!("sketch-its-taught", class = "cactus"),
+            "It's “cactus”!"
+        );
+    }
 
     #[test]
     fn locale_variables_choose_the_language() {

@@ -71,6 +71,7 @@ sketch-loading = Loading the recognizer…
 sketch-empty = Draw something: the LSTM guesses while you draw.
 sketch-unsure = I'm not sure - is it one of these?
 sketch-its-a = It's { $class }!
+sketch-its-taught = It's “{ $class }”!
 sketch-try-drawing = Try drawing...
 canvas-label = Drawing canvas: press and drag to draw a stroke
 

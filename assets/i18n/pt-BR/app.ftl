@@ -97,6 +97,7 @@ sketch-loading = Carregando o reconhecedor…
 sketch-empty = Desenhe algo: a LSTM dá palpites enquanto você desenha.
 sketch-unsure = Não tenho certeza. É uma destas?
 sketch-its-a = É { $class }!
+sketch-its-taught = É “{ $class }”!
 sketch-try-drawing = Experimente desenhar...
 canvas-label = Tela de desenho: pressione e arraste para fazer um traço
 
