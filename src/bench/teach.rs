@@ -7,6 +7,9 @@
 //!   then the fit (what `teach` does);
 //! - `learn_10x5_anchors_cached`: the same with the anchors embedded once
 //!   before (what the app does after its first learn);
+//! - `relearn_one_more`: "No, it's a …" — one more example of the first
+//!   class after a learn, with the app's cache of the examples' features
+//!   (only the new one is embedded; the fit runs whole);
 //! - `embed_one` (the baseline): one drawing through the frozen recognizer,
 //!   the unit all the rest is made of.
 //!
@@ -16,7 +19,7 @@
 use super::{Case, median, round};
 use crate::sketch::drawing::Drawing;
 use crate::sketch::recognizer::Recognizer;
-use crate::sketch::teach::{LearnOptions, anchors, learn};
+use crate::sketch::teach::{EmbedCache, LearnOptions, anchors, learn, learn_cached};
 use std::time::Instant;
 
 /// Runs the cases on `rec` with the anchors in `anchor_drawings`.
@@ -52,6 +55,27 @@ pub fn bench_teach(rec: &Recognizer, anchor_drawings: &[Drawing], runs: usize) -
     let cached = time(&mut || {
         learn(rec, &classes, &cached_anchors, &opts, &mut |_| {});
     });
+    let mut more = classes.clone();
+    more[0].1.push(classes[1].1[0].clone());
+    // Timed alone: the second learn, after a first that filled the cache.
+    let relearn: Vec<f64> = {
+        (0..runs.max(1))
+            .map(|_| {
+                let mut cache = EmbedCache::default();
+                learn_cached(
+                    rec,
+                    &classes,
+                    &cached_anchors,
+                    &opts,
+                    &mut cache,
+                    &mut |_| {},
+                );
+                let t = Instant::now();
+                learn_cached(rec, &more, &cached_anchors, &opts, &mut cache, &mut |_| {});
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect()
+    };
     let one = time(&mut || {
         rec.features(&classes[0].1[0]);
     });
@@ -62,6 +86,8 @@ pub fn bench_teach(rec: &Recognizer, anchor_drawings: &[Drawing], runs: usize) -
             "anchors": anchor_drawings.len(), "steps": opts.steps}),
         serde_json::json!({"case": "learn_10x5_anchors_cached", "median_ms": round(median(&cached), 1),
             "runs": cached.len(), "classes": classes.len(), "examples": examples}),
+        serde_json::json!({"case": "relearn_one_more", "median_ms": round(median(&relearn), 1),
+            "runs": relearn.len(), "classes": more.len(), "examples": examples + 1}),
         serde_json::json!({"case": "embed_one", "median_ms": round(median(&one), 2), "runs": one.len()}),
     ]
 }
