@@ -409,6 +409,7 @@ fn tiny_self_critical_run_raises_the_reward_and_resumes() {
         init: ship.join("decoder.safetensors"),
         samples: 5,
         baseline: Baseline::Greedy,
+        xe_weight: 0.0,
     };
     let opts = TrainOptions {
         epochs: 6,
@@ -476,6 +477,65 @@ fn tiny_self_critical_run_raises_the_reward_and_resumes() {
     assert_eq!(made["self_critical"]["baseline"], "greedy");
     assert_eq!(made["dev_greedy_at_start"]["epoch"], 0);
     assert_eq!(load_decoders(&ship).unwrap().0.len(), 2);
+}
+
+/// `rnn-studio attention-sheet`: two fixture photos give a PNG of two rows,
+/// each the photo and then its nouns' maps, and their captions on stdout.
+#[test]
+fn attention_sheet_cli_draws_a_row_per_photo() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sheet.png");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_rnn-studio"))
+        .arg("attention-sheet")
+        .arg(repo().join("tests/fixtures/encoder/chelsea.png"))
+        .arg(repo().join("tests/fixtures/encoder/coffee.jpg"))
+        .args(["--tile", "64", "--out"])
+        .arg(&out)
+        .env("RNN_STUDIO_WEIGHTS", repo().join("weights"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].starts_with("chelsea.png\ta "), "{stdout}");
+    let img = image::open(&out).unwrap().to_rgb8();
+    // Two rows of 14 + 2 + 64 + 14 + 6 pixels and the 8-pixel margins.
+    assert_eq!(img.height(), 2 * 100 + 16);
+    // At least one map beside each photo: its tile is the photo, darker.
+    let mean = |x0: u32, y0: u32| {
+        let mut sum = 0u64;
+        for y in y0..y0 + 64 {
+            for x in x0..x0 + 64 {
+                sum += img
+                    .get_pixel(x, y)
+                    .0
+                    .iter()
+                    .map(|&v| u64::from(v))
+                    .sum::<u64>();
+            }
+        }
+        sum as f64 / (64.0 * 64.0 * 3.0)
+    };
+    for row in 0..2 {
+        let ty = 8 + row * 100 + 16;
+        let (photo, map) = (mean(8, ty), mean(8 + 70, ty));
+        assert!(
+            map < photo * 0.9,
+            "row {row}: photo {photo:.1}, first map {map:.1}"
+        );
+    }
+    // No photo at all is a usage error.
+    let none = std::process::Command::new(env!("CARGO_BIN_EXE_rnn-studio"))
+        .args(["attention-sheet", "--out"])
+        .arg(dir.path().join("none.png"))
+        .output()
+        .unwrap();
+    assert!(!none.status.success());
 }
 
 fn shipped() -> Option<Captioner> {

@@ -19,6 +19,9 @@
 //! [`DecoderParams::forward_train_weighted`]). The baseline is the reward of
 //! the photo's greedy caption (the "self-critical" one, [`Baseline::Greedy`])
 //! or the mean reward of the photo's other samples ([`Baseline::Mean`]).
+//! With `xe_weight` > 0 the photo's reference captions join the batch with
+//! that weight (teacher-forced cross-entropy: a mixed objective that keeps
+//! the captions fluent); the denominator "tokens" then counts theirs too.
 //!
 //! Dropout is off in this stage: sampling and the gradient pass must see the
 //! same policy, and with dropout the sampled words' probabilities would
@@ -74,6 +77,11 @@ pub struct ScstOptions {
     /// Captions sampled per photo.
     pub samples: usize,
     pub baseline: Baseline,
+    /// Weight of the photo's reference captions, fed with the samples as
+    /// ordinary teacher-forced cross-entropy (a mixed objective; 0: pure
+    /// self-critical training).
+    #[serde(default)]
+    pub xe_weight: f64,
 }
 
 /// The rewards and advantages of one photo's samples.
@@ -146,12 +154,24 @@ fn scst_part(
             words: w.clone(),
         }));
     }
+    let sampled_captions = caps.len();
+    if scst.xe_weight > 0.0 {
+        for (k, s) in part.iter().enumerate() {
+            for w in &s.captions {
+                caps.push(TrainCaption {
+                    photo: k,
+                    words: w.clone(),
+                });
+                weights.push(scst.xe_weight);
+            }
+        }
+    }
     let fc = dec.forward_train_weighted(&grid, &caps, &weights, None);
     out.fill_zero();
     dec.backward(&fc, out);
     Half {
         loss: DecoderParams::loss(&fc),
-        sampled: reward_sum / caps.len().max(1) as f64,
+        sampled: reward_sum / sampled_captions.max(1) as f64,
         greedy: greedy.iter().sum::<f64>() / part.len().max(1) as f64,
     }
 }

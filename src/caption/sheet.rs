@@ -95,6 +95,7 @@ pub const NOUNS: &[&str] = &[
     "cups",
     "desert",
     "dirt",
+    "dock",
     "dog",
     "dogs",
     "dress",
@@ -186,6 +187,7 @@ pub const NOUNS: &[&str] = &[
     "people",
     "person",
     "picture",
+    "pier",
     "plate",
     "player",
     "players",
@@ -201,6 +203,7 @@ pub const NOUNS: &[&str] = &[
     "rail",
     "railing",
     "ramp",
+    "restaurant",
     "rider",
     "river",
     "road",
@@ -378,6 +381,46 @@ pub fn contact_sheet(rows: &[SheetRow], tile: u32) -> RgbImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A row whose noun's map looks only at the top-left cell: that map's
+    /// tile is the photo there and darkened far from it, the photo tile is
+    /// untouched, and the row has one map (the verb gets none).
+    #[test]
+    fn a_map_tile_is_the_photo_darkened_where_the_word_did_not_look() {
+        let mut map = [0.0f32; super::super::encoder::REGIONS];
+        map[0] = 1.0;
+        let words: Vec<String> = ["dog", "runs"].map(String::from).to_vec();
+        let row = SheetRow {
+            name: "grey.jpg".into(),
+            photo: RgbImage::from_pixel(70, 70, Rgb([200, 200, 200])),
+            caption: Hypothesis {
+                text: words.join(" "),
+                words,
+                logprob: -1.0,
+                score: -0.5,
+                attention: vec![map, map, map],
+                parents: vec![0, 0, 0],
+            },
+        };
+        let tile = 70;
+        let img = contact_sheet(&[row], tile);
+        let ty = MARGIN + LINE_PX as u32 + 2;
+        let x1 = MARGIN + tile + GAP;
+        assert_eq!(img.width(), 2 * MARGIN + 2 * tile + GAP);
+        assert_eq!(
+            img.get_pixel(MARGIN + tile - 2, ty + tile - 2).0,
+            [200, 200, 200]
+        );
+        assert_eq!(img.get_pixel(x1 + 2, ty + 2).0, [200, 200, 200]);
+        let far = img.get_pixel(x1 + tile - 2, ty + tile - 2).0[0];
+        assert_eq!(far, (200.0f32 * (1.0 - 200.0 / 255.0)).round() as u8);
+        // The word is written under its map: dark pixels there.
+        let label = (x1..x1 + tile)
+            .flat_map(|x| (ty + tile..ty + tile + LINE_PX as u32).map(move |y| (x, y)))
+            .filter(|&(x, y)| img.get_pixel(x, y).0[0] < 128)
+            .count();
+        assert!(label > 10, "{label} dark pixels under the map");
+    }
 
     #[test]
     fn the_noun_list_is_sorted_without_repeats() {

@@ -90,6 +90,9 @@ pub struct TrainCaptionArgs {
     /// With --scst: what each sampled caption's reward is compared with.
     #[arg(long, value_enum, default_value_t = BaselineArg::Greedy)]
     pub baseline: BaselineArg,
+    /// With --scst: weight of the references' cross-entropy mixed into the loss (0: none).
+    #[arg(long, default_value_t = 0.0)]
+    pub xe_weight: f64,
 }
 
 /// The self-critical baseline.
@@ -221,6 +224,7 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
                 BaselineArg::Greedy => Baseline::Greedy,
                 BaselineArg::Mean => Baseline::Mean,
             },
+            xe_weight: args.xe_weight,
         }),
         _ => None,
     };
