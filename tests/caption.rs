@@ -476,6 +476,8 @@ fn tiny_self_critical_run_raises_the_reward_and_resumes() {
     let made = &cfg.training["decoder-2.safetensors"];
     assert_eq!(made["self_critical"]["baseline"], "greedy");
     assert_eq!(made["dev_greedy_at_start"]["epoch"], 0);
+    // The cross-entropy record of the decoder it started from is kept.
+    assert_eq!(made["started_from"]["epochs_run"], 4);
     assert_eq!(load_decoders(&ship).unwrap().0.len(), 2);
 }
 

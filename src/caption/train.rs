@@ -677,6 +677,16 @@ pub fn export(
     let mut made = made;
     if let Some(scst) = &state.scst {
         made["self_critical"] = serde_json::json!(scst);
+        // How the decoder it started from was made, from the config beside it.
+        let init_config = scst.init.with_file_name(CONFIG_FILE);
+        let started_from = std::fs::read_to_string(&init_config)
+            .ok()
+            .and_then(|t| serde_json::from_str::<CaptionerConfig>(&t).ok())
+            .and_then(|c| {
+                let name = scst.init.file_name()?.to_string_lossy().into_owned();
+                c.training.get(&name).cloned()
+            });
+        made["started_from"] = started_from.unwrap_or(serde_json::Value::Null);
         made["dtype"] =
             "F16 (self-critical stage in F32 from the F16 weights it started from)".into();
         made["dev_greedy_at_start"] =
