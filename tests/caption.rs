@@ -410,6 +410,7 @@ fn tiny_self_critical_run_raises_the_reward_and_resumes() {
         samples: 5,
         baseline: Baseline::Greedy,
         xe_weight: 0.0,
+        temperature: 1.0,
     };
     let opts = TrainOptions {
         epochs: 6,

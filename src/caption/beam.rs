@@ -277,15 +277,17 @@ pub fn greedy_batch<F: Float>(
 }
 
 /// Sampled captions for self-critical training: row r speaks about photo
-/// `photo[r]` of `ctx`, each word drawn from the decoder's full softmax (no
-/// word banned or blocked, so the words' probabilities are exactly those
-/// the training pass differentiates), no dropout, until `<end>` or
-/// `max_len` tokens. Returns each row's tokens, `<end>` included when drawn.
+/// `photo[r]` of `ctx`, each word drawn from the decoder's full softmax at
+/// `temperature` (no word banned or blocked, so the words' probabilities
+/// are exactly those the training pass differentiates), no dropout, until
+/// `<end>` or `max_len` tokens. Returns each row's tokens, `<end>` included
+/// when drawn.
 pub fn sample_batch<F: Float>(
     dec: &DecoderParams<F>,
     ctx: &PhotoContext<F>,
     photo: &[usize],
     max_len: usize,
+    temperature: f32,
     rng: &mut impl rand::Rng,
 ) -> Vec<Vec<usize>> {
     let nh = dec.cfg.hidden;
@@ -312,7 +314,7 @@ pub fn sample_batch<F: Float>(
                 .iter()
                 .map(|z| z.to_f64() as f32)
                 .collect();
-            let w = crate::nn::ops::sample_logits(&logits, 1.0, rng);
+            let w = crate::nn::ops::sample_logits(&logits, temperature, rng);
             out[r].push(w);
             if w == END {
                 continue;

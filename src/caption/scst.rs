@@ -2,14 +2,17 @@
 //! Sequence Training for Image Captioning"): after the cross-entropy stage,
 //! the decoder is fine-tuned to raise the CIDEr-D of its own captions.
 //!
-//! Per training photo, `samples` captions w^s are drawn from the decoder
-//! ([`sample_batch`]: the full softmax, no dropout, up to `max_words` + 1
-//! tokens). Each gets the reward r(w^s), its CIDEr-D against the photo's
+//! Per training photo, `samples` captions w^s are drawn from the decoder's
+//! policy p_τ = softmax(logits / τ) ([`sample_batch`]: the full softmax,
+//! no dropout, up to `max_words` + 1 tokens; τ = `temperature`, 1 the
+//! model's own distribution; greedy decoding is the same arg-max for every
+//! τ, and with τ < 1 the samples stay nearer the greedy caption, so their
+//! rewards say more about it). Each gets the reward r(w^s), its CIDEr-D against the photo's
 //! references with document frequencies of the whole training set
 //! ([`CiderD`]). The loss is REINFORCE with a baseline b,
 //!
 //! ```text
-//! L = Σ_s (r(w^s) − b) · Σ_t −log p(w^s_t)  ÷ tokens  (+ the attention penalty)
+//! L = Σ_s (r(w^s) − b) · Σ_t −log p_τ(w^s_t)  ÷ tokens  (+ the attention penalty)
 //! ```
 //!
 //! and with the samples held fixed its gradient is the teacher-forced
@@ -82,6 +85,15 @@ pub struct ScstOptions {
     /// self-critical training).
     #[serde(default)]
     pub xe_weight: f64,
+    /// τ of the policy trained and sampled, softmax(logits / τ); greedy
+    /// decoding takes the same arg-max at every τ, and below 1 the samples
+    /// stay nearer the greedy caption.
+    #[serde(default = "one")]
+    pub temperature: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// The rewards and advantages of one photo's samples.
@@ -131,7 +143,7 @@ fn scst_part(
     let ns = scst.samples.max(1);
     let rows: Vec<usize> = (0..part.len()).flat_map(|k| vec![k; ns]).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let sampled = sample_batch(dec, &ctx, &rows, max_len, &mut rng);
+    let sampled = sample_batch(dec, &ctx, &rows, max_len, scst.temperature as f32, &mut rng);
     let score = |k: usize, words: &[usize]| {
         scorer.score(&vocab.decode(words).join(" "), set_of_row[part[k].row])
     };
@@ -166,7 +178,7 @@ fn scst_part(
             }
         }
     }
-    let fc = dec.forward_train_weighted(&grid, &caps, &weights, None);
+    let fc = dec.forward_train_weighted(&grid, &caps, &weights, scst.temperature, None);
     out.fill_zero();
     dec.backward(&fc, out);
     Half {
@@ -363,8 +375,15 @@ mod tests {
 
     /// The self-critical surrogate written out independently of
     /// `forward_train_weighted`'s batching: each caption stepped on its own,
-    /// Σ_b (r_b − b_b) Σ_t −log p(w_bt) ÷ tokens + λ·mean_{b,i}(1 − Σ_t α)².
-    fn surrogate(p: &DecoderParams<f64>, grid: &[f64], caps: &[TrainCaption], adv: &[f64]) -> f64 {
+    /// Σ_b (r_b − b_b) Σ_t −log p_τ(w_bt) ÷ tokens + λ·mean_{b,i}(1 − Σ_t α)²
+    /// with p_τ = softmax(logits / τ).
+    fn surrogate(
+        p: &DecoderParams<f64>,
+        grid: &[f64],
+        caps: &[TrainCaption],
+        adv: &[f64],
+        tau: f64,
+    ) -> f64 {
         let ctx = p.photo_context(grid, false);
         let (nh, nl) = (p.cfg.hidden, p.cfg.regions);
         let (mut sum, mut tokens, mut pen) = (0.0, 0usize, 0.0);
@@ -376,7 +395,10 @@ mod tests {
             let mut alpha = vec![0.0; nl];
             for &w in &cap.words {
                 let s = p.step(&ctx, &[ph], &[input], &h, &c, None);
-                sum -= a * s.log_probs(0)[w];
+                // log softmax(logits / τ), written out.
+                let z: Vec<f64> = s.logits.iter().map(|l| l / tau).collect();
+                let lse = z.iter().map(|v| v.exp()).sum::<f64>().ln();
+                sum -= a * (z[w] - lse);
                 tokens += 1;
                 for (x, y) in alpha.iter_mut().zip(&s.alpha) {
                     *x += y;
@@ -388,8 +410,9 @@ mod tests {
         sum / tokens as f64 + p.cfg.attention_penalty as f64 * pen / (caps.len() * nl) as f64
     }
 
-    /// The self-critical gradient (sampled captions, CIDEr-D rewards, greedy
-    /// baseline, advantages as caption weights through the one backward)
+    /// The self-critical gradient (captions sampled at τ = 0.7, CIDEr-D
+    /// rewards, both baselines, advantages as caption weights through the
+    /// one backward)
     /// against central differences of the independently written surrogate,
     /// every parameter, in f64.
     #[test]
@@ -400,7 +423,8 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(4);
         let ns = 4;
         let rows: Vec<usize> = (0..2).flat_map(|k| vec![k; ns]).collect();
-        let sampled = sample_batch(&p, &ctx, &rows, 6, &mut rng);
+        let tau = 0.7;
+        let sampled = sample_batch(&p, &ctx, &rows, 6, tau as f32, &mut rng);
         let greedy = greedy_batch(&p, &ctx, 5);
         let text = |w: &[usize]| {
             w.iter()
@@ -447,8 +471,8 @@ mod tests {
             "{adv:?}"
         );
         assert!(caps.iter().any(|c| c.words.len() > 2), "{caps:?}");
-        let fc = p.forward_train_weighted(&grid, &caps, &adv, None);
-        let direct = surrogate(&p, &grid, &caps, &adv);
+        let fc = p.forward_train_weighted(&grid, &caps, &adv, tau, None);
+        let direct = surrogate(&p, &grid, &caps, &adv, tau);
         assert!((DecoderParams::loss(&fc) - direct).abs() < 1e-10);
         let mut g = DecoderParams::<f64>::zeros(&p.cfg);
         p.backward(&fc, &mut g);
@@ -457,9 +481,9 @@ mod tests {
             for j in 0..p.tensors()[k].len() {
                 let orig = p.tensors()[k][j];
                 p.tensors_mut()[k][j] = orig + eps;
-                let lp = surrogate(&p, &grid, &caps, &adv);
+                let lp = surrogate(&p, &grid, &caps, &adv, tau);
                 p.tensors_mut()[k][j] = orig - eps;
-                let lm = surrogate(&p, &grid, &caps, &adv);
+                let lm = surrogate(&p, &grid, &caps, &adv, tau);
                 p.tensors_mut()[k][j] = orig;
                 let fd = (lp - lm) / (2.0 * eps);
                 let an = g.tensors()[k][j];

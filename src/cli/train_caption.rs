@@ -93,6 +93,9 @@ pub struct TrainCaptionArgs {
     /// With --scst: weight of the references' cross-entropy mixed into the loss (0: none).
     #[arg(long, default_value_t = 0.0)]
     pub xe_weight: f64,
+    /// With --scst: temperature τ of the policy sampled and trained, softmax(logits / τ).
+    #[arg(long, default_value_t = 1.0)]
+    pub temperature: f64,
 }
 
 /// The self-critical baseline.
@@ -225,6 +228,7 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
                 BaselineArg::Mean => Baseline::Mean,
             },
             xe_weight: args.xe_weight,
+            temperature: args.temperature,
         }),
         _ => None,
     };

@@ -122,6 +122,7 @@ cli-arg-rnn-studio-train-caption-baseline = With --scst: what each sampled capti
 cli-value-rnn-studio-train-caption-baseline-greedy = The reward of the photo's greedy caption
 cli-value-rnn-studio-train-caption-baseline-mean = The mean reward of the photo's other samples
 cli-arg-rnn-studio-train-caption-xe_weight = With --scst: weight of the references' cross-entropy mixed into the loss (0: none)
+cli-arg-rnn-studio-train-caption-temperature = With --scst: temperature τ of the policy sampled and trained, softmax(logits / τ)
 cli-about-rnn-studio-lab = The gradient lab: train an Elman RNN, a Jordan RNN or an LSTM on recall or a character model and print loss, accuracy and the gradient-norm profile per epoch
 cli-arg-rnn-studio-lab-model = The network: Elman RNN, Jordan RNN or LSTM (same hidden size)
 cli-arg-rnn-studio-lab-task = The task

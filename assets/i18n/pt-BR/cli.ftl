@@ -121,6 +121,7 @@ cli-arg-rnn-studio-train-caption-baseline = Com --scst: com o que a recompensa d
 cli-value-rnn-studio-train-caption-baseline-greedy = A recompensa da legenda gulosa da foto
 cli-value-rnn-studio-train-caption-baseline-mean = A recompensa média das outras amostras da foto
 cli-arg-rnn-studio-train-caption-xe_weight = Com --scst: peso da entropia cruzada das referências misturada à perda (0: nenhuma)
+cli-arg-rnn-studio-train-caption-temperature = Com --scst: temperatura τ da política amostrada e treinada, softmax(logits / τ)
 cli-about-rnn-studio-lab = O laboratório de gradientes: treina uma rede de Elman, uma rede de Jordan ou uma LSTM em lembrança ou num modelo de caracteres e imprime a perda, a acurácia e o perfil da norma do gradiente por época
 cli-arg-rnn-studio-lab-model = A rede: rede de Elman, rede de Jordan ou LSTM (mesmo tamanho oculto)
 cli-arg-rnn-studio-lab-task = A tarefa
