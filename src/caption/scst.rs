@@ -7,9 +7,9 @@
 //! no dropout, up to `max_words` + 1 tokens; τ = `temperature`, 1 the
 //! model's own distribution; greedy decoding is the same arg-max for every
 //! τ, and with τ < 1 the samples stay nearer the greedy caption, so their
-//! rewards say more about it). Each gets the reward r(w^s), its CIDEr-D against the photo's
-//! references with document frequencies of the whole training set
-//! ([`CiderD`]). The loss is REINFORCE with a baseline b,
+//! rewards say more about it). Each gets the reward r(w^s), its CIDEr-D
+//! against the photo's references with document frequencies of the whole
+//! training set ([`CiderD`]). The loss is REINFORCE with a baseline b,
 //!
 //! ```text
 //! L = Σ_s (r(w^s) − b) · Σ_t −log p_τ(w^s_t)  ÷ tokens  (+ the attention penalty)
@@ -36,7 +36,10 @@
 //! its `config.json` and `vocab.json`, F16 widened to F32), scores it on the
 //! dev photos as "epoch 0", and then runs the same epochs, checkpoints,
 //! resumption and export as [`super::train`], keeping the epoch with the
-//! best dev CIDEr-D (greedy, first `dev_photos` dev photos). Sampling in
+//! best dev CIDEr-D (greedy, first `dev_photos` dev photos). The shipped
+//! decoders were tuned with τ = 0.5 and the mean baseline, the command's
+//! defaults: at τ = 1 the samples were so much worse than the greedy
+//! caption that dev CIDEr-D did not move (`weights/README.md`). Sampling in
 //! batch k of epoch e draws from seed·1 000 003 + e·100 000 + k, so a
 //! resumed run equals an uninterrupted one.
 

@@ -44,7 +44,7 @@ pub struct TrainCaptionArgs {
     /// Photos per batch (each brings its five captions).
     #[arg(long, default_value_t = 12)]
     pub photos_per_batch: usize,
-    /// Learning rate (default 4e-4; with --scst 5e-5).
+    /// Learning rate (default 4e-4; with --scst 2e-5).
     #[arg(long)]
     pub lr: Option<f32>,
     /// Learning rate factor per epoch.
@@ -88,13 +88,13 @@ pub struct TrainCaptionArgs {
     #[arg(long, default_value_t = 5)]
     pub samples: usize,
     /// With --scst: what each sampled caption's reward is compared with.
-    #[arg(long, value_enum, default_value_t = BaselineArg::Greedy)]
+    #[arg(long, value_enum, default_value_t = BaselineArg::Mean)]
     pub baseline: BaselineArg,
     /// With --scst: weight of the references' cross-entropy mixed into the loss (0: none).
     #[arg(long, default_value_t = 0.0)]
     pub xe_weight: f64,
     /// With --scst: temperature τ of the policy sampled and trained, softmax(logits / τ).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 0.5)]
     pub temperature: f64,
 }
 
@@ -153,7 +153,7 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         epochs: args.epochs,
         photos_per_batch: args.photos_per_batch,
-        lr: args.lr.unwrap_or(if args.scst { 5e-5 } else { 4e-4 }),
+        lr: args.lr.unwrap_or(if args.scst { 2e-5 } else { 4e-4 }),
         lr_decay: args.lr_decay,
         clip: args.clip,
         dev_photos: args.dev_photos,
