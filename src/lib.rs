@@ -7,6 +7,7 @@
 //! - [`app`]: the desktop app (egui); [`cli`]: the command line. Both are
 //!   shells over the library above.
 //! - [`i18n`]: the messages in English and Brazilian Portuguese ([`t!`]).
+//! - [`png_text`]: labels in the pictures the program writes.
 //! - [`safe_io`]: crash-safe file writing and reading with a cap; [`weights`]: finding the shipped models;
 //!   [`startup`]: the process's age, for start-up timing.
 
@@ -16,6 +17,7 @@ pub mod caption;
 pub mod cli;
 pub mod i18n;
 pub mod nn;
+pub mod png_text;
 pub mod safe_io;
 pub mod sketch;
 pub mod startup;

@@ -14,6 +14,7 @@ use rnn_studio::caption::dataset::FeatureCache;
 use rnn_studio::caption::decoder::{DecoderConfig, DecoderParams};
 use rnn_studio::caption::encoder::{FEATURES, REGIONS};
 use rnn_studio::caption::metrics::{bleu, cider_d};
+use rnn_studio::caption::scst::{Baseline, ScstOptions, train_scst};
 use rnn_studio::caption::train::{TrainEvent, TrainOptions, export, train};
 use rnn_studio::caption::vocab::Vocab;
 
@@ -260,12 +261,10 @@ fn vocab_round_trips_through_its_file() {
     assert!(err.contains("vocab.json"), "{err}");
 }
 
-/// A tiny seeded run on synthetic cached features: the training loss falls,
-/// the checkpoint is written, and the same command resumes after the last
-/// finished epoch.
-#[test]
-fn tiny_training_run_lowers_the_loss_and_resumes() {
-    let dir = tempfile::tempdir().unwrap();
+/// A synthetic Flickr8k in `dir` (6 train and 2 dev photos whose grids say
+/// which animal and place their captions name) and its feature cache in
+/// `run/features` of each named run folder.
+fn synthetic_flickr(dir: &Path, runs: &[&str]) {
     let words = [
         "dog", "cat", "runs", "sits", "grass", "snow", "on", "the", "a",
     ];
@@ -289,14 +288,24 @@ fn tiny_training_run_lowers_the_loss_and_resumes() {
         files.push(file);
     }
     std::fs::write(
-        dir.path().join("captions.json"),
+        dir.join("captions.json"),
         serde_json::json!({"images": images}).to_string(),
     )
     .unwrap();
+    let cache = FeatureCache::from_grids(files, &grids);
+    for run in runs {
+        cache.save(&dir.join(run).join("features")).unwrap();
+    }
+}
+
+/// A tiny seeded run on synthetic cached features: the training loss falls,
+/// the checkpoint is written, and the same command resumes after the last
+/// finished epoch.
+#[test]
+fn tiny_training_run_lowers_the_loss_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    synthetic_flickr(dir.path(), &["run"]);
     let out = dir.path().join("run");
-    FeatureCache::from_grids(files, &grids)
-        .save(&out.join("features"))
-        .unwrap();
     let opts = TrainOptions {
         epochs: 12,
         photos_per_batch: 1,
@@ -367,6 +376,224 @@ fn tiny_training_run_lowers_the_loss_and_resumes() {
         err.contains("config.json") && err.contains("../decoder-2"),
         "{err}"
     );
+}
+
+/// The self-critical stage on the synthetic data, from a shipped (F16)
+/// cross-entropy decoder: epoch 0 scores the decoder it starts from, the
+/// greedy captions' training reward rises, the run resumes, and the export
+/// records the stage.
+#[test]
+fn tiny_self_critical_run_raises_the_reward_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    synthetic_flickr(dir.path(), &["xe", "scst"]);
+    let xe = TrainOptions {
+        epochs: 4,
+        photos_per_batch: 1,
+        lr: 1e-2,
+        min_count: 1,
+        dev_photos: 2,
+        patience: 10,
+        embed: 8,
+        hidden: 12,
+        context: 8,
+        attention: 6,
+        dropout: 0.1,
+        ..TrainOptions::default()
+    };
+    train(dir.path(), &dir.path().join("xe"), &xe, &mut |_| {}).unwrap();
+    let ship = dir.path().join("captioner");
+    export(&dir.path().join("xe"), &ship, "test", "decoder.safetensors").unwrap();
+
+    let out = dir.path().join("scst");
+    let scst = ScstOptions {
+        init: ship.join("decoder.safetensors"),
+        samples: 5,
+        baseline: Baseline::Greedy,
+        xe_weight: 0.0,
+        temperature: 1.0,
+    };
+    let opts = TrainOptions {
+        epochs: 6,
+        lr: 5e-3,
+        lr_decay: 1.0,
+        // Sizes and dropout come from the initial decoder.
+        embed: 99,
+        dropout: 0.5,
+        ..xe.clone()
+    };
+    let mut rewards = Vec::new();
+    let mut reports = Vec::new();
+    let state = train_scst(dir.path(), &out, &opts, &scst, &mut |e| {
+        if let TrainEvent::Epoch(r) = e {
+            println!(
+                "epoch {} dev CIDEr-D {:.3} rewards {:?}",
+                r.epoch, r.cider, r.reward
+            );
+            if let Some(rw) = r.reward {
+                rewards.push(rw.greedy);
+            }
+            reports.push(r);
+        }
+    })
+    .unwrap();
+    assert_eq!(state.epochs_done, 6);
+    assert_eq!(reports[0].epoch, 0, "epoch 0 is the initial decoder");
+    assert!(reports[0].reward.is_none());
+    assert_eq!(state.decoder.embed, 8);
+    assert_eq!(state.options.dropout, 0.0);
+    assert_eq!(state.scst.as_ref(), Some(&scst));
+    // Seeded, so deterministic: the greedy captions' training CIDEr-D goes
+    // 0.29 → 0.77 (the samples' is noisier: 0.34 → 0.50).
+    assert!(
+        rewards[5] > rewards[0] + 0.3,
+        "the greedy captions' reward did not rise: {rewards:?}"
+    );
+
+    let more = TrainOptions {
+        epochs: 7,
+        ..opts.clone()
+    };
+    let mut notes = Vec::new();
+    let state = train_scst(dir.path(), &out, &more, &scst, &mut |e| {
+        if let TrainEvent::Note(n) = e {
+            notes.push(n);
+        }
+    })
+    .unwrap();
+    assert_eq!(state.epochs_done, 7);
+    assert!(
+        notes.iter().any(|n| n.contains("resuming after epoch 6")),
+        "{notes:?}"
+    );
+    // Another baseline is another run: refused in the same folder.
+    let mean = ScstOptions {
+        baseline: Baseline::Mean,
+        ..scst.clone()
+    };
+    let err = train_scst(dir.path(), &out, &more, &mean, &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("other options"), "{err}");
+
+    let cfg = export(&out, &ship, "test", "decoder-2.safetensors").unwrap();
+    let made = &cfg.training["decoder-2.safetensors"];
+    assert_eq!(made["self_critical"]["baseline"], "greedy");
+    assert_eq!(made["dev_greedy_at_start"]["epoch"], 0);
+    // The cross-entropy record of the decoder it started from is kept.
+    assert_eq!(made["started_from"]["epochs_run"], 4);
+    assert_eq!(load_decoders(&ship).unwrap().0.len(), 2);
+}
+
+/// A self-critical run stopped after an epoch and resumed ends with the
+/// same weights, to the byte, as one that ran straight through (the
+/// samples of each batch come from the seed, the epoch and the batch).
+#[test]
+fn a_resumed_self_critical_run_equals_an_uninterrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    synthetic_flickr(dir.path(), &["xe", "straight", "resumed"]);
+    let xe = TrainOptions {
+        epochs: 2,
+        photos_per_batch: 2,
+        lr: 1e-2,
+        min_count: 1,
+        dev_photos: 2,
+        patience: 10,
+        embed: 8,
+        hidden: 12,
+        context: 8,
+        attention: 6,
+        dropout: 0.1,
+        ..TrainOptions::default()
+    };
+    train(dir.path(), &dir.path().join("xe"), &xe, &mut |_| {}).unwrap();
+    let ship = dir.path().join("captioner");
+    export(&dir.path().join("xe"), &ship, "test", "decoder.safetensors").unwrap();
+    let scst = ScstOptions {
+        init: ship.join("decoder.safetensors"),
+        samples: 3,
+        baseline: Baseline::Mean,
+        xe_weight: 0.0,
+        temperature: 0.5,
+    };
+    let opts = TrainOptions {
+        epochs: 3,
+        lr: 5e-3,
+        ..xe.clone()
+    };
+    let run = |name: &str, epochs: usize| {
+        let o = TrainOptions {
+            epochs,
+            ..opts.clone()
+        };
+        train_scst(dir.path(), &dir.path().join(name), &o, &scst, &mut |_| {}).unwrap()
+    };
+    run("straight", 3);
+    run("resumed", 1);
+    let state = run("resumed", 3);
+    assert_eq!(state.epochs_done, 3);
+    let bytes =
+        |name: &str| std::fs::read(dir.path().join(name).join("checkpoint.safetensors")).unwrap();
+    assert!(
+        bytes("straight") == bytes("resumed"),
+        "the resumed run's weights differ"
+    );
+}
+
+/// `rnn-studio attention-sheet`: two fixture photos give a PNG of two rows,
+/// each the photo and then its nouns' maps, and their captions on stdout.
+#[test]
+fn attention_sheet_cli_draws_a_row_per_photo() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sheet.png");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_rnn-studio"))
+        .arg("attention-sheet")
+        .arg(repo().join("tests/fixtures/encoder/chelsea.png"))
+        .arg(repo().join("tests/fixtures/encoder/coffee.jpg"))
+        .args(["--tile", "64", "--out"])
+        .arg(&out)
+        .env("RNN_STUDIO_WEIGHTS", repo().join("weights"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].starts_with("chelsea.png\ta "), "{stdout}");
+    let img = image::open(&out).unwrap().to_rgb8();
+    // Two rows of 14 + 2 + 64 + 14 + 6 pixels and the 8-pixel margins.
+    assert_eq!(img.height(), 2 * 100 + 16);
+    // At least one map beside each photo: its tile is the photo, darker.
+    let mean = |x0: u32, y0: u32| {
+        let mut sum = 0u64;
+        for y in y0..y0 + 64 {
+            for x in x0..x0 + 64 {
+                sum += img
+                    .get_pixel(x, y)
+                    .0
+                    .iter()
+                    .map(|&v| u64::from(v))
+                    .sum::<u64>();
+            }
+        }
+        sum as f64 / (64.0 * 64.0 * 3.0)
+    };
+    for row in 0..2 {
+        let ty = 8 + row * 100 + 16;
+        let (photo, map) = (mean(8, ty), mean(8 + 70, ty));
+        assert!(
+            map < photo * 0.9,
+            "row {row}: photo {photo:.1}, first map {map:.1}"
+        );
+    }
+    // No photo at all is a usage error.
+    let none = std::process::Command::new(env!("CARGO_BIN_EXE_rnn-studio"))
+        .args(["attention-sheet", "--out"])
+        .arg(dir.path().join("none.png"))
+        .output()
+        .unwrap();
+    assert!(!none.status.success());
 }
 
 fn shipped() -> Option<Captioner> {

@@ -803,7 +803,11 @@ fn attention_map_is_smooth_with_a_raw_grid_toggle() {
     open_chelsea(&mut h);
     let caption = h.state().caption.caption.clone().expect("a caption");
     let words = &caption.nbest[0].words;
-    let noun = words.iter().position(|w| w == "girl").unwrap_or(1);
+    // The caption's first noun (as the attention contact sheet finds them).
+    let noun = rnn_studio::caption::sheet::noun_positions(words)
+        .first()
+        .copied()
+        .unwrap_or(1);
     h.state_mut().caption.focus_word = Some(noun);
     h.remove_cursor();
     h.run();

@@ -11,6 +11,8 @@ use super::{Command, Tab};
 use crate::caption::captioner::{CaptionResult, Hypothesis};
 use crate::caption::domain;
 use crate::caption::encoder::GRID_SIDE;
+use crate::caption::overlay;
+use crate::caption::preprocess::INPUT_SIZE;
 use crate::nn::inspect::Heatmaps;
 use std::sync::Arc;
 
@@ -362,8 +364,9 @@ impl CaptionTab {
 
     /// Darkens the photo where the decoder did not look for the focused
     /// word (the encoder's attention grid, as in Show, Attend and Tell):
-    /// the 7×7 weights as a texture stretched over the photo, filtered
-    /// bilinearly by the GPU (smooth) or by nearest cell (the raw grid).
+    /// the 7×7 weights upsampled by the library (`caption::overlay`, the
+    /// same pixels as the attention contact sheet), smooth or as the raw
+    /// cells, as a texture stretched over the photo.
     fn paint_attention(&mut self, ui: &egui::Ui, rect: egui::Rect) {
         let Some(word) = self.focus_word else { return };
         let Some(map) = self
@@ -381,9 +384,8 @@ impl CaptionTab {
             } else {
                 egui::TextureOptions::LINEAR
             };
-            let texture =
-                ui.ctx()
-                    .load_texture("attention", attention_shade(map, GRID_SIDE), filter);
+            let shade = attention_shade(map, GRID_SIDE, !self.raw_attention);
+            let texture = ui.ctx().load_texture("attention", shade, filter);
             self.attention_texture = Some((key, texture));
         }
         let (_, texture) = self.attention_texture.as_ref().expect("made above");
@@ -397,18 +399,15 @@ impl CaptionTab {
 }
 
 /// The shade over the photo for one attention map (`side`×`side` weights,
-/// row-major): black, transparent where the weight is the map's largest and
-/// darker as it falls, up to 200/255 where the decoder did not look.
-pub fn attention_shade(map: &[f32], side: usize) -> egui::ColorImage {
-    let max = map.iter().copied().fold(1e-6f32, f32::max);
-    let pixels = map
-        .iter()
-        .map(|&a| {
-            let dark = ((1.0 - (a / max).clamp(0.0, 1.0)) * 200.0).round() as u8;
-            egui::Color32::from_black_alpha(dark)
-        })
+/// row-major) at the encoder's input size (`INPUT_SIZE` square):
+/// [`overlay::shade`] as black with that alpha.
+pub fn attention_shade(map: &[f32], side: usize, smooth: bool) -> egui::ColorImage {
+    let px = INPUT_SIZE;
+    let pixels = overlay::shade(map, side, px, px, smooth)
+        .into_iter()
+        .map(egui::Color32::from_black_alpha)
         .collect();
-    egui::ColorImage::new([side, side], pixels)
+    egui::ColorImage::new([px, px], pixels)
 }
 
 /// The words under the decoder's gate maps, centred on their columns (the
@@ -559,10 +558,18 @@ mod attention_tests {
         let mut map = vec![0.0f32; 49];
         map[24] = 0.5; // the centre
         map[0] = 0.25;
-        let img = attention_shade(&map, 7);
-        assert_eq!(img.size, [7, 7]);
-        assert_eq!(img.pixels[24].a(), 0, "the peak is not darkened");
-        assert_eq!(img.pixels[0].a(), 100, "half the peak, half the shade");
-        assert_eq!(img.pixels[48].a(), 200, "nowhere looked: darkest");
+        // The raw grid: 32 × 32 pixels a cell at the encoder's 224.
+        let img = attention_shade(&map, 7, false);
+        assert_eq!(img.size, [224, 224]);
+        let at = |x: usize, y: usize| img.pixels[y * 224 + x].a();
+        assert_eq!(at(112, 112), 0, "the peak is not darkened");
+        assert_eq!(at(5, 5), 100, "half the peak, half the shade");
+        assert_eq!(at(223, 223), 200, "nowhere looked: darkest");
+        // Smooth: clear at the peak cell's centre (pixel 111.5), half the
+        // shade halfway to the next cell's centre (pixel 127.5).
+        let img = attention_shade(&map, 7, true);
+        let at = |x: usize, y: usize| img.pixels[y * 224 + x].a();
+        assert!(at(112, 112) <= 10, "{}", at(112, 112));
+        assert!((95..=110).contains(&at(128, 112)), "{}", at(128, 112));
     }
 }

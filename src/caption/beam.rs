@@ -1,5 +1,5 @@
-//! Turning the decoder's word probabilities into captions: beam search and
-//! batched greedy decoding.
+//! Turning the decoder's word probabilities into captions: beam search,
+//! batched greedy decoding, and sampling (self-critical training).
 //!
 //! Terms: a **hypothesis** is a partial caption with its summed word
 //! log-probability; a **beam** of width K keeps the K best live hypotheses
@@ -267,6 +267,62 @@ pub fn greedy_batch<F: Float>(
             ni.push(w);
             nh_.extend_from_slice(&s.h[r * nh..(r + 1) * nh]);
             nc.extend_from_slice(&s.c[r * nh..(r + 1) * nh]);
+        }
+        active = na;
+        input = ni;
+        h = nh_;
+        c = nc;
+    }
+    out
+}
+
+/// Sampled captions for self-critical training: row r speaks about photo
+/// `photo[r]` of `ctx`, each word drawn from the decoder's full softmax at
+/// `temperature` (no word banned or blocked, so the words' probabilities
+/// are exactly those the training pass differentiates), no dropout, until
+/// `<end>` or `max_len` tokens. Returns each row's tokens, `<end>` included
+/// when drawn.
+pub fn sample_batch<F: Float>(
+    dec: &DecoderParams<F>,
+    ctx: &PhotoContext<F>,
+    photo: &[usize],
+    max_len: usize,
+    temperature: f32,
+    rng: &mut impl rand::Rng,
+) -> Vec<Vec<usize>> {
+    let nh = dec.cfg.hidden;
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); photo.len()];
+    let mut active: Vec<usize> = (0..photo.len()).collect();
+    let state0 = |v: &[F]| -> Vec<F> {
+        photo
+            .iter()
+            .flat_map(|&p| v[p * nh..(p + 1) * nh].iter().copied())
+            .collect()
+    };
+    let (mut h, mut c) = (state0(&ctx.h0), state0(&ctx.c0));
+    let mut input = vec![START; photo.len()];
+    for _ in 0..max_len {
+        if active.is_empty() {
+            break;
+        }
+        let rows: Vec<usize> = active.iter().map(|&r| photo[r]).collect();
+        let s = dec.step(ctx, &rows, &input, &h, &c, None);
+        let nv = dec.cfg.vocab;
+        let (mut na, mut nh_, mut nc, mut ni) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (k, &r) in active.iter().enumerate() {
+            let logits: Vec<f32> = s.logits[k * nv..(k + 1) * nv]
+                .iter()
+                .map(|z| z.to_f64() as f32)
+                .collect();
+            let w = crate::nn::ops::sample_logits(&logits, temperature, rng);
+            out[r].push(w);
+            if w == END {
+                continue;
+            }
+            na.push(r);
+            ni.push(w);
+            nh_.extend_from_slice(&s.h[k * nh..(k + 1) * nh]);
+            nc.extend_from_slice(&s.c[k * nh..(k + 1) * nh]);
         }
         active = na;
         input = ni;

@@ -113,8 +113,17 @@ impl<F: Float> StepCache<F> {
 
     /// Row r's log-probabilities over the vocabulary (V).
     pub fn log_probs(&self, r: usize) -> Vec<F> {
+        self.log_probs_at(r, 1.0)
+    }
+
+    /// Row r's log-probabilities at temperature τ: log softmax(logits / τ).
+    pub fn log_probs_at(&self, r: usize, temperature: f64) -> Vec<F> {
         let nv = self.logits.len() / self.rows;
-        let row = &self.logits[r * nv..(r + 1) * nv];
+        let inv_t = F::from_f64(1.0 / temperature);
+        let row: Vec<F> = self.logits[r * nv..(r + 1) * nv]
+            .iter()
+            .map(|&z| if temperature == 1.0 { z } else { z * inv_t })
+            .collect();
         let max = row
             .iter()
             .copied()
@@ -142,9 +151,15 @@ pub struct TrainCache<F: Float = f32> {
     pub steps: Vec<StepCache<F>>,
     /// (B, L) Σ_t α_bti over each caption's steps
     pub alpha_sum: Vec<F>,
+    /// (B) each caption's weight, in `captions` order (1 for plain
+    /// cross-entropy; the advantage r − b for self-critical training)
+    pub weights: Vec<f64>,
+    /// τ of the word distribution softmax(logits / τ).
+    pub temperature: f64,
     /// Words predicted (the cross-entropy's denominator).
     pub tokens: usize,
-    /// Mean cross-entropy per word.
+    /// Σ_b weight_b · Σ_t −log p(w_bt) ÷ tokens: the mean cross-entropy
+    /// per word when every weight is 1.
     pub ce: f64,
     /// λ·mean(1 − Σ_t α)².
     pub penalty: f64,
@@ -353,13 +368,39 @@ impl<F: Float> DecoderParams<F> {
         &self,
         grid: &[F],
         captions: &[TrainCaption],
+        rng: Option<&mut dyn rand::RngCore>,
+    ) -> TrainCache<F> {
+        self.forward_train_weighted(grid, captions, &vec![1.0; captions.len()], 1.0, rng)
+    }
+
+    /// [`Self::forward_train`] with caption b's cross-entropy terms weighted
+    /// by `weights[b]`. Self-critical training is exactly this: the
+    /// REINFORCE gradient −(r − b)·∇Σ_t log p(w_t) of a sampled caption is
+    /// the teacher-forced cross-entropy gradient on its words, scaled by its
+    /// advantage, so [`Self::backward`] serves both stages. The attention
+    /// penalty is not weighted. The word probabilities are those of the
+    /// policy at `temperature` τ, softmax(logits / τ) (1: the model's own).
+    pub fn forward_train_weighted(
+        &self,
+        grid: &[F],
+        captions: &[TrainCaption],
+        weights: &[f64],
+        temperature: f64,
         mut rng: Option<&mut dyn rand::RngCore>,
     ) -> TrainCache<F> {
+        assert_eq!(
+            weights.len(),
+            captions.len(),
+            "decoder: one weight per caption"
+        );
         let cfg = &self.cfg;
         let (nl, nh, nv) = (cfg.regions, cfg.hidden, cfg.vocab);
         let ctx = self.photo_context(grid, true);
-        let mut caps = captions.to_vec();
-        caps.sort_by_key(|c| std::cmp::Reverse(c.words.len()));
+        // Longest first (a stable sort, so ties keep their order).
+        let mut order: Vec<usize> = (0..captions.len()).collect();
+        order.sort_by_key(|&b| std::cmp::Reverse(captions[b].words.len()));
+        let caps: Vec<TrainCaption> = order.iter().map(|&b| captions[b].clone()).collect();
+        let weights: Vec<f64> = order.iter().map(|&b| weights[b]).collect();
         let nb = caps.len();
         let nt = caps.first().map_or(0, |c| c.words.len());
         let photo: Vec<usize> = caps.iter().map(|c| c.photo).collect();
@@ -396,8 +437,8 @@ impl<F: Float> DecoderParams<F> {
                     &mut alpha_sum[r * nl..(r + 1) * nl],
                     &s.alpha[r * nl..(r + 1) * nl],
                 );
-                let lp = s.log_probs(r);
-                ce -= lp[caps[r].words[t]].to_f64();
+                let lp = s.log_probs_at(r, temperature);
+                ce -= weights[r] * lp[caps[r].words[t]].to_f64();
                 tokens += 1;
             }
             debug_assert_eq!(s.logits.len(), nr * nv);
@@ -416,6 +457,8 @@ impl<F: Float> DecoderParams<F> {
             captions: caps,
             steps,
             alpha_sum,
+            weights,
+            temperature,
             tokens,
             ce: ce / tokens.max(1) as f64,
             penalty,
@@ -460,15 +503,16 @@ impl<F: Float> DecoderParams<F> {
 
         for (t, s) in cache.steps.iter().enumerate().rev() {
             let nr = s.rows;
-            // Cross-entropy: ∂/∂logits = (softmax − onehot)/tokens.
+            // Cross-entropy: ∂/∂logits = weight·(softmax(logits/τ) − onehot)/(τ·tokens).
             let mut dlogits = vec![F::ZERO; nr * nv];
             for r in 0..nr {
-                let lp = s.log_probs(r);
+                let lp = s.log_probs_at(r, cache.temperature);
+                let scale = inv_tok * F::from_f64(cache.weights[r] / cache.temperature);
                 let row = &mut dlogits[r * nv..(r + 1) * nv];
                 for (d, &l) in row.iter_mut().zip(&lp) {
-                    *d = l.exp() * inv_tok;
+                    *d = l.exp() * scale;
                 }
-                row[cache.captions[r].words[t]] -= inv_tok;
+                row[cache.captions[r].words[t]] -= scale;
             }
             let dropped = if s.mask.is_empty() {
                 s.o.clone()

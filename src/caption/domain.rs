@@ -2,8 +2,8 @@
 //!
 //! The decoders learned from Flickr8k: about 8 000 photos, mostly people,
 //! dogs and outdoor scenes. On anything else they still write a fluent
-//! caption from that world (a cat becomes "a little girl in a yellow
-//! shirt"). The encoder, trained on ImageNet's 1 000 classes, often knows
+//! caption from that world (a cat becomes "a little boy is playing with a
+//! toy"). The encoder, trained on ImageNet's 1 000 classes, often knows
 //! better: when it is confident the photo shows an animal the caption never
 //! mentions, that is worth saying next to the caption.
 

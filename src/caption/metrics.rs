@@ -10,7 +10,9 @@
 //!   counted over the reference sets of the evaluated corpus), the candidate's
 //!   weights clipped to each reference's, cosine similarity times the length
 //!   penalty exp(−δ²/2σ²) with σ = 6, averaged over orders and references,
-//!   times 10; the corpus score is the mean. As in coco-caption's
+//!   times 10; the corpus score is the mean ([`cider_d`]; [`CiderD`] keeps
+//!   the document frequencies of a reference corpus to score candidates one
+//!   by one, as self-critical training does). As in coco-caption's
 //!   `cider_scorer.py`, the "length" in δ counts the sentence's bigrams.
 //!
 //! `tests/caption.rs` checks both against numbers from pycocoevalcap on a
@@ -113,48 +115,87 @@ fn tfidf(counts: &Counts, df: &HashMap<Vec<String>, usize>, log_refs: f64) -> Tf
     }
 }
 
-/// CIDEr-D of each candidate and their mean (the corpus score).
+/// A CIDEr-D scorer over fixed reference sets: the document frequencies and
+/// every reference's TF-IDF vectors are computed once, so candidates can be
+/// scored one at a time (self-critical training scores millions of sampled
+/// captions against the training references, whose n-gram statistics are
+/// those of the whole training set, not of one batch).
+pub struct CiderD {
+    df: HashMap<Vec<String>, usize>,
+    log_refs: f64,
+    /// Per reference set, its references' TF-IDF vectors.
+    refs: Vec<Vec<TfIdf>>,
+}
+
+impl CiderD {
+    /// Document frequency over `references` (one set per photo, as
+    /// coco-caption counts it: an n-gram counts once per set).
+    pub fn new(references: &[Vec<String>]) -> Self {
+        let ref_counts: Vec<Vec<Counts>> = references
+            .iter()
+            .map(|refs| refs.iter().map(|r| ngrams(r).0).collect())
+            .collect();
+        let mut df: HashMap<Vec<String>, usize> = HashMap::new();
+        for refs in &ref_counts {
+            let mut seen: std::collections::HashSet<&Vec<String>> = Default::default();
+            for r in refs {
+                seen.extend(r.keys());
+            }
+            for g in seen {
+                *df.entry(g.clone()).or_default() += 1;
+            }
+        }
+        let log_refs = (references.len() as f64).ln();
+        let refs = ref_counts
+            .iter()
+            .map(|set| set.iter().map(|r| tfidf(r, &df, log_refs)).collect())
+            .collect();
+        Self { df, log_refs, refs }
+    }
+
+    /// Number of reference sets.
+    pub fn len(&self) -> usize {
+        self.refs.len()
+    }
+
+    /// Returns true if and only if there is no reference set.
+    pub fn is_empty(&self) -> bool {
+        self.refs.is_empty()
+    }
+
+    /// CIDEr-D of one tokenized candidate against reference set `set`.
+    pub fn score(&self, candidate: &str, set: usize) -> f64 {
+        let h = tfidf(&ngrams(candidate).0, &self.df, self.log_refs);
+        let refs = &self.refs[set];
+        let mut total = [0.0; N];
+        for r in refs {
+            let delta = h.length - r.length;
+            for (n, tot) in total.iter_mut().enumerate() {
+                let mut val = 0.0;
+                for (g, &w) in &h.vec[n] {
+                    let wr = r.vec[n].get(g).copied().unwrap_or(0.0);
+                    val += w.min(wr) * wr;
+                }
+                if h.norm[n] != 0.0 && r.norm[n] != 0.0 {
+                    val /= h.norm[n] * r.norm[n];
+                }
+                *tot += val * (-(delta * delta) / (2.0 * SIGMA * SIGMA)).exp();
+            }
+        }
+        let mean = total.iter().sum::<f64>() / N as f64;
+        mean / refs.len().max(1) as f64 * 10.0
+    }
+}
+
+/// CIDEr-D of each candidate and their mean (the corpus score), document
+/// frequencies from these references.
 pub fn cider_d(candidates: &[String], references: &[Vec<String>]) -> (f64, Vec<f64>) {
     assert_eq!(candidates.len(), references.len());
-    let ref_counts: Vec<Vec<Counts>> = references
-        .iter()
-        .map(|refs| refs.iter().map(|r| ngrams(r).0).collect())
-        .collect();
-    let mut df: HashMap<Vec<String>, usize> = HashMap::new();
-    for refs in &ref_counts {
-        let mut seen: std::collections::HashSet<&Vec<String>> = Default::default();
-        for r in refs {
-            seen.extend(r.keys());
-        }
-        for g in seen {
-            *df.entry(g.clone()).or_default() += 1;
-        }
-    }
-    let log_refs = (candidates.len() as f64).ln();
+    let scorer = CiderD::new(references);
     let scores: Vec<f64> = candidates
         .iter()
-        .zip(&ref_counts)
-        .map(|(cand, refs)| {
-            let h = tfidf(&ngrams(cand).0, &df, log_refs);
-            let mut total = [0.0; N];
-            for r in refs {
-                let r = tfidf(r, &df, log_refs);
-                let delta = h.length - r.length;
-                for (n, tot) in total.iter_mut().enumerate() {
-                    let mut val = 0.0;
-                    for (g, &w) in &h.vec[n] {
-                        let wr = r.vec[n].get(g).copied().unwrap_or(0.0);
-                        val += w.min(wr) * wr;
-                    }
-                    if h.norm[n] != 0.0 && r.norm[n] != 0.0 {
-                        val /= h.norm[n] * r.norm[n];
-                    }
-                    *tot += val * (-(delta * delta) / (2.0 * SIGMA * SIGMA)).exp();
-                }
-            }
-            let mean = total.iter().sum::<f64>() / N as f64;
-            mean / refs.len().max(1) as f64 * 10.0
-        })
+        .enumerate()
+        .map(|(i, cand)| scorer.score(cand, i))
         .collect();
     let corpus = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
     (corpus, scores)

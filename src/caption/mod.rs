@@ -15,12 +15,16 @@
 //!   hand-written backward (its soft attention in `attention.rs`, its linear
 //!   layers in `linear.rs`); [`decoder_params`]: its sizes, weights, names and
 //!   initialisation; [`checkpoint`]: its weights in safetensors.
-//! - [`beam`]: beam search (N-best, length-normalised) and batched greedy decoding.
+//! - [`beam`]: beam search (N-best, length-normalised), batched greedy decoding
+//!   and sampling.
 //! - [`metrics`]: corpus BLEU-1..4 and CIDEr-D as coco-caption computes them.
 //! - [`train`]: training on cached features (Adam, clipping, early stopping,
-//!   resumable checkpoints) and export to `weights/captioner/`; [`eval`]: scoring a split.
+//!   resumable checkpoints) and export to `weights/captioner/`; [`scst`]: the
+//!   self-critical stage after it (REINFORCE on CIDEr-D); [`eval`]: scoring a split.
 //! - [`domain`]: what the captioner was trained on, and when the encoder's
 //!   ImageNet label names an animal the caption does not.
+//! - [`overlay`]: an attention map over its photo in pixels (the app and the
+//!   sheet); [`sheet`]: the attention contact sheet (`docs/attention.png`).
 //! - [`captioner`]: encoder + decoder + vocabulary as one value — the API the CLI
 //!   and the app call ([`captioner::Captioner::caption`]).
 //!
@@ -41,6 +45,9 @@ pub mod eval;
 pub mod image_io;
 mod linear;
 pub mod metrics;
+pub mod overlay;
 pub mod preprocess;
+pub mod scst;
+pub mod sheet;
 pub mod train;
 pub mod vocab;

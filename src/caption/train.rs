@@ -102,11 +102,25 @@ impl Default for TrainOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EpochReport {
     pub epoch: usize,
+    /// The mean training loss (self-critical stage: the weighted surrogate,
+    /// Σ (r − b)·(−log p) per word, plus the attention penalty).
     pub train_loss: f64,
     pub bleu: [f64; 4],
     pub cider: f64,
     pub lr: f32,
     pub seconds: f64,
+    /// Self-critical stage: the mean training CIDEr-D of the sampled
+    /// captions and of the greedy ones over the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward: Option<Rewards>,
+}
+
+/// Mean training rewards (CIDEr-D against the photo's references) of one
+/// epoch of self-critical training.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Rewards {
+    pub sampled: f64,
+    pub greedy: f64,
 }
 
 /// `checkpoint.json`: where a run stands.
@@ -118,9 +132,45 @@ pub struct RunState {
     pub adam_steps: i32,
     pub best_epoch: Option<usize>,
     pub best_bleu4: f64,
+    /// The best epoch's dev CIDEr-D (what the self-critical stage selects on).
+    #[serde(default)]
+    pub best_cider: f64,
     pub history: Vec<EpochReport>,
     /// Training wall time so far (all sessions), seconds.
     pub train_seconds: f64,
+    /// Set for a self-critical stage ([`super::scst`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scst: Option<super::scst::ScstOptions>,
+}
+
+impl RunState {
+    /// A run before its first epoch.
+    pub(super) fn new(opts: &TrainOptions, cfg: &DecoderConfig) -> Self {
+        Self {
+            options: opts.clone(),
+            decoder: cfg.clone(),
+            epochs_done: 0,
+            adam_steps: 0,
+            best_epoch: None,
+            best_bleu4: 0.0,
+            best_cider: 0.0,
+            history: Vec::new(),
+            train_seconds: 0.0,
+            scst: None,
+        }
+    }
+
+    /// Whether `report` beats the best epoch so far: dev BLEU-4 for
+    /// cross-entropy training, dev CIDEr-D (the reward) for self-critical.
+    fn improves(&self, report: &EpochReport) -> bool {
+        if self.best_epoch.is_none() {
+            return true;
+        }
+        match self.scst {
+            Some(_) => report.cider > self.best_cider,
+            None => report.bleu[3] > self.best_bleu4,
+        }
+    }
 }
 
 /// Progress reported to the caller (a bar, a log, the app).
@@ -132,6 +182,8 @@ pub enum TrainEvent {
         batch: usize,
         batches: usize,
         loss: f64,
+        /// Self-critical stage: the epoch's mean sampled reward so far.
+        reward: Option<f64>,
     },
     /// After each epoch's dev evaluation.
     Epoch(EpochReport),
@@ -140,13 +192,18 @@ pub enum TrainEvent {
 }
 
 /// One training photo: its cache row and its encoded captions.
-struct Sample {
-    row: usize,
-    captions: Vec<Vec<usize>>,
+pub(super) struct Sample {
+    pub(super) row: usize,
+    pub(super) captions: Vec<Vec<usize>>,
 }
 
 /// The captions of one split as word ids.
-fn samples(captions: &Captions, idx: &[usize], vocab: &Vocab, max_words: usize) -> Vec<Sample> {
+pub(super) fn samples(
+    captions: &Captions,
+    idx: &[usize],
+    vocab: &Vocab,
+    max_words: usize,
+) -> Vec<Sample> {
     idx.iter()
         .map(|&i| Sample {
             row: i,
@@ -256,21 +313,28 @@ fn train_batch(
     0.5 * (la + lb)
 }
 
-fn run_err(path: &Path, reason: impl ToString) -> TrainError {
+pub(super) fn run_err(path: &Path, reason: impl ToString) -> TrainError {
     TrainError::Run {
         path: path.to_path_buf(),
         reason: reason.to_string(),
     }
 }
 
+/// Makes a run's decoder and state when its folder holds none yet.
+pub(super) type FreshRun<'a> = dyn FnMut(&mut dyn FnMut(TrainEvent)) -> Result<(DecoderParams<f32>, RunState), TrainError>
+    + 'a;
+
 /// The run in `out` to continue (its decoder, its state, and Adam's moments
-/// restored into `adam`), or a fresh one from `opts.seed`.
-fn resume_or_start(
+/// restored into `adam`), or a fresh one from `fresh`. A run folder holding
+/// another seed, decoder or stage is refused.
+pub(super) fn resume_or_start(
     out: &Path,
     opts: &TrainOptions,
     cfg: &DecoderConfig,
+    scst: Option<&super::scst::ScstOptions>,
     adam: &mut Adam,
     progress: &mut dyn FnMut(TrainEvent),
+    fresh: &mut FreshRun<'_>,
 ) -> Result<(DecoderParams<f32>, RunState), TrainError> {
     let state_path = out.join("checkpoint.json");
     let ckpt_path = out.join("checkpoint.safetensors");
@@ -278,7 +342,10 @@ fn resume_or_start(
         Ok(text) => {
             let state: RunState =
                 serde_json::from_str(&text).map_err(|e| run_err(&state_path, e))?;
-            if state.options.seed != opts.seed || state.decoder != *cfg {
+            if state.options.seed != opts.seed
+                || state.decoder != *cfg
+                || state.scst.as_ref() != scst
+            {
                 return Err(run_err(
                     &state_path,
                     "the run folder holds a run with other options; use another --out",
@@ -294,30 +361,12 @@ fn resume_or_start(
             )));
             Ok((loaded.params, state))
         }
-        Err(_) => {
-            let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-            let dec = DecoderParams::<f32>::random(cfg, &mut rng);
-            progress(TrainEvent::Note(format!(
-                "new decoder: {} parameters",
-                dec.num_params()
-            )));
-            let state = RunState {
-                options: opts.clone(),
-                decoder: cfg.clone(),
-                epochs_done: 0,
-                adam_steps: 0,
-                best_epoch: None,
-                best_bleu4: 0.0,
-                history: Vec::new(),
-                train_seconds: 0.0,
-            };
-            Ok((dec, state))
-        }
+        Err(_) => fresh(progress),
     }
 }
 
 /// Clips the gradient's global norm to `clip`, then one Adam step.
-fn apply_grads(
+pub(super) fn apply_grads(
     dec: &mut DecoderParams<f32>,
     grads: &mut DecoderParams<f32>,
     adam: &mut Adam,
@@ -339,9 +388,10 @@ fn apply_grads(
 }
 
 /// Records the finished epoch `report` in `state`, keeps the decoder as
-/// `best.safetensors` when its dev BLEU-4 is the best so far, then writes the
-/// checkpoint (weights and Adam's moments first, `checkpoint.json` last).
-fn finish_epoch(
+/// `best.safetensors` when it is the best so far ([`RunState::improves`]),
+/// then writes the checkpoint (weights and Adam's moments first,
+/// `checkpoint.json` last).
+pub(super) fn finish_epoch(
     out: &Path,
     state: &mut RunState,
     report: &EpochReport,
@@ -352,8 +402,9 @@ fn finish_epoch(
     state.train_seconds += report.seconds;
     state.adam_steps = adam.steps();
     state.history.push(report.clone());
-    if report.bleu[3] > state.best_bleu4 {
+    if state.improves(report) {
         state.best_bleu4 = report.bleu[3];
+        state.best_cider = report.cider;
         state.best_epoch = Some(report.epoch);
         checkpoint::save(&out.join("best.safetensors"), dec, Precision::F32, None)?;
     }
@@ -416,18 +467,88 @@ pub fn train(
     )));
 
     let mut adam = Adam::new(opts.lr);
-    let (mut dec, mut state) = resume_or_start(out, opts, &cfg, &mut adam, progress)?;
+    let (dec, state) = resume_or_start(out, opts, &cfg, None, &mut adam, progress, &mut |p| {
+        let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+        let dec = DecoderParams::<f32>::random(&cfg, &mut rng);
+        p(TrainEvent::Note(format!(
+            "new decoder: {} parameters",
+            dec.num_params()
+        )));
+        Ok((dec, RunState::new(opts, &cfg)))
+    })?;
+    let data = EpochData {
+        out,
+        opts,
+        vocab: &vocab,
+        cache: &cache,
+        captions: &captions,
+        train_set: &train_set,
+        dev_rows: &dev_rows,
+    };
+    run_epochs(
+        &data,
+        dec,
+        state,
+        &mut adam,
+        progress,
+        &mut |dec, batch, seed, grads, scratch| {
+            let loss = train_batch(dec, &cache, batch, seed, grads, scratch);
+            (loss, None)
+        },
+    )
+}
+
+/// What every epoch of a run reads.
+pub(super) struct EpochData<'a> {
+    pub(super) out: &'a Path,
+    pub(super) opts: &'a TrainOptions,
+    pub(super) vocab: &'a Vocab,
+    pub(super) cache: &'a FeatureCache,
+    pub(super) captions: &'a Captions,
+    pub(super) train_set: &'a [Sample],
+    pub(super) dev_rows: &'a [usize],
+}
+
+/// One batch's gradient: given the decoder, the batch, its seed and two
+/// gradient buffers, leaves the gradient in the first and returns the loss
+/// and (self-critical stage) the batch's mean rewards.
+pub(super) type BatchFn<'a> = dyn FnMut(
+        &DecoderParams<f32>,
+        &[&Sample],
+        u64,
+        &mut DecoderParams<f32>,
+        &mut DecoderParams<f32>,
+    ) -> (f64, Option<Rewards>)
+    + 'a;
+
+/// The epochs of a run, both stages: shuffle (seed + epoch), batches
+/// through `batch_fn`, clipping and Adam, then the dev evaluation, the
+/// checkpoint and early stopping.
+pub(super) fn run_epochs(
+    data: &EpochData<'_>,
+    mut dec: DecoderParams<f32>,
+    mut state: RunState,
+    adam: &mut Adam,
+    progress: &mut dyn FnMut(TrainEvent),
+    batch_fn: &mut BatchFn<'_>,
+) -> Result<RunState, TrainError> {
+    let opts = data.opts;
     state.options.epochs = opts.epochs;
+    let cfg = dec.cfg.clone();
     let mut grads = DecoderParams::<f32>::zeros(&cfg);
     let mut scratch = DecoderParams::<f32>::zeros(&cfg);
-
+    let metric = if state.scst.is_some() {
+        "CIDEr-D"
+    } else {
+        "BLEU-4"
+    };
     while state.epochs_done < opts.epochs {
         let since_best = state
             .best_epoch
             .map_or(state.epochs_done, |b| state.epochs_done - b);
         if state.best_epoch.is_some() && since_best >= opts.patience {
             progress(TrainEvent::Note(format!(
-                "early stop: no better dev BLEU-4 for {since_best} epochs"
+                "early stop: no better dev {metric} for {since_best} epochs"
             )));
             break;
         }
@@ -435,7 +556,7 @@ pub fn train(
         let start = Instant::now();
         adam.lr = opts.lr * opts.lr_decay.powi(epoch as i32);
         let mut rng = ChaCha8Rng::seed_from_u64(opts.seed.wrapping_add(1 + epoch as u64));
-        let mut order: Vec<&Sample> = train_set.iter().collect();
+        let mut order: Vec<&Sample> = data.train_set.iter().collect();
         order.shuffle(&mut rng);
         let mut batches: Vec<&[&Sample]> = order.chunks(opts.photos_per_batch).collect();
         if let Some(m) = opts.max_batches {
@@ -443,33 +564,54 @@ pub fn train(
         }
         let nbatches = batches.len();
         let mut loss_sum = 0.0;
+        let mut reward_sum: Option<Rewards> = None;
         for (k, batch) in batches.into_iter().enumerate() {
             let seed = opts
                 .seed
                 .wrapping_mul(1_000_003)
                 .wrapping_add((epoch * 100_000 + k) as u64);
-            let loss = train_batch(&dec, &cache, batch, seed, &mut grads, &mut scratch);
-            apply_grads(&mut dec, &mut grads, &mut adam, opts.clip);
+            let (loss, rewards) = batch_fn(&dec, batch, seed, &mut grads, &mut scratch);
+            apply_grads(&mut dec, &mut grads, adam, opts.clip);
             loss_sum += loss;
+            if let Some(r) = rewards {
+                let sum = reward_sum.get_or_insert(Rewards {
+                    sampled: 0.0,
+                    greedy: 0.0,
+                });
+                sum.sampled += r.sampled;
+                sum.greedy += r.greedy;
+            }
             progress(TrainEvent::Batch {
                 epoch,
                 batch: k + 1,
                 batches: nbatches,
                 loss: loss_sum / (k + 1) as f64,
+                reward: reward_sum.map(|r| r.sampled / (k + 1) as f64),
             });
         }
-        let (bleu, cider) =
-            evaluate_greedy(&dec, &vocab, &cache, &captions, &dev_rows, opts.max_words);
+        let (bleu, cider) = evaluate_greedy(
+            &dec,
+            data.vocab,
+            data.cache,
+            data.captions,
+            data.dev_rows,
+            opts.max_words,
+        );
         let seconds = start.elapsed().as_secs_f64();
+        let n = nbatches.max(1) as f64;
         let report = EpochReport {
             epoch: epoch + 1,
-            train_loss: loss_sum / nbatches.max(1) as f64,
+            train_loss: loss_sum / n,
             bleu,
             cider,
             lr: adam.lr,
             seconds,
+            reward: reward_sum.map(|r| Rewards {
+                sampled: r.sampled / n,
+                greedy: r.greedy / n,
+            }),
         };
-        finish_epoch(out, &mut state, &report, &dec, &adam)?;
+        finish_epoch(data.out, &mut state, &report, &dec, adam)?;
         progress(TrainEvent::Epoch(report));
     }
     Ok(state)
@@ -532,6 +674,24 @@ pub fn export(
         "dtype": "F16 (trained in F32)",
         "parameters": params.num_params(),
     });
+    let mut made = made;
+    if let Some(scst) = &state.scst {
+        made["self_critical"] = serde_json::json!(scst);
+        // How the decoder it started from was made, from the config beside it.
+        let init_config = scst.init.with_file_name(CONFIG_FILE);
+        let started_from = std::fs::read_to_string(&init_config)
+            .ok()
+            .and_then(|t| serde_json::from_str::<CaptionerConfig>(&t).ok())
+            .and_then(|c| {
+                let name = scst.init.file_name()?.to_string_lossy().into_owned();
+                c.training.get(&name).cloned()
+            });
+        made["started_from"] = started_from.unwrap_or(serde_json::Value::Null);
+        made["dtype"] =
+            "F16 (self-critical stage in F32 from the F16 weights it started from)".into();
+        made["dev_greedy_at_start"] =
+            serde_json::json!(state.history.iter().find(|r| r.epoch == 0));
+    }
     let mut config = existing.unwrap_or_else(|| CaptionerConfig {
         decoder: state.decoder.clone(),
         max_words: state.options.max_words,

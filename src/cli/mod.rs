@@ -3,6 +3,7 @@
 //! functions, prints, and turns the outcome into an exit code (0 all good,
 //! 1 some inputs were bad, 2 usage error or a file that could not be opened).
 
+pub mod attention_sheet;
 pub mod caption;
 pub mod classify;
 pub mod convert_sketch_rnn;
@@ -217,6 +218,8 @@ pub enum Command {
     EvalCaption(eval_caption::EvalCaptionArgs),
     /// Train the photo captioner's attention decoder on Flickr8k.
     TrainCaption(train_caption::TrainCaptionArgs),
+    /// Write the attention contact sheet: each photo, then the decoder's attention over it for each noun of its caption.
+    AttentionSheet(attention_sheet::AttentionSheetArgs),
     /// The gradient lab: train an Elman RNN, a Jordan RNN or an LSTM on recall or a
     /// character model and print loss, accuracy and the gradient-norm profile per epoch.
     Lab(lab::LabArgs),
@@ -270,6 +273,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::TrainCaption(args) => train_caption::run(args),
         Command::Caption(args) => caption::run(args),
         Command::EvalCaption(args) => eval_caption::run(args),
+        Command::AttentionSheet(args) => attention_sheet::run(args),
         Command::Lab(args) => lab::run(args),
         Command::Teach(args) => teach::run(args),
         Command::Manual(args) => manual::run(&args),

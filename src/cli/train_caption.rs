@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
 use crate::caption::dataset::{Captions, build_feature_cache, cache_matches};
+use crate::caption::scst::{Baseline, ScstOptions, train_scst};
 use crate::caption::train::{TrainEvent, TrainOptions, export, train};
 
 #[derive(Debug, clap::Args)]
@@ -43,18 +44,19 @@ pub struct TrainCaptionArgs {
     /// Photos per batch (each brings its five captions).
     #[arg(long, default_value_t = 12)]
     pub photos_per_batch: usize,
-    #[arg(long, default_value_t = 4e-4)]
-    pub lr: f32,
+    /// Learning rate (default 4e-4; with --scst 2e-5).
+    #[arg(long)]
+    pub lr: Option<f32>,
     /// Learning rate factor per epoch.
     #[arg(long, default_value_t = 0.9)]
     pub lr_decay: f32,
     /// Global gradient norm limit.
     #[arg(long, default_value_t = 5.0)]
     pub clip: f32,
-    /// Dev photos captioned after each epoch for BLEU-4.
+    /// Dev photos captioned after each epoch for BLEU-4 (with --scst: CIDEr-D).
     #[arg(long, default_value_t = 500)]
     pub dev_photos: usize,
-    /// Epochs without a better dev BLEU-4 before stopping.
+    /// Epochs without a better dev BLEU-4 (with --scst: CIDEr-D) before stopping.
     #[arg(long, default_value_t = 3)]
     pub patience: usize,
     /// Stop each epoch after this many batches (timing).
@@ -70,6 +72,39 @@ pub struct TrainCaptionArgs {
     pub attention: usize,
     #[arg(long, default_value_t = 0.5)]
     pub dropout: f32,
+    /// Weight λ of the doubly stochastic attention penalty.
+    #[arg(long, default_value_t = 1.0)]
+    pub attention_penalty: f32,
+    /// Self-critical training (REINFORCE on CIDEr-D) of the decoder given by
+    /// --init, instead of cross-entropy training; no dropout, sizes from
+    /// --init.
+    #[arg(long, requires = "init")]
+    pub scst: bool,
+    /// With --scst: the decoder weights to start from (its folder holds
+    /// config.json and vocab.json), e.g. weights/captioner/decoder.safetensors.
+    #[arg(long, requires = "scst")]
+    pub init: Option<PathBuf>,
+    /// With --scst: captions sampled per photo.
+    #[arg(long, default_value_t = 5)]
+    pub samples: usize,
+    /// With --scst: what each sampled caption's reward is compared with.
+    #[arg(long, value_enum, default_value_t = BaselineArg::Mean)]
+    pub baseline: BaselineArg,
+    /// With --scst: weight of the references' cross-entropy mixed into the loss (0: none).
+    #[arg(long, default_value_t = 0.0)]
+    pub xe_weight: f64,
+    /// With --scst: temperature τ of the policy sampled and trained, softmax(logits / τ).
+    #[arg(long, default_value_t = 0.5)]
+    pub temperature: f64,
+}
+
+/// The self-critical baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BaselineArg {
+    /// The reward of the photo's greedy caption.
+    Greedy,
+    /// The mean reward of the photo's other samples.
+    Mean,
 }
 
 pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
@@ -118,7 +153,7 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         epochs: args.epochs,
         photos_per_batch: args.photos_per_batch,
-        lr: args.lr,
+        lr: args.lr.unwrap_or(if args.scst { 2e-5 } else { 4e-4 }),
         lr_decay: args.lr_decay,
         clip: args.clip,
         dev_photos: args.dev_photos,
@@ -129,6 +164,7 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
         context: args.context,
         attention: args.attention,
         dropout: args.dropout,
+        attention_penalty: args.attention_penalty,
         ..TrainOptions::default()
     };
     let start = std::time::Instant::now();
@@ -139,12 +175,16 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
             batch,
             batches,
             loss,
+            reward,
         } => {
             let b = bar.get_or_insert_with(|| {
                 progress_bar(batches as u64, &crate::t!("lab-epoch", n = epoch + 1))
             });
-            let loss = crate::i18n::num(loss, 3);
-            b.tick_msg(batch, batches, &crate::t!("cli-train-loss", loss = loss));
+            let msg = match reward {
+                Some(r) => crate::t!("cli-train-reward", reward = crate::i18n::num(r, 3)),
+                None => crate::t!("cli-train-loss", loss = crate::i18n::num(loss, 3)),
+            };
+            b.tick_msg(batch, batches, &msg);
             if batch == batches {
                 b.finish();
                 bar = None;
@@ -165,21 +205,59 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
                     seconds = num(r.seconds, 0),
                     total = num(start.elapsed().as_secs_f64(), 0)
                 )
-            )
+            );
+            if let Some(rw) = r.reward {
+                eprintln!(
+                    "{}",
+                    crate::t!(
+                        "cli-train-caption-reward",
+                        sampled = num(rw.sampled, 3),
+                        greedy = num(rw.greedy, 3)
+                    )
+                );
+            }
         }
         TrainEvent::Note(s) => eprintln!("{s}"),
     };
-    let state = train(&args.data, &args.out, &opts, &mut on_event)?;
-    eprintln!(
-        "{}",
+    let scst = match (&args.init, args.scst) {
+        (Some(init), true) => Some(ScstOptions {
+            init: init.clone(),
+            samples: args.samples,
+            baseline: match args.baseline {
+                BaselineArg::Greedy => Baseline::Greedy,
+                BaselineArg::Mean => Baseline::Mean,
+            },
+            xe_weight: args.xe_weight,
+            temperature: args.temperature,
+        }),
+        _ => None,
+    };
+    let state = match &scst {
+        Some(scst) => train_scst(&args.data, &args.out, &opts, scst, &mut on_event)?,
+        None => train(&args.data, &args.out, &opts, &mut on_event)?,
+    };
+    let best = state
+        .best_epoch
+        .map_or_else(|| "-".to_string(), |e| e.to_string());
+    let seconds = crate::i18n::num(state.train_seconds, 0);
+    let done = if scst.is_some() {
+        crate::t!(
+            "cli-train-caption-done-scst",
+            epochs = state.epochs_done,
+            cider = crate::i18n::num(state.best_cider, 4),
+            best = best,
+            seconds = seconds
+        )
+    } else {
         crate::t!(
             "cli-train-caption-done",
             epochs = state.epochs_done,
             bleu4 = crate::i18n::num(state.best_bleu4, 4),
-            best = format!("{:?}", state.best_epoch),
-            seconds = crate::i18n::num(state.train_seconds, 0)
+            best = best,
+            seconds = seconds
         )
-    );
+    };
+    eprintln!("{done}");
     Ok(ExitCode::SUCCESS)
 }
 

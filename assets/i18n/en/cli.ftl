@@ -90,6 +90,16 @@ cli-arg-rnn-studio-eval-caption-weights = Weights root holding encoder/ and capt
     .long = Weights root holding encoder/ and captioner/. { -search-order }
 cli-arg-rnn-studio-eval-caption-samples = Sample captions shown
 cli-arg-rnn-studio-eval-caption-json = Print one JSON object
+cli-about-rnn-studio-attention-sheet = Write the attention contact sheet: each photo, then the decoder's attention over it for each noun of its caption
+cli-arg-rnn-studio-attention-sheet-images = Photos, one row each (or none, with --data)
+cli-arg-rnn-studio-attention-sheet-data = A Flickr8k folder: its first --count photos of --split, in captions.json order, follow the named photos
+cli-arg-rnn-studio-attention-sheet-split = With --data: the split
+cli-arg-rnn-studio-attention-sheet-count = With --data: how many photos
+cli-arg-rnn-studio-attention-sheet-out = Where to write the picture (PNG)
+cli-arg-rnn-studio-attention-sheet-beam = Beam width (1 = greedy)
+cli-arg-rnn-studio-attention-sheet-tile = Side of each picture in the sheet, in pixels
+cli-arg-rnn-studio-attention-sheet-weights = Weights root holding encoder/ and captioner/
+    .long = Weights root holding encoder/ and captioner/. { -search-order }
 cli-about-rnn-studio-train-caption = Train the photo captioner's attention decoder on Flickr8k
 cli-arg-rnn-studio-train-caption-data = Flickr8k folder (captions.json, images/)
 cli-arg-rnn-studio-train-caption-out = Run folder: feature cache, checkpoints, log
@@ -100,9 +110,19 @@ cli-arg-rnn-studio-train-caption-member = With --export: the decoder file to wri
 cli-arg-rnn-studio-train-caption-photos_per_batch = Photos per batch (each brings its five captions)
 cli-arg-rnn-studio-train-caption-lr_decay = Learning rate factor per epoch
 cli-arg-rnn-studio-train-caption-clip = Global gradient norm limit
-cli-arg-rnn-studio-train-caption-dev_photos = Dev photos captioned after each epoch for BLEU-4
-cli-arg-rnn-studio-train-caption-patience = Epochs without a better dev BLEU-4 before stopping
+cli-arg-rnn-studio-train-caption-dev_photos = Dev photos captioned after each epoch for BLEU-4 (with --scst: CIDEr-D)
+cli-arg-rnn-studio-train-caption-patience = Epochs without a better dev BLEU-4 (with --scst: CIDEr-D) before stopping
 cli-arg-rnn-studio-train-caption-max_batches = Stop each epoch after this many batches (timing)
+cli-arg-rnn-studio-train-caption-lr = Learning rate (default 4e-4; with --scst 2e-5)
+cli-arg-rnn-studio-train-caption-attention_penalty = Weight λ of the doubly stochastic attention penalty
+cli-arg-rnn-studio-train-caption-scst = Self-critical training (REINFORCE on CIDEr-D) of the decoder given by --init, instead of cross-entropy training; no dropout, sizes from --init
+cli-arg-rnn-studio-train-caption-init = With --scst: the decoder weights to start from (its folder holds config.json and vocab.json), e.g. weights/captioner/decoder.safetensors
+cli-arg-rnn-studio-train-caption-samples = With --scst: captions sampled per photo
+cli-arg-rnn-studio-train-caption-baseline = With --scst: what each sampled caption's reward is compared with
+cli-value-rnn-studio-train-caption-baseline-greedy = The reward of the photo's greedy caption
+cli-value-rnn-studio-train-caption-baseline-mean = The mean reward of the photo's other samples
+cli-arg-rnn-studio-train-caption-xe_weight = With --scst: weight of the references' cross-entropy mixed into the loss (0: none)
+cli-arg-rnn-studio-train-caption-temperature = With --scst: temperature τ of the policy sampled and trained, softmax(logits / τ)
 cli-about-rnn-studio-lab = The gradient lab: train an Elman RNN, a Jordan RNN or an LSTM on recall or a character model and print loss, accuracy and the gradient-norm profile per epoch
 cli-arg-rnn-studio-lab-model = The network: Elman RNN, Jordan RNN or LSTM (same hidden size)
 cli-arg-rnn-studio-lab-task = The task
@@ -193,6 +213,11 @@ cli-train-cache = feature cache: { $n } photos in { $seconds } s
 cli-train-loss = loss { $loss }
 cli-train-caption-epoch = epoch { $epoch } done: train loss { $loss }, dev BLEU-1..4 { $bleu }, CIDEr-D { $cider }, lr { $lr }, { $seconds } s (total { $total } s)
 cli-train-caption-done = done: { $epochs } epochs, best dev BLEU-4 { $bleu4 } at epoch { $best }, training time { $seconds } s
+cli-train-reward = reward { $reward }
+cli-train-caption-reward = training CIDEr-D of the epoch: sampled captions { $sampled }, greedy { $greedy }
+cli-train-caption-done-scst = done: { $epochs } epochs, best dev CIDEr-D { $cider } at epoch { $best } (0 = the decoder it started from), training time { $seconds } s
+cli-sheet-no-photos = no photos: name some, or give --data
+cli-sheet-wrote = wrote { $path }: { $n } photos, { $kb } KB
 
 ## The choices of a value (a ValueEnum's variants)
 

@@ -89,6 +89,16 @@ cli-arg-rnn-studio-eval-caption-weights = Raiz dos pesos com encoder/ e captione
     .long = Raiz dos pesos com encoder/ e captioner/. { -search-order }
 cli-arg-rnn-studio-eval-caption-samples = Legendas de exemplo mostradas
 cli-arg-rnn-studio-eval-caption-json = Imprime um objeto JSON
+cli-about-rnn-studio-attention-sheet = Grava a folha de contatos da atenção: cada foto e, ao lado, a atenção do decodificador sobre ela para cada substantivo da legenda
+cli-arg-rnn-studio-attention-sheet-images = Fotos, uma linha cada (ou nenhuma, com --data)
+cli-arg-rnn-studio-attention-sheet-data = Uma pasta do Flickr8k: as --count primeiras fotos da partição --split, na ordem do captions.json, vêm depois das fotos nomeadas
+cli-arg-rnn-studio-attention-sheet-split = Com --data: a partição
+cli-arg-rnn-studio-attention-sheet-count = Com --data: quantas fotos
+cli-arg-rnn-studio-attention-sheet-out = Onde gravar a imagem (PNG)
+cli-arg-rnn-studio-attention-sheet-beam = Largura do feixe (1 = gulosa)
+cli-arg-rnn-studio-attention-sheet-tile = Lado de cada imagem da folha, em pixels
+cli-arg-rnn-studio-attention-sheet-weights = Raiz dos pesos com encoder/ e captioner/
+    .long = Raiz dos pesos com encoder/ e captioner/. { -search-order }
 cli-about-rnn-studio-train-caption = Treina o decodificador com atenção do gerador de legendas no Flickr8k
 cli-arg-rnn-studio-train-caption-data = Pasta do Flickr8k (captions.json, images/)
 cli-arg-rnn-studio-train-caption-out = Pasta da execução: cache de características, checkpoints, registro
@@ -99,9 +109,19 @@ cli-arg-rnn-studio-train-caption-member = Com --export: o arquivo de decodificad
 cli-arg-rnn-studio-train-caption-photos_per_batch = Fotos por lote (cada uma traz as suas cinco legendas)
 cli-arg-rnn-studio-train-caption-lr_decay = Fator da taxa de aprendizado por época
 cli-arg-rnn-studio-train-caption-clip = Limite da norma global do gradiente
-cli-arg-rnn-studio-train-caption-dev_photos = Fotos de dev legendadas depois de cada época para o BLEU-4
-cli-arg-rnn-studio-train-caption-patience = Épocas sem melhorar o BLEU-4 de dev antes de parar
+cli-arg-rnn-studio-train-caption-dev_photos = Fotos de dev legendadas depois de cada época para o BLEU-4 (com --scst: o CIDEr-D)
+cli-arg-rnn-studio-train-caption-patience = Épocas sem melhorar o BLEU-4 de dev (com --scst: o CIDEr-D) antes de parar
 cli-arg-rnn-studio-train-caption-max_batches = Encerra cada época depois de tantos lotes (para medir tempo)
+cli-arg-rnn-studio-train-caption-lr = Taxa de aprendizado (padrão 4e-4; com --scst 2e-5)
+cli-arg-rnn-studio-train-caption-attention_penalty = Peso λ da penalidade duplamente estocástica da atenção
+cli-arg-rnn-studio-train-caption-scst = Treino autocrítico (REINFORCE sobre o CIDEr-D) do decodificador dado por --init, em vez do treino por entropia cruzada; sem dropout, tamanhos de --init
+cli-arg-rnn-studio-train-caption-init = Com --scst: os pesos do decodificador de partida (a pasta dele tem config.json e vocab.json), por exemplo weights/captioner/decoder.safetensors
+cli-arg-rnn-studio-train-caption-samples = Com --scst: legendas amostradas por foto
+cli-arg-rnn-studio-train-caption-baseline = Com --scst: com o que a recompensa de cada legenda amostrada é comparada
+cli-value-rnn-studio-train-caption-baseline-greedy = A recompensa da legenda gulosa da foto
+cli-value-rnn-studio-train-caption-baseline-mean = A recompensa média das outras amostras da foto
+cli-arg-rnn-studio-train-caption-xe_weight = Com --scst: peso da entropia cruzada das referências misturada à perda (0: nenhuma)
+cli-arg-rnn-studio-train-caption-temperature = Com --scst: temperatura τ da política amostrada e treinada, softmax(logits / τ)
 cli-about-rnn-studio-lab = O laboratório de gradientes: treina uma rede de Elman, uma rede de Jordan ou uma LSTM em lembrança ou num modelo de caracteres e imprime a perda, a acurácia e o perfil da norma do gradiente por época
 cli-arg-rnn-studio-lab-model = A rede: rede de Elman, rede de Jordan ou LSTM (mesmo tamanho oculto)
 cli-arg-rnn-studio-lab-task = A tarefa
@@ -192,6 +212,11 @@ cli-train-cache = cache de características: { $n } fotos em { $seconds } s
 cli-train-loss = perda { $loss }
 cli-train-caption-epoch = época { $epoch } concluída: perda de treino { $loss }, BLEU-1..4 de dev { $bleu }, CIDEr-D { $cider }, taxa { $lr }, { $seconds } s (total { $total } s)
 cli-train-caption-done = fim: { $epochs } épocas, melhor BLEU-4 de dev { $bleu4 } na época { $best }, tempo de treino { $seconds } s
+cli-train-reward = recompensa { $reward }
+cli-train-caption-reward = CIDEr-D de treino da época: legendas amostradas { $sampled }, gulosas { $greedy }
+cli-train-caption-done-scst = fim: { $epochs } épocas, melhor CIDEr-D de dev { $cider } na época { $best } (0 = o decodificador de partida), tempo de treino { $seconds } s
+cli-sheet-no-photos = nenhuma foto: nomeie algumas ou dê --data
+cli-sheet-wrote = gravado { $path }: { $n } fotos, { $kb } KB
 
 ## As opções de um valor (as variantes de um ValueEnum)
 

@@ -24,9 +24,9 @@ use super::train_cnn::cnn_logits;
 use super::{
     CnnConfig, Normalisation, OTHER, Recognizer, RecognizerConfig, UnsureScore, mix_logits,
 };
+use crate::png_text::{draw_text, label_font, scaled, text_width};
 use crate::sketch::drawing::Drawing;
 use crate::sketch::features;
-use ab_glyph::{Font, FontRef, PxScale, PxScaleFont, ScaleFont, point};
 use image::{Rgb, RgbImage};
 use serde::Serialize;
 
@@ -362,9 +362,8 @@ pub fn evaluate(rec: &Recognizer, ds: &Dataset, progress: &mut dyn FnMut(usize, 
 /// diagonal, red off it); true classes are named down the left side,
 /// guesses along the top (reading upwards), in egui's monospace font.
 pub fn confusion_png(report: &Report) -> RgbImage {
-    let font = FontRef::try_from_slice(epaint_default_fonts::HACK_REGULAR)
-        .expect("egui's bundled font parses");
-    let font = font.as_scaled(PxScale::from(LABEL_PX));
+    let font = label_font();
+    let font = scaled(&font);
     let k = report.classes.len() as u32;
     let cell = 14u32;
     let widest = report
@@ -402,55 +401,6 @@ pub fn confusion_png(report: &Report) -> RgbImage {
         draw_text(&mut img, &font, name, at, label_w as f32 - 4.0, true);
     }
     img
-}
-
-/// The label size in pixels (a cell is 14).
-const LABEL_PX: f32 = 12.0;
-
-/// The advance width of `text` in pixels.
-fn text_width(font: &PxScaleFont<&FontRef>, text: &str) -> f32 {
-    text.chars().map(|c| font.h_advance(font.glyph_id(c))).sum()
-}
-
-/// Draws `text` in black. Horizontal: the line box's top-left is at
-/// (x, y). `vertical`: rotated to read upwards, the line box's left edge at
-/// x and the text ending at y.
-fn draw_text(
-    img: &mut RgbImage,
-    font: &PxScaleFont<&FontRef>,
-    text: &str,
-    x: f32,
-    y: f32,
-    vertical: bool,
-) {
-    // Centre the line box (ascent to descent) in a 14-pixel cell.
-    let pad = ((14.0 - (font.ascent() - font.descent())) / 2.0).max(0.0);
-    let mut caret = 0.0;
-    for ch in text.chars() {
-        let id = font.glyph_id(ch);
-        let glyph = id.with_scale_and_position(font.scale(), point(caret, pad + font.ascent()));
-        caret += font.h_advance(id);
-        let Some(outline) = font.outline_glyph(glyph) else {
-            continue; // a space
-        };
-        let b = outline.px_bounds();
-        outline.draw(|gx, gy, coverage| {
-            // (u, v): along the text, across it, from the line box's corner.
-            let (u, v) = (b.min.x + gx as f32, b.min.y + gy as f32);
-            let (px, py) = if vertical {
-                (x + v, y - u)
-            } else {
-                (x + u, y + v)
-            };
-            if px < 0.0 || py < 0.0 || px as u32 >= img.width() || py as u32 >= img.height() {
-                return;
-            }
-            let p = img.get_pixel_mut(px as u32, py as u32);
-            for ch in &mut p.0 {
-                *ch = (*ch as f32 * (1.0 - coverage.min(1.0))).round() as u8;
-            }
-        });
-    }
 }
 
 #[cfg(test)]
