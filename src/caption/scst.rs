@@ -219,13 +219,7 @@ pub fn train_scst(
     let cfg = init.cfg.clone();
     std::fs::create_dir_all(out).map_err(|e| run_err(out, e))?;
     vocab.save(&out.join("vocab.json"))?;
-    let cache = FeatureCache::load(&out.join("features"))?;
-    if cache.len() != captions.images.len() {
-        return Err(run_err(
-            &out.join("features"),
-            "cache does not match captions.json",
-        ));
-    }
+    let cache = super::train::checked_cache(out, &captions)?;
     let opts = TrainOptions {
         dropout: 0.0,
         embed: cfg.embed,
@@ -358,15 +352,8 @@ mod tests {
 
     fn tiny() -> DecoderParams<f64> {
         let cfg = DecoderConfig {
-            vocab: 7,
-            regions: 3,
-            features: 5,
-            context: 4,
-            attention: 3,
-            embed: 4,
-            hidden: 5,
-            dropout: 0.3,
             attention_penalty: 0.5,
+            ..crate::caption::decoder::tests::tiny_config()
         };
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         let mut p = DecoderParams::<f64>::random(&cfg, &mut rng);

@@ -313,6 +313,19 @@ fn train_batch(
     0.5 * (la + lb)
 }
 
+/// The run folder's feature cache (`OUT/features`), refused unless it has a
+/// row for every photo of `captions` (both training stages read it).
+pub(super) fn checked_cache(out: &Path, captions: &Captions) -> Result<FeatureCache, TrainError> {
+    let cache = FeatureCache::load(&out.join("features"))?;
+    if cache.len() != captions.images.len() {
+        return Err(run_err(
+            &out.join("features"),
+            "cache does not match captions.json",
+        ));
+    }
+    Ok(cache)
+}
+
 pub(super) fn run_err(path: &Path, reason: impl ToString) -> TrainError {
     TrainError::Run {
         path: path.to_path_buf(),
@@ -438,13 +451,7 @@ pub fn train(
         opts.min_count,
     );
     vocab.save(&out.join("vocab.json"))?;
-    let cache = FeatureCache::load(&out.join("features"))?;
-    if cache.len() != captions.images.len() {
-        return Err(run_err(
-            &out.join("features"),
-            "cache does not match captions.json",
-        ));
-    }
+    let cache = checked_cache(out, &captions)?;
     let cfg = DecoderConfig {
         vocab: vocab.len(),
         regions: REGIONS,
