@@ -382,13 +382,17 @@ fn tiny_training_run_lowers_the_loss_and_resumes() {
 /// cross-entropy decoder: epoch 0 scores the decoder it starts from, the
 /// greedy captions' training reward rises, the run resumes, and the export
 /// records the stage.
-#[test]
-fn tiny_self_critical_run_raises_the_reward_and_resumes() {
-    let dir = tempfile::tempdir().unwrap();
-    synthetic_flickr(dir.path(), &["xe", "scst"]);
+/// A tiny decoder trained by cross-entropy on the synthetic data in `dir`
+/// (run folder `xe`) and exported to `dir/captioner`: where the
+/// self-critical tests start; with the options it was trained with.
+fn tiny_shipped_decoder(
+    dir: &std::path::Path,
+    epochs: usize,
+    photos_per_batch: usize,
+) -> (std::path::PathBuf, TrainOptions) {
     let xe = TrainOptions {
-        epochs: 4,
-        photos_per_batch: 1,
+        epochs,
+        photos_per_batch,
         lr: 1e-2,
         min_count: 1,
         dev_photos: 2,
@@ -400,9 +404,17 @@ fn tiny_self_critical_run_raises_the_reward_and_resumes() {
         dropout: 0.1,
         ..TrainOptions::default()
     };
-    train(dir.path(), &dir.path().join("xe"), &xe, &mut |_| {}).unwrap();
-    let ship = dir.path().join("captioner");
-    export(&dir.path().join("xe"), &ship, "test", "decoder.safetensors").unwrap();
+    train(dir, &dir.join("xe"), &xe, &mut |_| {}).unwrap();
+    let ship = dir.join("captioner");
+    export(&dir.join("xe"), &ship, "test", "decoder.safetensors").unwrap();
+    (ship, xe)
+}
+
+#[test]
+fn tiny_self_critical_run_raises_the_reward_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    synthetic_flickr(dir.path(), &["xe", "scst"]);
+    let (ship, xe) = tiny_shipped_decoder(dir.path(), 4, 1);
 
     let out = dir.path().join("scst");
     let scst = ScstOptions {
@@ -489,23 +501,7 @@ fn tiny_self_critical_run_raises_the_reward_and_resumes() {
 fn a_resumed_self_critical_run_equals_an_uninterrupted_one() {
     let dir = tempfile::tempdir().unwrap();
     synthetic_flickr(dir.path(), &["xe", "straight", "resumed"]);
-    let xe = TrainOptions {
-        epochs: 2,
-        photos_per_batch: 2,
-        lr: 1e-2,
-        min_count: 1,
-        dev_photos: 2,
-        patience: 10,
-        embed: 8,
-        hidden: 12,
-        context: 8,
-        attention: 6,
-        dropout: 0.1,
-        ..TrainOptions::default()
-    };
-    train(dir.path(), &dir.path().join("xe"), &xe, &mut |_| {}).unwrap();
-    let ship = dir.path().join("captioner");
-    export(&dir.path().join("xe"), &ship, "test", "decoder.safetensors").unwrap();
+    let (ship, xe) = tiny_shipped_decoder(dir.path(), 2, 2);
     let scst = ScstOptions {
         init: ship.join("decoder.safetensors"),
         samples: 3,
