@@ -120,17 +120,20 @@ impl<F: Float> StepCache<F> {
     pub fn log_probs_at(&self, r: usize, temperature: f64) -> Vec<F> {
         let nv = self.logits.len() / self.rows;
         let inv_t = F::from_f64(1.0 / temperature);
-        let row: Vec<F> = self.logits[r * nv..(r + 1) * nv]
-            .iter()
-            .map(|&z| if temperature == 1.0 { z } else { z * inv_t })
-            .collect();
+        // One vector, scaled and then shifted in place: this runs for every
+        // word of every caption in training, forward and backward.
+        let mut row = self.logits[r * nv..(r + 1) * nv].to_vec();
+        if temperature != 1.0 {
+            row.iter_mut().for_each(|z| *z *= inv_t);
+        }
         let max = row
             .iter()
             .copied()
             .fold(row[0], |a, b| if b > a { b } else { a });
         let sum: F = row.iter().map(|&z| (z - max).exp()).sum();
         let lse = max + F::from_f64(sum.to_f64().ln());
-        row.iter().map(|&z| z - lse).collect()
+        row.iter_mut().for_each(|z| *z -= lse);
+        row
     }
 }
 

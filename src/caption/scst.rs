@@ -61,7 +61,8 @@ use super::encoder::{FEATURES, REGIONS};
 use super::metrics::CiderD;
 use super::train::{
     EpochData, EpochReport, Rewards, RunState, Sample, TrainError, TrainEvent, TrainOptions,
-    evaluate_greedy, finish_epoch, references, resume_or_start, run_epochs, run_err, samples,
+    evaluate_greedy, finish_epoch, over_two_cores, references, resume_or_start, run_epochs,
+    run_err, samples,
 };
 use super::vocab::Vocab;
 
@@ -292,9 +293,7 @@ pub fn train_scst(
         &mut adam,
         progress,
         &mut |dec, batch, seed, grads, scratch| {
-            let half = batch.len().div_ceil(2);
-            let (a, b) = batch.split_at(half);
-            let run = |part: &[&Sample], seed: u64, out: &mut DecoderParams<f32>| {
+            let halves = over_two_cores(batch, seed, grads, scratch, |part, seed, out| {
                 scst_part(
                     dec,
                     &cache,
@@ -307,38 +306,13 @@ pub fn train_scst(
                     seed,
                     out,
                 )
-            };
-            let (ha, hb) = if b.is_empty() {
-                (run(a, seed, grads), None)
-            } else {
-                let (ha, hb) = rayon::join(
-                    || run(a, seed, grads),
-                    || run(b, seed ^ 0x9e37_79b9_7f4a_7c15, scratch),
-                );
-                (ha, Some(hb))
-            };
-            let Some(hb) = hb else {
-                return (
-                    ha.loss,
-                    Some(Rewards {
-                        sampled: ha.sampled,
-                        greedy: ha.greedy,
-                    }),
-                );
-            };
-            // Each half's gradient is its own mean; weight them by photos.
-            let wa = a.len() as f32 / batch.len() as f32;
-            for (ga, gb) in grads.tensors_mut().into_iter().zip(scratch.tensors()) {
-                for (x, &y) in ga.iter_mut().zip(gb) {
-                    *x = wa * *x + (1.0 - wa) * y;
-                }
-            }
-            let mix = |x: f64, y: f64| f64::from(wa) * x + f64::from(1.0 - wa) * y;
+            });
+            let mean = |f: fn(&Half) -> f64| halves.iter().map(|(h, w)| w * f(h)).sum::<f64>();
             (
-                mix(ha.loss, hb.loss),
+                mean(|h| h.loss),
                 Some(Rewards {
-                    sampled: mix(ha.sampled, hb.sampled),
-                    greedy: mix(ha.greedy, hb.greedy),
+                    sampled: mean(|h| h.sampled),
+                    greedy: mean(|h| h.greedy),
                 }),
             )
         },

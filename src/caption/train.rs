@@ -269,8 +269,9 @@ pub fn evaluate_greedy(
     )
 }
 
-/// One batch: forward and backward on two halves in parallel; returns the
-/// mean loss and leaves the mean gradient in `grads`.
+/// One batch: forward and backward on two halves in parallel
+/// ([`over_two_cores`]); returns the mean loss and leaves the mean gradient
+/// in `grads`.
 fn train_batch(
     dec: &DecoderParams<f32>,
     cache: &FeatureCache,
@@ -280,7 +281,6 @@ fn train_batch(
     scratch: &mut DecoderParams<f32>,
 ) -> f64 {
     let g = REGIONS * FEATURES;
-    let half = batch.len().div_ceil(2);
     let run = |part: &[&Sample], seed: u64, out: &mut DecoderParams<f32>| -> f64 {
         let mut grid = vec![0.0f32; part.len() * g];
         let mut caps = Vec::new();
@@ -297,20 +297,41 @@ fn train_batch(
         dec.backward(&fc, out);
         DecoderParams::loss(&fc)
     };
+    over_two_cores(batch, rng_seed, grads, scratch, run)
+        .into_iter()
+        .map(|(loss, share)| share * loss)
+        .sum()
+}
+
+/// A batch's gradient on the two cores: `run` leaves the mean gradient of
+/// a part of the batch (given its seed) in the buffer it gets and returns
+/// what it measured; the batch is cut in two halves, the second run with
+/// the seed ^ a constant into `scratch`, and `grads` ends with the mean over
+/// the batch's photos (each half's mean weighted by its share of them).
+/// Returns each half's result with that share (one part for one photo).
+pub(super) fn over_two_cores<T: Send>(
+    batch: &[&Sample],
+    seed: u64,
+    grads: &mut DecoderParams<f32>,
+    scratch: &mut DecoderParams<f32>,
+    run: impl Fn(&[&Sample], u64, &mut DecoderParams<f32>) -> T + Sync,
+) -> Vec<(T, f64)> {
+    let half = batch.len().div_ceil(2);
     let (a, b) = batch.split_at(half);
     if b.is_empty() {
-        return run(a, rng_seed, grads);
+        return vec![(run(a, seed, grads), 1.0)];
     }
-    let (la, lb) = rayon::join(
-        || run(a, rng_seed, grads),
-        || run(b, rng_seed ^ 0x9e37_79b9_7f4a_7c15, scratch),
+    let (ra, rb) = rayon::join(
+        || run(a, seed, grads),
+        || run(b, seed ^ 0x9e37_79b9_7f4a_7c15, scratch),
     );
+    let wa = a.len() as f32 / batch.len() as f32;
     for (ga, gb) in grads.tensors_mut().into_iter().zip(scratch.tensors()) {
         for (x, &y) in ga.iter_mut().zip(gb) {
-            *x = 0.5 * (*x + y);
+            *x = wa * *x + (1.0 - wa) * y;
         }
     }
-    0.5 * (la + lb)
+    vec![(ra, f64::from(wa)), (rb, f64::from(1.0 - wa))]
 }
 
 /// The run folder's feature cache (`OUT/features`), refused unless it has a
