@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::nn::lstm::GateTap;
 use crate::nn::ops::{Float, add_to};
 
-use super::decoder::{DecoderParams, PhotoContext};
+use super::decoder::{DecoderParams, PhotoContext, StepCache};
 use super::vocab::{END, START, UNK};
 
 /// A finished caption.
@@ -237,43 +237,19 @@ pub fn greedy_batch<F: Float>(
     ctx: &PhotoContext<F>,
     max_len: usize,
 ) -> Vec<Vec<usize>> {
-    let (np, nh) = (ctx.photos, dec.cfg.hidden);
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); np];
-    let mut active: Vec<usize> = (0..np).collect();
-    let mut h = ctx.h0.clone();
-    let mut c = ctx.c0.clone();
-    let mut input = vec![START; np];
-    for _ in 0..max_len {
-        if active.is_empty() {
-            break;
-        }
-        let s = dec.step(ctx, &active, &input, &h, &c, None);
-        let (mut na, mut nh_, mut nc, mut ni) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (r, &p) in active.iter().enumerate() {
-            let lp = s.log_probs(r);
-            let block = blocked(&out[p]);
-            let w = (0..lp.len())
-                .filter(|&w| !banned(w) && !block.contains(&w))
-                .fold(None, |best: Option<usize>, w| match best {
-                    Some(b) if lp[b] >= lp[w] => Some(b),
-                    _ => Some(w),
-                })
-                .unwrap_or(END);
-            if w == END {
-                continue;
-            }
-            out[p].push(w);
-            na.push(p);
-            ni.push(w);
-            nh_.extend_from_slice(&s.h[r * nh..(r + 1) * nh]);
-            nc.extend_from_slice(&s.c[r * nh..(r + 1) * nh]);
-        }
-        active = na;
-        input = ni;
-        h = nh_;
-        c = nc;
-    }
-    out
+    let photos: Vec<usize> = (0..ctx.photos).collect();
+    let pick = |s: &StepCache<F>, k: usize, so_far: &[usize]| {
+        let lp = s.log_probs(k);
+        let block = blocked(so_far);
+        (0..lp.len())
+            .filter(|&w| !banned(w) && !block.contains(&w))
+            .fold(None, |best: Option<usize>, w| match best {
+                Some(b) if lp[b] >= lp[w] => Some(b),
+                _ => Some(w),
+            })
+            .unwrap_or(END)
+    };
+    decode_batch(dec, ctx, &photos, max_len, false, pick)
 }
 
 /// Sampled captions for self-critical training: row r speaks about photo
@@ -289,6 +265,30 @@ pub fn sample_batch<F: Float>(
     max_len: usize,
     temperature: f32,
     rng: &mut impl rand::Rng,
+) -> Vec<Vec<usize>> {
+    let nv = dec.cfg.vocab;
+    let pick = |s: &StepCache<F>, k: usize, _: &[usize]| {
+        let logits: Vec<f32> = s.logits[k * nv..(k + 1) * nv]
+            .iter()
+            .map(|z| z.to_f64() as f32)
+            .collect();
+        crate::nn::ops::sample_logits(&logits, temperature, rng)
+    };
+    decode_batch(dec, ctx, photo, max_len, true, pick)
+}
+
+/// One word at a time for many rows at once (row r speaks about photo
+/// `photo[r]`): each step runs the decoder on the rows still going, `pick`
+/// chooses row k's word from the step (given the row's words so far), and
+/// a row stops at `<end>` (kept in its words when `keep_end`) or after
+/// `max_len` steps. Greedy decoding and sampling differ only in `pick`.
+fn decode_batch<F: Float>(
+    dec: &DecoderParams<F>,
+    ctx: &PhotoContext<F>,
+    photo: &[usize],
+    max_len: usize,
+    keep_end: bool,
+    mut pick: impl FnMut(&StepCache<F>, usize, &[usize]) -> usize,
 ) -> Vec<Vec<usize>> {
     let nh = dec.cfg.hidden;
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); photo.len()];
@@ -307,18 +307,16 @@ pub fn sample_batch<F: Float>(
         }
         let rows: Vec<usize> = active.iter().map(|&r| photo[r]).collect();
         let s = dec.step(ctx, &rows, &input, &h, &c, None);
-        let nv = dec.cfg.vocab;
         let (mut na, mut nh_, mut nc, mut ni) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (k, &r) in active.iter().enumerate() {
-            let logits: Vec<f32> = s.logits[k * nv..(k + 1) * nv]
-                .iter()
-                .map(|z| z.to_f64() as f32)
-                .collect();
-            let w = crate::nn::ops::sample_logits(&logits, temperature, rng);
-            out[r].push(w);
+            let w = pick(&s, k, &out[r]);
             if w == END {
+                if keep_end {
+                    out[r].push(w);
+                }
                 continue;
             }
+            out[r].push(w);
             na.push(r);
             ni.push(w);
             nh_.extend_from_slice(&s.h[k * nh..(k + 1) * nh]);
