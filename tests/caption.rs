@@ -12,7 +12,10 @@ use rnn_studio::caption::beam::{Member, beam_search, ensemble_beam_search, greed
 use rnn_studio::caption::captioner::{Captioner, load_decoders};
 use rnn_studio::caption::dataset::FeatureCache;
 use rnn_studio::caption::decoder::{DecoderConfig, DecoderParams};
-use rnn_studio::caption::encoder::{FEATURES, REGIONS};
+use rnn_studio::caption::encoder::{FEATURES, Variant};
+
+/// Regions of Lite0's grid, the shipped captioner's.
+const REGIONS: usize = 49;
 use rnn_studio::caption::metrics::{bleu, cider_d};
 use rnn_studio::caption::scst::{Baseline, ScstOptions, train_scst};
 use rnn_studio::caption::train::{TrainEvent, TrainOptions, export, train};
@@ -292,7 +295,7 @@ fn synthetic_flickr(dir: &Path, runs: &[&str]) {
         serde_json::json!({"images": images}).to_string(),
     )
     .unwrap();
-    let cache = FeatureCache::from_grids(files, &grids);
+    let cache = FeatureCache::from_grids(files, Variant::Lite0, &grids);
     for run in runs {
         cache.save(&dir.join(run).join("features")).unwrap();
     }

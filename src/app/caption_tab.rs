@@ -10,9 +10,7 @@ use super::worker::{Job, LoadedPhoto, PhotoSource};
 use super::{Command, Tab};
 use crate::caption::captioner::{CaptionResult, Hypothesis};
 use crate::caption::domain;
-use crate::caption::encoder::GRID_SIDE;
 use crate::caption::overlay;
-use crate::caption::preprocess::INPUT_SIZE;
 use crate::nn::inspect::Heatmaps;
 use std::sync::Arc;
 
@@ -48,7 +46,7 @@ pub struct CaptionTab {
     /// per word (and one for the end).
     pub decoder_gates: Option<Heatmaps>,
     decoder_maps: GateMaps,
-    /// Show the attention map as the encoder's raw 7×7 cells instead of
+    /// Show the attention map as the encoder's raw grid cells instead of
     /// smoothly upsampled.
     pub raw_attention: bool,
     /// The focused word's attention map as a texture, and what it was made
@@ -364,7 +362,7 @@ impl CaptionTab {
 
     /// Darkens the photo where the decoder did not look for the focused
     /// word (the encoder's attention grid, as in Show, Attend and Tell):
-    /// the 7×7 weights upsampled by the library (`caption::overlay`, the
+    /// the encoder's grid of weights upsampled by the library (`caption::overlay`, the
     /// same pixels as the attention contact sheet), smooth or as the raw
     /// cells, as a texture stretched over the photo.
     fn paint_attention(&mut self, ui: &egui::Ui, rect: egui::Rect) {
@@ -384,7 +382,7 @@ impl CaptionTab {
             } else {
                 egui::TextureOptions::LINEAR
             };
-            let shade = attention_shade(map, GRID_SIDE, !self.raw_attention);
+            let shade = attention_shade(map, overlay::side_of(map), !self.raw_attention);
             let texture = ui.ctx().load_texture("attention", shade, filter);
             self.attention_texture = Some((key, texture));
         }
@@ -399,10 +397,10 @@ impl CaptionTab {
 }
 
 /// The shade over the photo for one attention map (`side`×`side` weights,
-/// row-major) at the encoder's input size (`INPUT_SIZE` square):
-/// [`overlay::shade`] as black with that alpha.
+/// row-major) at 32 pixels a cell, the encoder's stride (224 square for
+/// Lite0's 7×7): [`overlay::shade`] as black with that alpha.
 pub fn attention_shade(map: &[f32], side: usize, smooth: bool) -> egui::ColorImage {
-    let px = INPUT_SIZE;
+    let px = 32 * side;
     let pixels = overlay::shade(map, side, px, px, smooth)
         .into_iter()
         .map(egui::Color32::from_black_alpha)

@@ -1,10 +1,13 @@
 //! `rnn-studio bench caption`, and the photo encoder's own benchmark.
 //!
-//! - [`bench_caption`]: one case, `photo_to_caption_beam3`: a whole photo →
-//!   beam-3 caption on the chelsea photo (scikit-image, CC0) built into the
-//!   binary, with the encoder's and decoder's shares and the load time.
+//! - [`bench_caption`]: `photo_to_caption_beam3`: a whole photo → beam-3
+//!   caption on the chelsea photo (scikit-image, CC0) built into the binary,
+//!   with the encoder's and decoder's shares and the load time; then
+//!   `encode_photo_lite0` / `lite1` / `lite2`: the same photo → grid with each
+//!   EfficientNet-Lite network whose weights are in the root's `encoder/`
+//!   (what a stronger encoder costs).
 //! - [`bench_encoder`]: load time, and one forward pass at each thread count.
-//!   A **forward** is [`Encoder::encode_input`] on a ready `[224, 224, 3]`
+//!   A **forward** is [`Encoder::encode_input`] on a ready `[S, S, 3]`
 //!   tensor (what PyTorch peers time); a **photo** run is [`Encoder::encode`]
 //!   on a 640×480 picture, so it adds the squash-resize.
 //!
@@ -17,8 +20,7 @@ use image::RgbImage;
 
 use super::{Case, elapsed_ms, median, time_runs};
 use crate::caption::captioner::{CaptionError, Captioner};
-use crate::caption::encoder::{Encoder, EncoderError};
-use crate::caption::preprocess::INPUT_SIZE;
+use crate::caption::encoder::{Encoder, EncoderError, Variant};
 
 /// Warm-up runs before timing.
 const WARMUP: usize = 3;
@@ -31,7 +33,7 @@ const CHELSEA_PNG: &[u8] = include_bytes!("../../assets/bench/chelsea.png");
 #[derive(Debug, Clone, PartialEq)]
 pub struct EncoderTiming {
     pub threads: usize,
-    /// Median, fastest and slowest forward pass (224×224 tensor → grid + logits).
+    /// Median, fastest and slowest forward pass (S×S tensor → grid + logits).
     pub forward_median_ms: f64,
     pub forward_min_ms: f64,
     pub forward_max_ms: f64,
@@ -50,22 +52,24 @@ pub struct EncoderBench {
     pub timings: Vec<EncoderTiming>,
 }
 
-/// Load the encoder from its own folder (or file) `weights` and time it at
+/// Load the `variant` encoder from its own folder `weights` and time it at
 /// each of `threads` (e.g. `&[1, 2]`), `runs` (at least 5) timed runs each.
 pub fn bench_encoder(
     weights: &Path,
+    variant: Variant,
     threads: &[usize],
     runs: usize,
 ) -> Result<EncoderBench, EncoderError> {
     let runs = runs.max(5);
     let start = Instant::now();
-    let mut encoder = Encoder::load_dir(weights)?;
+    let mut encoder = Encoder::load_dir(weights, variant)?;
     let load_ms = elapsed_ms(start);
 
     // The reference's synthetic input pattern, and a synthetic 640×480 photo.
-    let input: Vec<f32> = (0..INPUT_SIZE * INPUT_SIZE * 3)
+    let side = variant.input_size();
+    let input: Vec<f32> = (0..side * side * 3)
         .map(|i| {
-            let (c, x, y) = (i % 3, (i / 3) % INPUT_SIZE, i / (3 * INPUT_SIZE));
+            let (c, x, y) = (i % 3, (i / 3) % side, i / (3 * side));
             ((7 * c + 3 * y + 5 * x) % 256) as f32 / 128.0 - 127.0 / 128.0
         })
         .collect();
@@ -108,6 +112,8 @@ pub struct CaptionerBench {
     pub runs: usize,
     /// The caption produced (a sanity check for the reader).
     pub caption: String,
+    /// The network that encoded the photo.
+    pub encoder: Variant,
 }
 
 /// Loads the captioner from the weights root and times `runs` (at least 5)
@@ -139,6 +145,7 @@ pub fn bench_captioner(
         beam,
         runs,
         caption,
+        encoder: captioner.config.encoder,
     })
 }
 
@@ -147,14 +154,33 @@ pub fn bench_captioner(
 pub fn bench_caption(weights_root: &Path, runs: usize) -> anyhow::Result<Vec<Case>> {
     let photo = crate::caption::image_io::decode_image(CHELSEA_PNG, "chelsea.png")?.image;
     let b = bench_captioner(weights_root, &photo, 3, runs)?;
-    Ok(vec![serde_json::json!({
+    let threads = rayon::current_num_threads();
+    let mut cases = vec![serde_json::json!({
         "case": "photo_to_caption_beam3",
+        "encoder": b.encoder.name(),
         "median_ms": b.median_ms,
         "encoder_ms": b.encoder_ms,
         "decoder_ms": b.decoder_ms,
         "load_ms": b.load_ms,
         "runs": b.runs,
-        "threads": rayon::current_num_threads(),
+        "threads": threads,
         "caption": b.caption,
-    })])
+    })];
+    let dir = crate::weights::in_root(weights_root, crate::weights::ENCODER);
+    for variant in Variant::ALL {
+        if !dir.join(variant.weights_file()).is_file() {
+            continue;
+        }
+        let encoder = Encoder::load_dir(&dir, variant)?;
+        let t = time_runs::<_, EncoderError>(WARMUP, runs.max(5), || Ok(encoder.encode(&photo)))?;
+        cases.push(serde_json::json!({
+            "case": format!("encode_photo_{}", variant.name()),
+            "median_ms": t.median_ms(),
+            "input_px": variant.input_size(),
+            "grid": format!("{0}x{0}", variant.grid_side()),
+            "runs": runs.max(5),
+            "threads": threads,
+        }));
+    }
+    Ok(cases)
 }

@@ -19,7 +19,7 @@ use crate::nn::lstm::GateTap;
 use super::beam::{Member, ensemble_beam_search};
 use super::checkpoint;
 use super::decoder::{DecoderConfig, DecoderParams};
-use super::encoder::{Encoded, Encoder, EncoderError, REGIONS};
+use super::encoder::{Encoded, Encoder, EncoderError, Variant};
 use super::vocab::{Vocab, VocabError};
 use crate::nn::safetensors::WeightsError;
 
@@ -52,6 +52,10 @@ pub enum CaptionError {
 /// `training`, one entry per decoder file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaptionerConfig {
+    /// The network whose grids the decoders read (`decoder.regions` is its
+    /// region count); folders from before Lite1/Lite2 were Lite0's.
+    #[serde(default)]
+    pub encoder: Variant,
     pub decoder: DecoderConfig,
     /// Words generated at most per caption.
     pub max_words: usize,
@@ -80,6 +84,14 @@ impl CaptionerConfig {
     /// Checks that `members` names one or more plain `.safetensors` files of
     /// the folder (never a path that leaves it), each once.
     pub fn check_members(&self) -> Result<(), String> {
+        if self.decoder.regions != self.encoder.regions() {
+            return Err(format!(
+                "the decoder reads {} regions, {} makes {}",
+                self.decoder.regions,
+                self.encoder.model(),
+                self.encoder.regions()
+            ));
+        }
         if self.members.is_empty() {
             return Err("\"members\" names no decoder file".into());
         }
@@ -112,9 +124,10 @@ pub struct Hypothesis {
     /// `logprob` ÷ tokens^α: the ranking score (length-normalised; α is
     /// the config's `length_alpha`).
     pub score: f64,
-    /// One map over the [`REGIONS`] regions (row r = y·`GRID_SIDE` + x) per
-    /// generated token, the `<end>` included; each sums to 1.
-    pub attention: Vec<[f32; REGIONS]>,
+    /// One map over the grid's regions (row r = y·side + x, side =
+    /// [`CaptionResult::grid_side`]) per generated token, the `<end>`
+    /// included; each sums to 1.
+    pub attention: Vec<Vec<f32>>,
     /// For each token, the index of the beam row it grew from (the beam tree).
     pub parents: Vec<usize>,
 }
@@ -139,6 +152,8 @@ pub struct CaptionResult {
     pub taps: Option<Vec<GateTap<f32>>>,
     /// How many decoders wrote the caption (the ensemble's size).
     pub decoders: usize,
+    /// Side of the encoder's square grid the attention maps cover.
+    pub grid_side: usize,
     pub encoder_ms: f64,
     pub decoder_ms: f64,
 }
@@ -153,13 +168,13 @@ pub struct Captioner {
 }
 
 impl Captioner {
-    /// Loads `ROOT/encoder/` and `ROOT/captioner/`.
+    /// Loads `ROOT/captioner/` and the encoder its config names from `ROOT/encoder/`.
     pub fn load(weights_root: &Path) -> Result<Captioner, CaptionError> {
-        let encoder = Encoder::load(weights_root)?;
         let (decoders, vocab, config) = load_decoders(&crate::weights::in_root(
             weights_root,
             crate::weights::CAPTIONER,
         ))?;
+        let encoder = Encoder::load(weights_root, config.encoder)?;
         Ok(Captioner {
             encoder,
             decoders,
@@ -168,7 +183,8 @@ impl Captioner {
         })
     }
 
-    /// Captions a decoded photo (any size: it is squashed to 224×224) with a
+    /// Captions a decoded photo (any size: it is squashed to the encoder's
+    /// input size, 224×224 for Lite0) with a
     /// beam of width `beam` (1 = greedy), returning up to `nbest` captions.
     pub fn caption(&self, img: &RgbImage, beam: usize, nbest: usize) -> CaptionResult {
         let start = Instant::now();
@@ -190,7 +206,7 @@ impl Captioner {
         result
     }
 
-    /// Like [`Captioner::caption`], from the encoder's grid (`REGIONS × FEATURES`) alone;
+    /// Like [`Captioner::caption`], from the encoder's grid (`L × FEATURES`) alone;
     /// `labels` is left empty.
     pub fn caption_grid(&self, grid: &[f32], beam: usize, nbest: usize) -> CaptionResult {
         let start = Instant::now();
@@ -215,6 +231,7 @@ impl Captioner {
         );
         let decoder_ms = start.elapsed().as_secs_f64() * 1e3;
         let taps = hyps.first().map(|h| h.taps.clone());
+        let regions = self.config.decoder.regions;
         let nbest = hyps
             .into_iter()
             .map(|h| {
@@ -224,15 +241,7 @@ impl Captioner {
                     words,
                     logprob: h.logprob,
                     score: h.score,
-                    attention: h
-                        .attention
-                        .iter()
-                        .map(|a| {
-                            let mut row = [0.0; REGIONS];
-                            row.copy_from_slice(&a[..REGIONS]);
-                            row
-                        })
-                        .collect(),
+                    attention: h.attention.iter().map(|a| a[..regions].to_vec()).collect(),
                     parents: h.parents,
                 }
             })
@@ -242,6 +251,7 @@ impl Captioner {
             labels: Vec::new(),
             taps,
             decoders: self.decoders.len(),
+            grid_side: self.config.encoder.grid_side(),
             encoder_ms: 0.0,
             decoder_ms,
         }

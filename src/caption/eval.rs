@@ -9,7 +9,6 @@ use rayon::prelude::*;
 
 use super::captioner::Captioner;
 use super::dataset::{Captions, DatasetError, FeatureCache};
-use super::encoder::{FEATURES, REGIONS};
 use super::image_io::load_image;
 use super::metrics;
 use super::train::references;
@@ -47,6 +46,18 @@ pub fn evaluate(
 ) -> Result<EvalReport, DatasetError> {
     let start = Instant::now();
     let captions = Captions::load(data_dir)?;
+    if let Some(c) = cache
+        && c.encoder != captioner.config.encoder
+    {
+        return Err(DatasetError::Format {
+            path: data_dir.to_path_buf(),
+            reason: format!(
+                "the feature cache holds {} grids, the captioner reads {}",
+                c.encoder.model(),
+                captioner.config.encoder.model()
+            ),
+        });
+    }
     let mut idx = captions.split(split);
     if idx.is_empty() {
         let mut have: Vec<&str> = captions.images.iter().map(|e| e.split.as_str()).collect();
@@ -72,7 +83,7 @@ pub fn evaluate(
             let cached = cache.and_then(|c| (c.files.get(i) == Some(&entry.file)).then_some(c));
             let result = match cached {
                 Some(c) => {
-                    let mut grid = vec![0.0; REGIONS * FEATURES];
+                    let mut grid = vec![0.0; c.grid_len()];
                     c.grid_into(i, &mut grid);
                     captioner.caption_grid(&grid, beam, 1)
                 }

@@ -1,5 +1,5 @@
 //! An attention map over its photo, in pixels: the one upsampling of the
-//! encoder's 7×7 weights and the one shade, for the app's Caption tab (the
+//! encoder's grid of weights (7×7 for Lite0, 9×9 for Lite2) and the one shade, for the app's Caption tab (the
 //! hovered word's map) and the attention contact sheet
 //! ([`super::sheet`]).
 //!
@@ -10,6 +10,13 @@
 //! Raw upsampling is the cell under each pixel.
 
 use image::RgbImage;
+
+/// The side of a square map of `map.len()` weights (49 → 7).
+pub fn side_of(map: &[f32]) -> usize {
+    let side = (map.len() as f64).sqrt().round() as usize;
+    assert_eq!(side * side, map.len(), "overlay: the map is not square");
+    side
+}
 
 /// The map (`side`×`side` weights, row-major) at `w`×`h` pixels.
 pub fn upsample(map: &[f32], side: usize, w: usize, h: usize, smooth: bool) -> Vec<f32> {

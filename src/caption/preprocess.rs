@@ -2,7 +2,8 @@
 //! the command line and the caption trainer's feature cache all call.
 //!
 //! Terms:
-//! - **squash**: resize to exactly `224×224` without cropping; the aspect ratio is
+//! - **squash**: resize to exactly the encoder's input size (`224×224` for Lite0,
+//!   240 for Lite1, 260 for Lite2) without cropping; the aspect ratio is
 //!   not kept (the Flickr8k training photos were squashed the same way).
 //! - **Pillow bilinear**: the resize of Pillow's `Image.resize(size, BILINEAR)`, which
 //!   the reference outputs were made with. It is a separable triangle (tent) filter
@@ -12,25 +13,23 @@
 //!   image to 8 bits before the vertical pass. [`squash_resize`] reproduces this
 //!   bit for bit (`image::imageops::resize(.., Triangle)` has the same weights but a
 //!   different pass order and rounding, so a few pixels differ by ±1 level).
-//! - **input tensor**: `224·224·3` floats, **HWC** (row-major `y, x, channel`),
+//! - **input tensor**: `side·side·3` floats, **HWC** (row-major `y, x, channel`),
 //!   channels R, G, B, each `x = (v − 127) / 128` (EfficientNet-Lite's
 //!   normalisation; ImageNet mean/std would be wrong for these weights).
 
 use image::RgbImage;
 
-/// The side of the square encoder input, in pixels.
-pub const INPUT_SIZE: usize = 224;
-
 /// Pillow's fixed-point precision for 8-bit resampling (`PRECISION_BITS`).
 const PRECISION_BITS: u32 = 32 - 8 - 2;
 
-/// Squash `img` to `224×224` (Pillow bilinear, see the module doc) and normalise
-/// it: returns the `[224, 224, 3]` HWC input tensor.
+/// Squash `img` to `side×side` (Pillow bilinear, see the module doc; 224 for
+/// EfficientNet-Lite0) and normalise it: returns the `[side, side, 3]` HWC input
+/// tensor.
 ///
 /// An empty image (zero width or height) gives an all-zero tensor, i.e. the
 /// input of a uniform grey picture.
-pub fn photo_to_input(img: &RgbImage) -> Vec<f32> {
-    let resized = squash_resize(img, INPUT_SIZE as u32, INPUT_SIZE as u32);
+pub fn photo_to_input(img: &RgbImage, side: usize) -> Vec<f32> {
+    let resized = squash_resize(img, side as u32, side as u32);
     normalise(&resized)
 }
 

@@ -57,7 +57,6 @@ use super::captioner::load_decoders;
 use super::checkpoint;
 use super::dataset::{Captions, FeatureCache};
 use super::decoder::{DecoderParams, TrainCaption};
-use super::encoder::{FEATURES, REGIONS};
 use super::metrics::CiderD;
 use super::train::{
     EpochData, EpochReport, Rewards, RunState, Sample, TrainError, TrainEvent, TrainOptions,
@@ -138,7 +137,7 @@ fn scst_part(
     seed: u64,
     out: &mut DecoderParams<f32>,
 ) -> Half {
-    let g = REGIONS * FEATURES;
+    let g = cache.grid_len();
     let mut grid = vec![0.0f32; part.len() * g];
     for (k, s) in part.iter().enumerate() {
         cache.grid_into(s.row, &mut grid[k * g..(k + 1) * g]);

@@ -17,7 +17,6 @@ use image::imageops::{FilterType, resize};
 use image::{Rgb, RgbImage};
 
 use super::captioner::{Captioner, Hypothesis};
-use super::encoder::GRID_SIDE;
 use super::overlay;
 use crate::png_text::{LINE_PX, draw_text, label_font, scaled, text_width};
 
@@ -329,7 +328,7 @@ const MARGIN: u32 = 8;
 const GAP: u32 = 6;
 
 /// The sheet: a row per photo, tiles `tile` pixels square (the photo
-/// squashed as the encoder squashes it, so the 7×7 grid lies over all of it).
+/// squashed as the encoder squashes it, so the encoder's grid lies over all of it).
 pub fn contact_sheet(rows: &[SheetRow], tile: u32) -> RgbImage {
     let font = label_font();
     let font = scaled(&font);
@@ -368,7 +367,7 @@ pub fn contact_sheet(rows: &[SheetRow], tile: u32) -> RgbImage {
                 continue;
             };
             let x = MARGIN + (c as u32 + 1) * (tile + GAP);
-            let shaded = overlay::shade_photo(&photo, map, GRID_SIDE);
+            let shaded = overlay::shade_photo(&photo, map, overlay::side_of(map));
             image::imageops::replace(&mut img, &shaded, i64::from(x), i64::from(ty));
             let word = &r.caption.words[t];
             let wx = x as f32 + (tile as f32 - text_width(&font, word)) / 2.0;
@@ -387,7 +386,7 @@ mod tests {
     /// untouched, and the row has one map (the verb gets none).
     #[test]
     fn a_map_tile_is_the_photo_darkened_where_the_word_did_not_look() {
-        let mut map = [0.0f32; super::super::encoder::REGIONS];
+        let mut map = vec![0.0f32; 49];
         map[0] = 1.0;
         let words: Vec<String> = ["dog", "runs"].map(String::from).to_vec();
         let row = SheetRow {
@@ -398,7 +397,7 @@ mod tests {
                 words,
                 logprob: -1.0,
                 score: -0.5,
-                attention: vec![map, map, map],
+                attention: vec![map.clone(), map.clone(), map],
                 parents: vec![0, 0, 0],
             },
         };

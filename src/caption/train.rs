@@ -28,7 +28,7 @@ use super::beam::greedy_batch;
 use super::checkpoint::{self, Precision};
 use super::dataset::{Captions, DatasetError, FeatureCache};
 use super::decoder::{DecoderConfig, DecoderParams, TrainCaption};
-use super::encoder::{FEATURES, REGIONS};
+use super::encoder::FEATURES;
 use super::metrics;
 use super::vocab::{Vocab, VocabError, tokenize};
 use crate::nn::safetensors::WeightsError;
@@ -236,7 +236,7 @@ pub fn greedy_captions(
     rows: &[usize],
     max_len: usize,
 ) -> Vec<Vec<usize>> {
-    let g = REGIONS * FEATURES;
+    let g = cache.grid_len();
     let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(50) {
         let mut grid = vec![0.0f32; chunk.len() * g];
@@ -280,7 +280,7 @@ fn train_batch(
     grads: &mut DecoderParams<f32>,
     scratch: &mut DecoderParams<f32>,
 ) -> f64 {
-    let g = REGIONS * FEATURES;
+    let g = cache.grid_len();
     let run = |part: &[&Sample], seed: u64, out: &mut DecoderParams<f32>| -> f64 {
         let mut grid = vec![0.0f32; part.len() * g];
         let mut caps = Vec::new();
@@ -475,7 +475,7 @@ pub fn train(
     let cache = checked_cache(out, &captions)?;
     let cfg = DecoderConfig {
         vocab: vocab.len(),
-        regions: REGIONS,
+        regions: cache.regions(),
         features: FEATURES,
         context: opts.context,
         attention: opts.attention,
@@ -670,6 +670,7 @@ pub fn export(
         .ok_or_else(|| run_err(&state_path, "no epoch has finished yet"))?;
     let params = checkpoint::load(&run.join("best.safetensors"), &state.decoder)?.params;
     let vocab = Vocab::load(&run.join("vocab.json"))?;
+    let encoder = super::dataset::cache_encoder(&run.join("features"))?;
     let cpath = dest.join(CONFIG_FILE);
     // The ensemble already in `dest`, if this run fits it.
     let existing = std::fs::read_to_string(&cpath)
@@ -677,6 +678,7 @@ pub fn export(
         .and_then(|t| serde_json::from_str::<CaptionerConfig>(&t).ok())
         .filter(|c| {
             c.decoder == state.decoder
+                && c.encoder == encoder
                 && Vocab::load(&dest.join(VOCAB_FILE)).is_ok_and(|v| v == vocab)
         });
     if existing.is_none() && member != DECODER_FILE {
@@ -721,6 +723,7 @@ pub fn export(
             serde_json::json!(state.history.iter().find(|r| r.epoch == 0));
     }
     let mut config = existing.unwrap_or_else(|| CaptionerConfig {
+        encoder,
         decoder: state.decoder.clone(),
         max_words: state.options.max_words,
         length_alpha: 1.0,

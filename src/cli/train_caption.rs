@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
 use crate::caption::dataset::{Captions, build_feature_cache, cache_matches};
+use crate::caption::encoder::Variant;
 use crate::caption::scst::{Baseline, ScstOptions, train_scst};
 use crate::caption::train::{TrainEvent, TrainOptions, export, train};
 
@@ -24,6 +25,11 @@ pub struct TrainCaptionArgs {
     /// Encoder weights folder.
     #[arg(long, default_value = "weights/encoder")]
     pub encoder: PathBuf,
+    /// Which EfficientNet-Lite network encodes the photos (its weights file in
+    /// --encoder): lite0 (224 px, 7×7 grid), lite1 (240 px, 8×8) or lite2
+    /// (260 px, 9×9).
+    #[arg(long, default_value = "lite0", value_parser = parse_variant)]
+    pub encoder_model: Variant,
     /// Only build the feature cache.
     #[arg(long)]
     pub cache_only: bool,
@@ -98,6 +104,11 @@ pub struct TrainCaptionArgs {
     pub temperature: f64,
 }
 
+/// `lite0`, `lite1`, `lite2` (or `efficientnet-lite2` …).
+pub(crate) fn parse_variant(s: &str) -> Result<Variant, String> {
+    Variant::parse(s).ok_or_else(|| format!("{s:?} is not lite0, lite1 or lite2"))
+}
+
 /// The self-critical baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BaselineArg {
@@ -126,12 +137,13 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
     let captions = Captions::load(&args.data)?;
     let cache_dir = args.out.join("features");
     let files: Vec<String> = captions.images.iter().map(|e| e.file.clone()).collect();
-    if !cache_matches(&cache_dir, &files) {
+    if !cache_matches(&cache_dir, &files, args.encoder_model) {
         let bar = progress_bar(files.len() as u64, &crate::t!("cli-train-encoding"));
         let secs = build_feature_cache(
             &args.data,
             &captions,
             &args.encoder,
+            args.encoder_model,
             &cache_dir,
             &mut |done, total| bar.tick_to(done, total),
         )
