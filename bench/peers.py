@@ -124,17 +124,27 @@ def torch_stream_step(runs):
     return median_ms(stream, max(3, runs // 2)) / len(points)
 
 
-# ---- EfficientNet-Lite0 (ARCHITECTURE.md of shared/data/efficientnet-lite0) ----
+# ---- EfficientNet-Lite0/1/2 (ARCHITECTURE.md of shared/data/efficientnet-lite0) ----
 
-BLOCKS = [  # (expand, kernel, stride, in, out)
-    (1, 3, 1, 32, 16),
-    (6, 3, 2, 16, 24), (6, 3, 1, 24, 24),
-    (6, 5, 2, 24, 40), (6, 5, 1, 40, 40),
-    (6, 3, 2, 40, 80), (6, 3, 1, 80, 80), (6, 3, 1, 80, 80),
-    (6, 5, 1, 80, 112), (6, 5, 1, 112, 112), (6, 5, 1, 112, 112),
-    (6, 5, 2, 112, 192), (6, 5, 1, 192, 192), (6, 5, 1, 192, 192), (6, 5, 1, 192, 192),
-    (6, 3, 1, 192, 320),
-]
+# Stride of each stage's first block; a stage starts where the channels change.
+STAGE_STRIDES = [1, 2, 2, 2, 1, 2, 1]
+SIZES = {"lite0": 224, "lite1": 240, "lite2": 260}
+
+
+def lite_blocks(t):
+    """(expand, kernel, stride, in, out) per block, read off the tensors' shapes."""
+    blocks, stage, n = [], -1, 0
+    while f"_blocks.{n}._depthwise_conv.weight" in t:
+        p = f"_blocks.{n}."
+        dw = t[p + "_depthwise_conv.weight"]
+        mid, k = dw.shape[0], dw.shape[-1]
+        cin = t[p + "_expand_conv.weight"].shape[1] if p + "_expand_conv.weight" in t else mid
+        cout = t[p + "_project_conv.weight"].shape[0]
+        stage += cin != cout or n == 0
+        first = cin != cout or n == 0
+        blocks.append((mid // cin, k, STAGE_STRIDES[stage] if first else 1, cin, cout))
+        n += 1
+    return blocks
 
 
 def same_pad(x, k, s):
@@ -148,8 +158,9 @@ def same_pad(x, k, s):
     return F.pad(x, pads)
 
 
-class Lite0:
-    """Inference only, BatchNorm folded into the convolutions at load (what a
+class Lite:
+    """EfficientNet-Lite0, Lite1 or Lite2 (the blocks read off the weights).
+    Inference only, BatchNorm folded into the convolutions at load (what a
     deployed PyTorch model would do; it only helps PyTorch)."""
 
     def __init__(self, path):
@@ -163,7 +174,7 @@ class Lite0:
 
         self.stem = conv_bn("_conv_stem", "_bn0")
         self.blocks = []
-        for i, (e, k, s, cin, cout) in enumerate(BLOCKS):
+        for i, (e, k, s, cin, cout) in enumerate(lite_blocks(t)):
             p = f"_blocks.{i}."
             expand = conv_bn(p + "_expand_conv", p + "_bn0") if e != 1 else None
             dw = conv_bn(p + "_depthwise_conv", p + "_bn1")
@@ -189,17 +200,24 @@ class Lite0:
         return grid, logits
 
 
-def chelsea_input():
+def captioner_encoder():
+    """The network the shipped captioner reads (its config.json), and its input side."""
+    config = json.loads((ROOT / "weights/captioner/config.json").read_text())
+    name = config.get("encoder", "lite0")
+    return Lite(ROOT / f"weights/encoder/efficientnet_{name}.safetensors"), SIZES[name]
+
+
+def chelsea_input(size):
     from PIL import Image  # noqa: PLC0415 (only this case needs Pillow)
 
-    img = Image.open(ROOT / "tests/fixtures/encoder/chelsea_224.png").convert("RGB")
-    a = (np.asarray(img, dtype=np.float32) - 127.0) / 128.0
+    img = Image.open(ROOT / "tests/fixtures/encoder/chelsea.png").convert("RGB")
+    a = (np.asarray(img.resize((size, size), Image.BILINEAR), dtype=np.float32) - 127.0) / 128.0
     return torch.from_numpy(a.transpose(2, 0, 1).copy())[None]
 
 
 def torch_encoder(runs):
-    net = Lite0(ROOT / "weights/encoder/efficientnet_lite0.safetensors")
-    x = chelsea_input()
+    net, size = captioner_encoder()
+    x = chelsea_input(size)
     _, logits = net(x)
     labels = (ROOT / "weights/encoder/imagenet_classes.txt").read_text().splitlines()
     top = labels[int(logits.argmax())]
@@ -294,14 +312,14 @@ def torch_caption(runs):
     from PIL import Image  # noqa: PLC0415
 
     folder = ROOT / "weights/captioner"
-    enc = Lite0(ROOT / "weights/encoder/efficientnet_lite0.safetensors")
+    enc, size = captioner_encoder()
     members = json.loads((folder / "config.json").read_text()).get("members", ["decoder.safetensors"])
     decoders = [Decoder(folder / m) for m in members]
     words = json.loads((folder / "vocab.json").read_text())["words"]
     photo = Image.open(ROOT / "tests/fixtures/encoder/chelsea.png").convert("RGB")
 
     def caption():
-        small = photo.resize((224, 224), Image.BILINEAR)
+        small = photo.resize((size, size), Image.BILINEAR)
         a = (np.asarray(small, dtype=np.float32) - 127.0) / 128.0
         grid, _ = enc(torch.from_numpy(a.transpose(2, 0, 1).copy())[None])
         return beam(decoders, grid[0].flatten(1).T.contiguous())
@@ -381,7 +399,7 @@ def main():
         cases = [
             ("lstm_train_step_b64_t150_bi3x128", ours["train_step_b64_t150_bi3x128"]["fused_ms"], torch_train_step(args.runs)),
             ("lstm_stream_step_3x128", ours["stream_step_3x128"]["fused_ms"], torch_stream_step(args.runs)),
-            ("encoder_forward_224", ours["photo_to_caption_beam3"]["encoder_ms"], torch_encoder(args.runs)),
+            (f"encoder_forward_{captioner_encoder()[1]}", ours["photo_to_caption_beam3"]["encoder_ms"], torch_encoder(args.runs)),
             ("caption_beam3", ours["photo_to_caption_beam3"]["median_ms"], caption_ms),
             (
                 "sketch_rnn_sample_one",

@@ -3,11 +3,11 @@
 //!
 //! - [`image_io`]: decoding photos from files, bytes or the clipboard, with limits.
 //! - [`preprocess`]: the one squash-resize (Pillow bilinear) and normalisation of a
-//!   decoded photo into the encoder's `[224, 224, 3]` input.
+//!   decoded photo into the encoder's `[S, S, 3]` input (S = 224 for Lite0).
 //! - [`conv`]: the convolution kernels (TF-SAME padding, depthwise, pointwise GEMM)
 //!   over plain HWC slices.
-//! - [`encoder`]: EfficientNet-Lite0 → `[49, 1280]` grid, `[1280]` pooled vector,
-//!   `[1000]` ImageNet logits.
+//! - [`encoder`]: EfficientNet-Lite0, Lite1 or Lite2 → `[L, 1280]` grid (L = 49,
+//!   64, 81), `[1280]` pooled vector, `[1000]` ImageNet logits.
 //! - [`convert`]: turns the published F32 weights into the (mostly F16) file in `weights/encoder/`.
 //! - [`vocab`]: the tokenizer and the caption vocabulary (`<start>`, `<end>`, `<unk>`).
 //! - [`dataset`]: Flickr8k's `captions.json` and the encoder feature cache.
@@ -15,6 +15,7 @@
 //!   hand-written backward (its soft attention in `attention.rs`, its linear
 //!   layers in `linear.rs`); [`decoder_params`]: its sizes, weights, names and
 //!   initialisation; [`checkpoint`]: its weights in safetensors.
+//! - [`glove`]: starting the word embedding from GloVe vectors (training only).
 //! - [`beam`]: beam search (N-best, length-normalised), batched greedy decoding
 //!   and sampling.
 //! - [`metrics`]: corpus BLEU-1..4 and CIDEr-D as coco-caption computes them.
@@ -42,6 +43,7 @@ pub mod decoder_params;
 pub mod domain;
 pub mod encoder;
 pub mod eval;
+pub mod glove;
 pub mod image_io;
 mod linear;
 pub mod metrics;

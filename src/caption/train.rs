@@ -29,6 +29,7 @@ use super::checkpoint::{self, Precision};
 use super::dataset::{Captions, DatasetError, FeatureCache};
 use super::decoder::{DecoderConfig, DecoderParams, TrainCaption};
 use super::encoder::FEATURES;
+use super::glove::{self, WordVectors};
 use super::metrics;
 use super::vocab::{Vocab, VocabError, tokenize};
 use crate::nn::safetensors::WeightsError;
@@ -72,6 +73,10 @@ pub struct TrainOptions {
     pub attention: usize,
     pub dropout: f32,
     pub attention_penalty: f32,
+    /// A trimmed GloVe table to start the word embedding from
+    /// ([`super::glove`]); none: a random start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glove: Option<PathBuf>,
 }
 
 impl Default for TrainOptions {
@@ -94,6 +99,7 @@ impl Default for TrainOptions {
             attention: 256,
             dropout: 0.5,
             attention_penalty: 1.0,
+            glove: None,
         }
     }
 }
@@ -497,11 +503,25 @@ pub fn train(
     let mut adam = Adam::new(opts.lr);
     let (dec, state) = resume_or_start(out, opts, &cfg, None, &mut adam, progress, &mut |p| {
         let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-        let dec = DecoderParams::<f32>::random(&cfg, &mut rng);
+        let mut dec = DecoderParams::<f32>::random(&cfg, &mut rng);
         p(TrainEvent::Note(format!(
             "new decoder: {} parameters",
             dec.num_params()
         )));
+        // After every other weight is drawn, so a run with GloVe differs from
+        // the same seed's run without it in the embedding alone.
+        if let Some(path) = &opts.glove {
+            let wv = WordVectors::load(path).map_err(|reason| TrainError::Run {
+                path: path.clone(),
+                reason,
+            })?;
+            let n = glove::init_embedding(&mut dec.embed, cfg.embed, &vocab, &wv, &mut rng);
+            p(TrainEvent::Note(format!(
+                "embedding: {n} of {} words start from GloVe ({})",
+                vocab.len(),
+                path.display()
+            )));
+        }
         Ok((dec, RunState::new(opts, &cfg)))
     })?;
     let data = EpochData {

@@ -99,6 +99,10 @@ pub struct TrainCaptionArgs {
     /// With --scst: weight of the references' cross-entropy mixed into the loss (0: none).
     #[arg(long, default_value_t = 0.0)]
     pub xe_weight: f64,
+    /// Start the word embedding from these GloVe vectors (a table trimmed to
+    /// the vocabulary by scripts/trim_glove.py); without it, a random start.
+    #[arg(long, conflicts_with = "scst")]
+    pub glove: Option<PathBuf>,
     /// With --scst: temperature τ of the policy sampled and trained, softmax(logits / τ).
     #[arg(long, default_value_t = 0.5)]
     pub temperature: f64,
@@ -177,6 +181,7 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
         attention: args.attention,
         dropout: args.dropout,
         attention_penalty: args.attention_penalty,
+        glove: args.glove.clone(),
         ..TrainOptions::default()
     };
     let start = std::time::Instant::now();
