@@ -796,7 +796,7 @@ fn the_layout_keeps_a_usable_canvas_and_readable_heat_maps() {
 }
 
 /// The hovered word's attention map over the photo: smoothly upsampled by
-/// default, the encoder's 7×7 cells with the toggle (issue 24 §5).
+/// default, the encoder's raw cells (7×7 for Lite0, 9×9 for Lite2) with the toggle (issue 24 §5).
 #[test]
 fn attention_map_is_smooth_with_a_raw_grid_toggle() {
     let mut h = harness(app());
@@ -812,7 +812,8 @@ fn attention_map_is_smooth_with_a_raw_grid_toggle() {
     h.remove_cursor();
     h.run();
     h.snapshot("caption_attention_smooth");
-    h.get_by_label(&rnn_studio::i18n::tr("attention-raw-grid"))
+    let side = caption.grid_side;
+    h.get_by_label(&rnn_studio::t!("attention-raw-grid", side = side))
         .click();
     h.run();
     assert!(

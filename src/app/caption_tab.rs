@@ -231,9 +231,13 @@ impl Tab for CaptionTab {
                 let (texture, size) = (shown.texture.id(), shown.texture.size_vec2());
                 let alt = crate::t!("caption-photo-alt", name = &shown.name);
                 self.caption_ui(ui, &mut commands);
-                if self.caption.is_some() {
-                    ui.checkbox(&mut self.raw_attention, crate::t!("attention-raw-grid"))
-                        .on_hover_text(crate::t!("attention-raw-grid-hint"));
+                if let Some(c) = &self.caption {
+                    let side = c.grid_side;
+                    ui.checkbox(
+                        &mut self.raw_attention,
+                        crate::t!("attention-raw-grid", side = side),
+                    )
+                    .on_hover_text(crate::t!("attention-raw-grid-hint"));
                 }
                 let avail = ui.available_size();
                 let scale = (avail.x / size.x).min(avail.y / size.y).min(4.0);
