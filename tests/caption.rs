@@ -497,6 +497,59 @@ fn tiny_self_critical_run_raises_the_reward_and_resumes() {
     assert_eq!(load_decoders(&ship).unwrap().0.len(), 2);
 }
 
+/// A decoder reads the grids of the network it was trained on: a self-critical
+/// run on another network's feature cache is refused with both sizes named,
+/// and a captioner folder whose config names another encoder does not load.
+#[test]
+fn a_decoder_is_refused_on_another_networks_grids() {
+    let dir = tempfile::tempdir().unwrap();
+    synthetic_flickr(dir.path(), &["xe"]);
+    let (ship, xe) = tiny_shipped_decoder(dir.path(), 1, 4);
+    let config = load_decoders(&ship).unwrap().2;
+    assert_eq!(
+        config.encoder,
+        Variant::Lite0,
+        "the export names the cache's network"
+    );
+
+    let files: Vec<String> = (0..8).map(|p| format!("p{p}.jpg")).collect();
+    let lite1 = vec![0.5; 8 * Variant::Lite1.regions() * FEATURES];
+    FeatureCache::from_grids(files, Variant::Lite1, &lite1)
+        .save(&dir.path().join("scst").join("features"))
+        .unwrap();
+    let scst = ScstOptions {
+        init: ship.join("decoder.safetensors"),
+        samples: 2,
+        baseline: Baseline::Mean,
+        xe_weight: 0.0,
+        temperature: 1.0,
+    };
+    let err = train_scst(
+        dir.path(),
+        &dir.path().join("scst"),
+        &xe,
+        &scst,
+        &mut |_| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("efficientnet-lite1 grids of 64 regions") && err.contains("reads 49"),
+        "{err}"
+    );
+
+    let path = ship.join("config.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["encoder"] = "lite2".into();
+    std::fs::write(&path, json.to_string()).unwrap();
+    let err = load_decoders(&ship).err().unwrap().to_string();
+    assert!(
+        err.contains("reads 49 regions, efficientnet-lite2 makes 81"),
+        "{err}"
+    );
+}
+
 /// A self-critical run stopped after an epoch and resumed ends with the
 /// same weights, to the byte, as one that ran straight through (the
 /// samples of each batch come from the seed, the epoch and the batch).

@@ -258,21 +258,26 @@ impl Captioner {
     }
 }
 
+/// Reads and parses a `captioner/` folder's `config.json` alone.
+pub fn read_config(dir: &Path) -> Result<CaptionerConfig, CaptionError> {
+    let cpath = dir.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&cpath).map_err(|e| CaptionError::Config {
+        path: cpath.clone(),
+        reason: e.to_string(),
+    })?;
+    serde_json::from_str(&text).map_err(|e| CaptionError::Config {
+        path: cpath,
+        reason: e.to_string(),
+    })
+}
+
 /// Reads `config.json`, `vocab.json` and the decoders' weights from a
 /// `captioner/` folder.
 pub fn load_decoders(
     dir: &Path,
 ) -> Result<(Vec<DecoderParams<f32>>, Vocab, CaptionerConfig), CaptionError> {
     let cpath = dir.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&cpath).map_err(|e| CaptionError::Config {
-        path: cpath.clone(),
-        reason: e.to_string(),
-    })?;
-    let config: CaptionerConfig =
-        serde_json::from_str(&text).map_err(|e| CaptionError::Config {
-            path: cpath.clone(),
-            reason: e.to_string(),
-        })?;
+    let config = read_config(dir)?;
     let vocab = Vocab::load(&dir.join(VOCAB_FILE))?;
     if vocab.len() != config.decoder.vocab {
         return Err(CaptionError::Config {

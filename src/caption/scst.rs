@@ -220,6 +220,18 @@ pub fn train_scst(
     std::fs::create_dir_all(out).map_err(|e| run_err(out, e))?;
     vocab.save(&out.join("vocab.json"))?;
     let cache = super::train::checked_cache(out, &captions)?;
+    if cache.regions() != cfg.regions {
+        return Err(run_err(
+            &out.join("features"),
+            format!(
+                "the feature cache holds {} grids of {} regions, the decoder {} reads {}",
+                cache.encoder.model(),
+                cache.regions(),
+                scst.init.display(),
+                cfg.regions
+            ),
+        ));
+    }
     let opts = TrainOptions {
         dropout: 0.0,
         embed: cfg.embed,

@@ -9,7 +9,8 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
-use crate::caption::dataset::{Captions, build_feature_cache, cache_matches};
+use crate::caption::captioner::read_config;
+use crate::caption::dataset::{Captions, build_feature_cache, cache_encoder, cache_matches};
 use crate::caption::encoder::Variant;
 use crate::caption::scst::{Baseline, ScstOptions, train_scst};
 use crate::caption::train::{TrainEvent, TrainOptions, export, train};
@@ -28,8 +29,9 @@ pub struct TrainCaptionArgs {
     /// Which EfficientNet-Lite network encodes the photos (its weights file in
     /// --encoder): lite0 (224 px, 7×7 grid), lite1 (240 px, 8×8) or lite2
     /// (260 px, 9×9).
-    #[arg(long, default_value = "lite0", value_parser = parse_variant)]
-    pub encoder_model: Variant,
+    /// (Default lite0; with --scst, the network the --init decoder reads.)
+    #[arg(long, value_parser = parse_variant)]
+    pub encoder_model: Option<Variant>,
     /// Only build the feature cache.
     #[arg(long)]
     pub cache_only: bool,
@@ -108,6 +110,24 @@ pub struct TrainCaptionArgs {
     pub temperature: f64,
 }
 
+/// The network whose grids the run reads: `--encoder-model`, or with `--scst`
+/// the one the `--init` decoder was trained on (they must agree).
+fn encoder_variant(args: &TrainCaptionArgs) -> anyhow::Result<Variant> {
+    let Some(init) = args.init.as_ref().filter(|_| args.scst) else {
+        return Ok(args.encoder_model.unwrap_or_default());
+    };
+    let dir = init.parent().unwrap_or(std::path::Path::new("."));
+    let of_init = read_config(dir)?.encoder;
+    match args.encoder_model {
+        Some(v) if v != of_init => anyhow::bail!(
+            "--encoder-model {v}, but {} reads {} grids",
+            init.display(),
+            of_init.model()
+        ),
+        _ => Ok(of_init),
+    }
+}
+
 /// `lite0`, `lite1`, `lite2` (or `efficientnet-lite2` …).
 pub(crate) fn parse_variant(s: &str) -> Result<Variant, String> {
     Variant::parse(s).ok_or_else(|| format!("{s:?} is not lite0, lite1 or lite2"))
@@ -141,13 +161,28 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
     let captions = Captions::load(&args.data)?;
     let cache_dir = args.out.join("features");
     let files: Vec<String> = captions.images.iter().map(|e| e.file.clone()).collect();
-    if !cache_matches(&cache_dir, &files, args.encoder_model) {
+    let variant = encoder_variant(&args)?;
+    // A run already under way keeps the grids it started with: rebuilding the
+    // cache for another network would pull it from under the checkpoint (and
+    // from other runs that link to it).
+    if let Ok(cached) = cache_encoder(&cache_dir)
+        && cached != variant
+        && args.out.join("checkpoint.json").exists()
+    {
+        anyhow::bail!(
+            "{}: this run's feature cache holds {} grids, not {}; use another --out",
+            cache_dir.display(),
+            cached.model(),
+            variant.model()
+        );
+    }
+    if !cache_matches(&cache_dir, &files, variant) {
         let bar = progress_bar(files.len() as u64, &crate::t!("cli-train-encoding"));
         let secs = build_feature_cache(
             &args.data,
             &captions,
             &args.encoder,
-            args.encoder_model,
+            variant,
             &cache_dir,
             &mut |done, total| bar.tick_to(done, total),
         )
