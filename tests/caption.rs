@@ -550,6 +550,76 @@ fn a_decoder_is_refused_on_another_networks_grids() {
     );
 }
 
+/// An ensemble across encoders: a decoder trained on another network's grids
+/// joins the folder as a later member (`member_encoders` says which network
+/// each reads), loads with its own region count, and the beam search averages
+/// its attention onto the first member's grid (each map still sums to 1).
+#[test]
+fn an_ensemble_member_may_read_another_network() {
+    let dir = tempfile::tempdir().unwrap();
+    synthetic_flickr(dir.path(), &["xe"]);
+    let (ship, xe) = tiny_shipped_decoder(dir.path(), 1, 4);
+    let files: Vec<String> = (0..8).map(|p| format!("p{p}.jpg")).collect();
+    let n1 = Variant::Lite1.regions() * FEATURES;
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let lite1: Vec<f32> = (0..8 * n1)
+        .map(|_| rand::Rng::random::<f32>(&mut rng))
+        .collect();
+    FeatureCache::from_grids(files, Variant::Lite1, &lite1)
+        .save(&dir.path().join("xe1").join("features"))
+        .unwrap();
+    train(dir.path(), &dir.path().join("xe1"), &xe, &mut |_| {}).unwrap();
+    let cfg = export(
+        &dir.path().join("xe1"),
+        &ship,
+        "test",
+        "decoder-2.safetensors",
+    )
+    .unwrap();
+    assert_eq!(cfg.member_encoders, [Variant::Lite0, Variant::Lite1]);
+    assert_eq!(cfg.encoders(), [Variant::Lite0, Variant::Lite1]);
+    let (decoders, _, config) = load_decoders(&ship).unwrap();
+    assert_eq!(decoders[0].cfg.regions, 49);
+    assert_eq!(decoders[1].cfg.regions, 64);
+    assert_eq!(config.member_encoders, cfg.member_encoders);
+
+    let grid0 = vec![0.3f32; 49 * FEATURES];
+    let ctx0 = decoders[0].photo_context(&grid0, false);
+    let ctx1 = decoders[1].photo_context(&lite1[..n1], false);
+    let members = [
+        Member {
+            dec: &decoders[0],
+            ctx: &ctx0,
+        },
+        Member {
+            dec: &decoders[1],
+            ctx: &ctx1,
+        },
+    ];
+    let hyps = ensemble_beam_search(&members, 3, 3, 6, false, 1.0);
+    assert!(!hyps.is_empty());
+    for map in &hyps[0].attention {
+        assert_eq!(map.len(), 49);
+        let sum: f32 = map.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-4, "{sum}");
+    }
+    // The first member defines the folder's network: another network's run
+    // cannot replace it.
+    let err = export(
+        &dir.path().join("xe1"),
+        &ship,
+        "test",
+        "decoder.safetensors",
+    );
+    let cfg = err.unwrap();
+    assert_eq!(
+        cfg.encoder,
+        Variant::Lite1,
+        "a fresh folder for the new first member"
+    );
+    assert!(cfg.member_encoders.is_empty());
+}
+
 /// A self-critical run stopped after an epoch and resumed ends with the
 /// same weights, to the byte, as one that ran straight through (the
 /// samples of each batch come from the seed, the epoch and the batch).

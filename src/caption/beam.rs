@@ -107,7 +107,9 @@ pub fn beam_search(
 /// Beam search with an ensemble of decoders (sharing one vocabulary): each
 /// step feeds every hypothesis' last word to every member, and the beam
 /// ranks words by the members' averaged probability ([`combine`]). A
-/// hypothesis' attention map is the members' mean map; its gate taps are
+/// hypothesis' attention map is the members' mean map (on the first member's
+/// grid, [`super::overlay::regrid`]ding a member that reads another
+/// network's); its gate taps are
 /// the first member's. One member is plain beam search. `length_alpha` is
 /// the α of the length normalisation (module doc).
 pub fn ensemble_beam_search(
@@ -186,8 +188,17 @@ pub fn ensemble_beam_search(
             let mut hyp = live[r].hyp.clone();
             hyp.logprob = logprob;
             let mut alpha = steps[0].alpha[r * nl..(r + 1) * nl].to_vec();
-            for s in &steps[1..] {
-                add_to(&mut alpha, &s.alpha[r * nl..(r + 1) * nl]);
+            for (s, m) in steps[1..].iter().zip(&members[1..]) {
+                let nm = m.dec.cfg.regions;
+                let map = &s.alpha[r * nm..(r + 1) * nm];
+                if nm == nl {
+                    add_to(&mut alpha, map);
+                } else {
+                    add_to(
+                        &mut alpha,
+                        &super::overlay::regrid(map, (nl as f64).sqrt().round() as usize),
+                    );
+                }
             }
             let scale = 1.0 / steps.len() as f32;
             alpha.iter_mut().for_each(|a| *a *= scale);

@@ -56,6 +56,12 @@ pub struct CaptionerConfig {
     /// region count); folders from before Lite1/Lite2 were Lite0's.
     #[serde(default)]
     pub encoder: Variant,
+    /// The network each member reads, in `members` order, for an ensemble
+    /// across encoders (the first is `encoder`); empty: every member reads
+    /// `encoder`. A member's decoder sizes are `decoder`'s, its region count
+    /// its network's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_encoders: Vec<Variant>,
     pub decoder: DecoderConfig,
     /// Words generated at most per caption.
     pub max_words: usize,
@@ -81,9 +87,46 @@ fn single_decoder() -> Vec<String> {
 }
 
 impl CaptionerConfig {
+    /// The network member `i` reads.
+    pub fn member_encoder(&self, i: usize) -> Variant {
+        self.member_encoders.get(i).copied().unwrap_or(self.encoder)
+    }
+
+    /// Member `i`'s decoder sizes: `decoder`'s, with its network's regions.
+    pub fn member_decoder(&self, i: usize) -> DecoderConfig {
+        DecoderConfig {
+            regions: self.member_encoder(i).regions(),
+            ..self.decoder.clone()
+        }
+    }
+
+    /// The networks the members read, each once, the first member's first.
+    pub fn encoders(&self) -> Vec<Variant> {
+        let mut out = vec![self.encoder];
+        for v in &self.member_encoders {
+            if !out.contains(v) {
+                out.push(*v);
+            }
+        }
+        out
+    }
+
     /// Checks that `members` names one or more plain `.safetensors` files of
-    /// the folder (never a path that leaves it), each once.
+    /// the folder (never a path that leaves it), each once, and that
+    /// `member_encoders`, when given, names one network a member, the first
+    /// being `encoder`.
     pub fn check_members(&self) -> Result<(), String> {
+        if !self.member_encoders.is_empty()
+            && (self.member_encoders.len() != self.members.len()
+                || self.member_encoders[0] != self.encoder)
+        {
+            return Err(format!(
+                "\"member_encoders\" names {} networks for {} members (the first must be \"encoder\", {})",
+                self.member_encoders.len(),
+                self.members.len(),
+                self.encoder
+            ));
+        }
         if self.decoder.regions != self.encoder.regions() {
             return Err(format!(
                 "the decoder reads {} regions, {} makes {}",
@@ -158,11 +201,15 @@ pub struct CaptionResult {
     pub decoder_ms: f64,
 }
 
-/// Encoder, decoder(s) and vocabulary, ready to caption.
+/// Encoder(s), decoder(s) and vocabulary, ready to caption.
 pub struct Captioner {
-    pub encoder: Encoder,
+    /// The networks the decoders read, in [`CaptionerConfig::encoders`]
+    /// order: the first member's first (its ImageNet labels are shown).
+    pub encoders: Vec<Encoder>,
     /// The ensemble's decoders, in `config.members` order (at least one).
     pub decoders: Vec<DecoderParams<f32>>,
+    /// For each decoder, the index of its network in `encoders`.
+    member_encoder: Vec<usize>,
     pub vocab: Vocab,
     pub config: CaptionerConfig,
 }
@@ -174,13 +221,29 @@ impl Captioner {
             weights_root,
             crate::weights::CAPTIONER,
         ))?;
-        let encoder = Encoder::load(weights_root, config.encoder)?;
+        let variants = config.encoders();
+        let encoders = variants
+            .iter()
+            .map(|&v| Encoder::load(weights_root, v))
+            .collect::<Result<Vec<_>, _>>()?;
+        let member_encoder = (0..decoders.len())
+            .map(|i| {
+                let v = config.member_encoder(i);
+                variants.iter().position(|&x| x == v).expect("listed")
+            })
+            .collect();
         Ok(Captioner {
-            encoder,
+            encoders,
             decoders,
+            member_encoder,
             vocab,
             config,
         })
+    }
+
+    /// The first member's network (the one whose labels are shown).
+    pub fn encoder(&self) -> &Encoder {
+        &self.encoders[0]
     }
 
     /// Captions a decoded photo (any size: it is squashed to the encoder's
@@ -188,17 +251,12 @@ impl Captioner {
     /// beam of width `beam` (1 = greedy), returning up to `nbest` captions.
     pub fn caption(&self, img: &RgbImage, beam: usize, nbest: usize) -> CaptionResult {
         let start = Instant::now();
-        let encoded = self.encoder.encode(img);
+        let encoded: Vec<Encoded> = self.encoders.iter().map(|e| e.encode(img)).collect();
         let encoder_ms = start.elapsed().as_secs_f64() * 1e3;
-        let mut result = self.caption_encoded(&encoded, beam, nbest);
+        let grids: Vec<&[f32]> = encoded.iter().map(|e| e.grid.as_slice()).collect();
+        let mut result = self.caption_grids(&grids, beam, nbest);
         result.encoder_ms = encoder_ms;
-        result
-    }
-
-    /// Like [`Captioner::caption`], from the encoder's output.
-    pub fn caption_encoded(&self, encoded: &Encoded, beam: usize, nbest: usize) -> CaptionResult {
-        let mut result = self.caption_grid(&encoded.grid, beam, nbest);
-        result.labels = encoded
+        result.labels = encoded[0]
             .top_labels(5)
             .into_iter()
             .map(|(n, p)| (n.to_string(), p))
@@ -206,14 +264,16 @@ impl Captioner {
         result
     }
 
-    /// Like [`Captioner::caption`], from the encoder's grid (`L × FEATURES`) alone;
-    /// `labels` is left empty.
-    pub fn caption_grid(&self, grid: &[f32], beam: usize, nbest: usize) -> CaptionResult {
+    /// Like [`Captioner::caption`], from the grids (`L × FEATURES`) of the
+    /// networks in `encoders` order alone; `labels` is left empty.
+    pub fn caption_grids(&self, grids: &[&[f32]], beam: usize, nbest: usize) -> CaptionResult {
+        assert_eq!(grids.len(), self.encoders.len(), "one grid a network");
         let start = Instant::now();
         let contexts: Vec<_> = self
             .decoders
             .iter()
-            .map(|d| d.photo_context(grid, false))
+            .zip(&self.member_encoder)
+            .map(|(d, &e)| d.photo_context(grids[e], false))
             .collect();
         let members: Vec<Member> = self
             .decoders
@@ -298,7 +358,8 @@ pub fn load_decoders(
     let decoders = config
         .members
         .iter()
-        .map(|m| Ok(checkpoint::load(&dir.join(m), &config.decoder)?.params))
+        .enumerate()
+        .map(|(i, m)| Ok(checkpoint::load(&dir.join(m), &config.member_decoder(i))?.params))
         .collect::<Result<Vec<_>, CaptionError>>()?;
     Ok((decoders, vocab, config))
 }

@@ -46,15 +46,17 @@ pub fn evaluate(
 ) -> Result<EvalReport, DatasetError> {
     let start = Instant::now();
     let captions = Captions::load(data_dir)?;
+    let networks = captioner.config.encoders();
     if let Some(c) = cache
-        && c.encoder != captioner.config.encoder
+        && networks != [c.encoder]
     {
+        let names: Vec<&str> = networks.iter().map(|v| v.model()).collect();
         return Err(DatasetError::Format {
             path: data_dir.to_path_buf(),
             reason: format!(
-                "the feature cache holds {} grids, the captioner reads {}",
+                "the feature cache holds {} grids, the captioner reads {} (run without the cache)",
                 c.encoder.model(),
-                captioner.config.encoder.model()
+                names.join(" and ")
             ),
         });
     }
@@ -85,7 +87,7 @@ pub fn evaluate(
                 Some(c) => {
                     let mut grid = vec![0.0; c.grid_len()];
                     c.grid_into(i, &mut grid);
-                    captioner.caption_grid(&grid, beam, 1)
+                    captioner.caption_grids(&[&grid], beam, 1)
                 }
                 None => {
                     let photo = load_image(&data_dir.join("images").join(&entry.file))?;

@@ -54,6 +54,19 @@ pub fn upsample(map: &[f32], side: usize, w: usize, h: usize, smooth: bool) -> V
     out
 }
 
+/// A map moved onto a `side`×`side` grid (an ensemble member reading another
+/// network's grid, averaged onto the first member's): sampled smoothly at the
+/// new cells' centres, then scaled back to the map's sum (a distribution
+/// stays one).
+pub fn regrid(map: &[f32], side: usize) -> Vec<f32> {
+    let mut out = upsample(map, side_of(map), side, side, true);
+    let (was, now) = (map.iter().sum::<f32>(), out.iter().sum::<f32>());
+    if now > 0.0 {
+        out.iter_mut().for_each(|v| *v *= was / now);
+    }
+    out
+}
+
 /// How dark (alpha of black, 0–200 of 255) the photo is at each of `w`×`h`
 /// pixels: transparent where the weight is the map's largest, darker as it
 /// falls, 200 where the decoder did not look at all.

@@ -692,13 +692,19 @@ pub fn export(
     let vocab = Vocab::load(&run.join("vocab.json"))?;
     let encoder = super::dataset::cache_encoder(&run.join("features"))?;
     let cpath = dest.join(CONFIG_FILE);
-    // The ensemble already in `dest`, if this run fits it.
+    // The ensemble already in `dest`, if this run fits it: the same sizes and
+    // vocabulary; a member other than the first may read another network (an
+    // ensemble across encoders), the first defines the folder's.
     let existing = std::fs::read_to_string(&cpath)
         .ok()
         .and_then(|t| serde_json::from_str::<CaptionerConfig>(&t).ok())
         .filter(|c| {
-            c.decoder == state.decoder
-                && c.encoder == encoder
+            let sizes = DecoderConfig {
+                regions: c.decoder.regions,
+                ..state.decoder.clone()
+            };
+            c.decoder == sizes
+                && (c.encoder == encoder || member != DECODER_FILE)
                 && Vocab::load(&dest.join(VOCAB_FILE)).is_ok_and(|v| v == vocab)
         });
     if existing.is_none() && member != DECODER_FILE {
@@ -744,6 +750,7 @@ pub fn export(
     }
     let mut config = existing.unwrap_or_else(|| CaptionerConfig {
         encoder,
+        member_encoders: Vec::new(),
         decoder: state.decoder.clone(),
         max_words: state.options.max_words,
         length_alpha: 1.0,
@@ -752,6 +759,19 @@ pub fn export(
     });
     if !config.members.iter().any(|m| m == member) {
         config.members.push(member.to_string());
+    }
+    if encoder != config.encoder || !config.member_encoders.is_empty() {
+        let at = config
+            .members
+            .iter()
+            .position(|m| m == member)
+            .expect("added");
+        let first = config.encoder;
+        config.member_encoders.resize(config.members.len(), first);
+        config.member_encoders[at] = encoder;
+        if config.member_encoders.iter().all(|&v| v == first) {
+            config.member_encoders.clear();
+        }
     }
     if !config.training.is_object() {
         config.training = serde_json::json!({});
