@@ -111,6 +111,22 @@ mod tests {
         assert_eq!(&raw[12..], &[2.0, 2.0, 3.0, 3.0]);
     }
 
+    /// A 9×9 map looking at its centre, moved onto 7×7, looks at the centre
+    /// and still sums to one; a top-left look stays top-left.
+    #[test]
+    fn regridding_keeps_where_the_map_looked_and_its_sum() {
+        let mut map = vec![0.0f32; 81];
+        map[40] = 0.8;
+        map[0] = 0.2;
+        let on7 = regrid(&map, 7);
+        assert_eq!(on7.len(), 49);
+        assert!((on7.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        let peak = (0..49).max_by(|&a, &b| on7[a].total_cmp(&on7[b])).unwrap();
+        assert_eq!(peak, 24, "{on7:?}");
+        assert!(on7[0] > on7[6] && on7[0] > on7[48]);
+        assert_eq!(side_of(&on7), 7);
+    }
+
     #[test]
     fn the_shade_is_clear_at_the_peak_and_dark_where_nothing_looked() {
         let mut map = vec![0.0f32; 49];
