@@ -112,8 +112,8 @@ pub struct CaptionerBench {
     pub runs: usize,
     /// The caption produced (a sanity check for the reader).
     pub caption: String,
-    /// The network that encoded the photo.
-    pub encoder: Variant,
+    /// The networks that encoded the photo.
+    pub encoders: Vec<Variant>,
 }
 
 /// Loads the captioner from the weights root and times `runs` (at least 5)
@@ -145,7 +145,7 @@ pub fn bench_captioner(
         beam,
         runs,
         caption,
-        encoder: captioner.config.encoder,
+        encoders: captioner.config.encoders(),
     })
 }
 
@@ -157,7 +157,7 @@ pub fn bench_caption(weights_root: &Path, runs: usize) -> anyhow::Result<Vec<Cas
     let threads = rayon::current_num_threads();
     let mut cases = vec![serde_json::json!({
         "case": "photo_to_caption_beam3",
-        "encoder": b.encoder.name(),
+        "encoder": b.encoders.iter().map(|v| v.name()).collect::<Vec<_>>().join("+"),
         "median_ms": b.median_ms,
         "encoder_ms": b.encoder_ms,
         "decoder_ms": b.decoder_ms,

@@ -501,8 +501,14 @@ impl Encoder {
     /// Encode a decoded photo: squash to the variant's input size (Pillow
     /// bilinear), normalise, run the network.
     pub fn encode(&self, img: &RgbImage) -> Encoded {
+        self.encode_on(img, self.threads)
+    }
+
+    /// Like [`Encoder::encode`] on `threads` threads (1: the calling thread
+    /// alone, for running several encoders side by side).
+    pub fn encode_on(&self, img: &RgbImage, threads: usize) -> Encoded {
         let input = preprocess::photo_to_input(img, self.variant.input_size());
-        self.forward(&input, Threads(self.threads), None)
+        self.forward(&input, Threads(threads.max(1)), None)
     }
 
     /// Encode many photos. With more than one thread the photos run in parallel,
