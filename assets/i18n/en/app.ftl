@@ -45,7 +45,7 @@ about-key-focus = move between controls and press them
 about-data = Data and models
 about-credit-quickdraw = Quick, Draw! Dataset by Google, CC BY 4.0.
 about-credit-sketch-rnn = sketch-rnn models by Google Magenta (Ha & Eck, "A Neural Representation of Sketch Drawings", 2017), Apache-2.0.
-about-credit-efficientnet = EfficientNet-Lite0 by Google / The TensorFlow Authors (Tan & Le, 2019), Apache-2.0.
+about-credit-efficientnet = EfficientNet-Lite0 and Lite2 by Google / The TensorFlow Authors (Tan & Le, 2019), Apache-2.0.
 about-credit-flickr8k = Flickr8k: M. Hodosh, P. Young, J. Hockenmaier, "Framing Image Description as a Ranking Task: Data, Models and Evaluation Metrics", JAIR 47, 2013 (research use).
 about-credit-photos = Sample photos: scikit-image data (CC0 / public domain), U.S. Navy (public domain).
 

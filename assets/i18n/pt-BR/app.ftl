@@ -71,7 +71,7 @@ about-key-focus = passa de um controle a outro e o aciona
 about-data = Dados e modelos
 about-credit-quickdraw = Conjunto de dados Quick, Draw!, do Google, CC BY 4.0.
 about-credit-sketch-rnn = Modelos sketch-rnn do Google Magenta (Ha & Eck, "A Neural Representation of Sketch Drawings", 2017), Apache-2.0.
-about-credit-efficientnet = EfficientNet-Lite0, do Google / The TensorFlow Authors (Tan & Le, 2019), Apache-2.0.
+about-credit-efficientnet = EfficientNet-Lite0 e Lite2, do Google / The TensorFlow Authors (Tan & Le, 2019), Apache-2.0.
 about-credit-flickr8k = Flickr8k: M. Hodosh, P. Young, J. Hockenmaier, "Framing Image Description as a Ranking Task: Data, Models and Evaluation Metrics", JAIR 47, 2013 (uso em pesquisa).
 about-credit-photos = Fotos de exemplo: dados do scikit-image (CC0 / domínio público), Marinha dos EUA (domínio público).
 
