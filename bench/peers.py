@@ -200,11 +200,14 @@ class Lite:
         return grid, logits
 
 
-def captioner_encoder():
-    """The network the shipped captioner reads (its config.json), and its input side."""
+def captioner_encoders():
+    """The networks the shipped captioner's members read (its config.json): the
+    names in members' order, and {name: (network, input side)}."""
     config = json.loads((ROOT / "weights/captioner/config.json").read_text())
-    name = config.get("encoder", "lite0")
-    return Lite(ROOT / f"weights/encoder/efficientnet_{name}.safetensors"), SIZES[name]
+    members = config.get("members", ["decoder.safetensors"])
+    names = config.get("member_encoders") or [config.get("encoder", "lite0")] * len(members)
+    nets = {n: (Lite(ROOT / f"weights/encoder/efficientnet_{n}.safetensors"), SIZES[n]) for n in names}
+    return names, nets
 
 
 def chelsea_input(size):
@@ -216,13 +219,14 @@ def chelsea_input(size):
 
 
 def torch_encoder(runs):
-    net, size = captioner_encoder()
-    x = chelsea_input(size)
-    _, logits = net(x)
+    """Every network the captioner reads, one after the other."""
+    _, nets = captioner_encoders()
+    inputs = {n: chelsea_input(size) for n, (_, size) in nets.items()}
     labels = (ROOT / "weights/encoder/imagenet_classes.txt").read_text().splitlines()
-    top = labels[int(logits.argmax())]
-    assert "cat" in top, f"the PyTorch port must see the cat, saw {top}"
-    return median_ms(lambda: net(x), runs)
+    for n, (net, _) in nets.items():
+        top = labels[int(net(inputs[n])[1].argmax())]
+        assert "cat" in top, f"the PyTorch port of {n} must see the cat, saw {top}"
+    return median_ms(lambda: [net(inputs[n]) for n, (net, _) in nets.items()], runs)
 
 
 # ---- the captioner: encoder + attention LSTM decoder, beam 3 -------------------------
@@ -265,9 +269,10 @@ class Decoder:
 
 
 @torch.inference_mode()
-def beam(decoders, grid, width=3, max_len=20):
-    """`src/caption/beam.rs`: beam search over the ensemble's mean word probability."""
-    started = [d.start(grid) for d in decoders]
+def beam(decoders, grids, alpha, width=3, max_len=20):
+    """`src/caption/beam.rs`: beam search over the ensemble's mean word probability,
+    member i reading grids[i]; finished captions ranked by log p / tokens^alpha."""
+    started = [d.start(g) for d, g in zip(decoders, grids)]
     photos = [p for p, _, _ in started]
     states = [(h, c) for _, h, c in started]
     live = [([], 0.0)]
@@ -298,7 +303,7 @@ def beam(decoders, grid, width=3, max_len=20):
             r, w = divmod(flat, total.shape[1])
             ws = live[r][0]
             if w == END or step + 1 == max_len:
-                finished.append((score / (step + 1), ws if w == END else ws + [w]))
+                finished.append((score / (step + 1) ** alpha, ws if w == END else ws + [w]))
             else:
                 nxt_live.append((ws + [w], score))
                 rows.append(r)
@@ -312,17 +317,21 @@ def torch_caption(runs):
     from PIL import Image  # noqa: PLC0415
 
     folder = ROOT / "weights/captioner"
-    enc, size = captioner_encoder()
-    members = json.loads((folder / "config.json").read_text()).get("members", ["decoder.safetensors"])
+    config = json.loads((folder / "config.json").read_text())
+    names, nets = captioner_encoders()
+    members = config.get("members", ["decoder.safetensors"])
     decoders = [Decoder(folder / m) for m in members]
     words = json.loads((folder / "vocab.json").read_text())["words"]
     photo = Image.open(ROOT / "tests/fixtures/encoder/chelsea.png").convert("RGB")
 
     def caption():
-        small = photo.resize((size, size), Image.BILINEAR)
-        a = (np.asarray(small, dtype=np.float32) - 127.0) / 128.0
-        grid, _ = enc(torch.from_numpy(a.transpose(2, 0, 1).copy())[None])
-        return beam(decoders, grid[0].flatten(1).T.contiguous())
+        grids = {}
+        for n, (net, size) in nets.items():
+            small = photo.resize((size, size), Image.BILINEAR)
+            a = (np.asarray(small, dtype=np.float32) - 127.0) / 128.0
+            grid, _ = net(torch.from_numpy(a.transpose(2, 0, 1).copy())[None])
+            grids[n] = grid[0].flatten(1).T.contiguous()
+        return beam(decoders, [grids[n] for n in names], config.get("length_alpha", 1.0))
 
     text = " ".join(words[w] for w in caption())
     return median_ms(caption, runs), text
@@ -399,7 +408,7 @@ def main():
         cases = [
             ("lstm_train_step_b64_t150_bi3x128", ours["train_step_b64_t150_bi3x128"]["fused_ms"], torch_train_step(args.runs)),
             ("lstm_stream_step_3x128", ours["stream_step_3x128"]["fused_ms"], torch_stream_step(args.runs)),
-            (f"encoder_forward_{captioner_encoder()[1]}", ours["photo_to_caption_beam3"]["encoder_ms"], torch_encoder(args.runs)),
+            (f"encoders_forward_{'+'.join(captioner_encoders()[1])}", ours["photo_to_caption_beam3"]["encoder_ms"], torch_encoder(args.runs)),
             ("caption_beam3", ours["photo_to_caption_beam3"]["median_ms"], caption_ms),
             (
                 "sketch_rnn_sample_one",
