@@ -3,9 +3,9 @@
 //! Terms: a **data dir** holds `captions.json`
 //! (`{"images":[{"file":…,"split":"train|dev","captions":[…]}]}`) and
 //! `images/`; the **feature cache** is every photo's encoder grid, computed
-//! once by [`build_feature_cache`]: `features.f16` (N × `REGIONS` ×
-//! `FEATURES` little-endian f16, photos in `captions.json` order) and
-//! `features.json` (the file names and shape). The cache lives under the run folder and is never committed.
+//! once by [`build_feature_cache`]: `features.f16` (N × L × `FEATURES`
+//! little-endian f16, L the network's regions, photos in `captions.json` order)
+//! and `features.json` (the file names, the network and the shape). The cache lives under the run folder and is never committed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
