@@ -104,6 +104,26 @@ pub fn beam_search(
     ensemble_beam_search(&[Member { dec, ctx }], beam, nbest, max_len, taps, 1.0)
 }
 
+/// Row `r`'s attention averaged over the members, on the first member's grid
+/// of `nl` regions (a member reading another network's grid is
+/// [`super::overlay::regrid`]ded onto it).
+fn mean_map(members: &[Member<'_>], steps: &[StepCache<f32>], r: usize, nl: usize) -> Vec<f32> {
+    let mut alpha = steps[0].alpha[r * nl..(r + 1) * nl].to_vec();
+    let side = super::overlay::side_of(&alpha);
+    for (s, m) in steps[1..].iter().zip(&members[1..]) {
+        let nm = m.dec.cfg.regions;
+        let map = &s.alpha[r * nm..(r + 1) * nm];
+        if nm == nl {
+            add_to(&mut alpha, map);
+        } else {
+            add_to(&mut alpha, &super::overlay::regrid(map, side));
+        }
+    }
+    let scale = 1.0 / steps.len() as f32;
+    alpha.iter_mut().for_each(|a| *a *= scale);
+    alpha
+}
+
 /// Beam search with an ensemble of decoders (sharing one vocabulary): each
 /// step feeds every hypothesis' last word to every member, and the beam
 /// ranks words by the members' averaged probability ([`combine`]). A
@@ -183,26 +203,20 @@ pub fn ensemble_beam_search(
         cands.truncate(take);
         cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let last_step = t + 1 == max_len.max(1);
+        // The members' mean map of each row a kept candidate grows from, once
+        // (several candidates may share a row).
+        let mut row_maps: Vec<Option<Vec<f32>>> = vec![None; nr];
+        for &(_, r, _) in &cands {
+            if row_maps[r].is_none() {
+                row_maps[r] = Some(mean_map(members, &steps, r, nl));
+            }
+        }
         let mut next = Vec::with_capacity(take);
         for (logprob, r, w) in cands {
             let mut hyp = live[r].hyp.clone();
             hyp.logprob = logprob;
-            let mut alpha = steps[0].alpha[r * nl..(r + 1) * nl].to_vec();
-            for (s, m) in steps[1..].iter().zip(&members[1..]) {
-                let nm = m.dec.cfg.regions;
-                let map = &s.alpha[r * nm..(r + 1) * nm];
-                if nm == nl {
-                    add_to(&mut alpha, map);
-                } else {
-                    add_to(
-                        &mut alpha,
-                        &super::overlay::regrid(map, (nl as f64).sqrt().round() as usize),
-                    );
-                }
-            }
-            let scale = 1.0 / steps.len() as f32;
-            alpha.iter_mut().for_each(|a| *a *= scale);
-            hyp.attention.push(alpha);
+            hyp.attention
+                .push(row_maps[r].clone().expect("made for every kept row"));
             hyp.parents.push(r);
             if taps {
                 hyp.taps.push(steps[0].tap(r));

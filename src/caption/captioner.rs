@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use image::RgbImage;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::nn::lstm::GateTap;
@@ -19,8 +20,6 @@ use crate::nn::lstm::GateTap;
 use super::beam::{Member, ensemble_beam_search};
 use super::checkpoint;
 use super::decoder::{DecoderConfig, DecoderParams};
-use rayon::prelude::*;
-
 use super::encoder::{Encoded, Encoder, EncoderError, Variant};
 use super::vocab::{Vocab, VocabError};
 use crate::nn::safetensors::WeightsError;
@@ -243,11 +242,6 @@ impl Captioner {
         })
     }
 
-    /// The first member's network (the one whose labels are shown).
-    pub fn encoder(&self) -> &Encoder {
-        &self.encoders[0]
-    }
-
     /// Captions a decoded photo (any size: it is squashed to the encoder's
     /// input size, 224×224 for Lite0) with a
     /// beam of width `beam` (1 = greedy), returning up to `nbest` captions.
@@ -298,7 +292,6 @@ impl Captioner {
         );
         let decoder_ms = start.elapsed().as_secs_f64() * 1e3;
         let taps = hyps.first().map(|h| h.taps.clone());
-        let regions = self.config.decoder.regions;
         let nbest = hyps
             .into_iter()
             .map(|h| {
@@ -308,7 +301,7 @@ impl Captioner {
                     words,
                     logprob: h.logprob,
                     score: h.score,
-                    attention: h.attention.iter().map(|a| a[..regions].to_vec()).collect(),
+                    attention: h.attention,
                     parents: h.parents,
                 }
             })
