@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use rnn_studio::caption::beam::{Member, beam_search, ensemble_beam_search, greedy_batch};
 use rnn_studio::caption::captioner::{Captioner, load_decoders};
-use rnn_studio::caption::dataset::FeatureCache;
+use rnn_studio::caption::dataset::{FeatureCache, MIRRORED_CACHE};
 use rnn_studio::caption::decoder::{DecoderConfig, DecoderParams};
 use rnn_studio::caption::encoder::{FEATURES, Variant};
 
@@ -267,7 +267,7 @@ fn vocab_round_trips_through_its_file() {
 /// A synthetic Flickr8k in `dir` (6 train and 2 dev photos whose grids say
 /// which animal and place their captions name) and its feature cache in
 /// `run/features` of each named run folder.
-fn synthetic_flickr(dir: &Path, runs: &[&str]) {
+fn synthetic_flickr(dir: &Path, runs: &[&str]) -> (Vec<String>, Vec<f32>) {
     let words = [
         "dog", "cat", "runs", "sits", "grass", "snow", "on", "the", "a",
     ];
@@ -295,10 +295,11 @@ fn synthetic_flickr(dir: &Path, runs: &[&str]) {
         serde_json::json!({"images": images}).to_string(),
     )
     .unwrap();
-    let cache = FeatureCache::from_grids(files, Variant::Lite0, &grids);
+    let cache = FeatureCache::from_grids(files.clone(), Variant::Lite0, &grids);
     for run in runs {
         cache.save(&dir.join(run).join("features")).unwrap();
     }
+    (files, grids)
 }
 
 /// A tiny seeded run on synthetic cached features: the training loss falls,
@@ -379,6 +380,61 @@ fn tiny_training_run_lowers_the_loss_and_resumes() {
         err.contains("config.json") && err.contains("../decoder-2"),
         "{err}"
     );
+}
+
+/// Mirror augmentation (`--mirror`) reads the run's mirrored cache: with
+/// mirrored grids equal to the plain ones (and no "left" or "right" in the
+/// vocabulary) a run ends with the same weights as without it, so the coins
+/// leave dropout's draws alone; with other grids the weights differ. A
+/// missing mirrored cache, or one not marked mirrored, is refused by name.
+#[test]
+fn mirror_augmentation_reads_the_mirrored_grids() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = ["plain", "same", "other", "missing", "unmarked"];
+    let (files, grids) = synthetic_flickr(dir.path(), &runs);
+    let mirrored = |run: &str, grids: &[f32], marked: bool| {
+        let c = FeatureCache::from_grids(files.clone(), Variant::Lite0, grids);
+        let c = if marked { c.into_mirrored() } else { c };
+        c.save(&dir.path().join(run).join(MIRRORED_CACHE)).unwrap();
+    };
+    mirrored("same", &grids, true);
+    // Each photo's grid with its regions in reverse order.
+    let g = REGIONS * FEATURES;
+    let reversed: Vec<f32> = grids
+        .chunks(g)
+        .flat_map(|p| p.chunks(FEATURES).rev().flatten().copied())
+        .collect();
+    mirrored("other", &reversed, true);
+    mirrored("unmarked", &grids, false);
+    let opts = TrainOptions {
+        epochs: 2,
+        photos_per_batch: 2,
+        lr: 1e-2,
+        min_count: 1,
+        dev_photos: 2,
+        embed: 8,
+        hidden: 12,
+        context: 8,
+        attention: 6,
+        dropout: 0.1,
+        ..TrainOptions::default()
+    };
+    let on = |run: &str, mirror: bool| {
+        let out = dir.path().join(run);
+        let opts = TrainOptions {
+            mirror,
+            ..opts.clone()
+        };
+        train(dir.path(), &out, &opts, &mut |_| {})
+            .map(|_| std::fs::read(out.join("checkpoint.safetensors")).unwrap())
+    };
+    let plain = on("plain", false).unwrap();
+    assert_eq!(on("same", true).unwrap(), plain);
+    assert_ne!(on("other", true).unwrap(), plain);
+    for run in ["missing", "unmarked"] {
+        let err = on(run, true).unwrap_err().to_string();
+        assert!(err.contains(MIRRORED_CACHE), "{run}: {err}");
+    }
 }
 
 /// The self-critical stage on the synthetic data, from a shipped (F16)

@@ -6,6 +6,8 @@
 //! once by [`build_feature_cache`]: `features.f16` (N × L × `FEATURES`
 //! little-endian f16, L the network's regions, photos in `captions.json` order)
 //! and `features.json` (the file names, the network and the shape). The cache lives under the run folder and is never committed.
+//! A **mirrored cache** ([`MIRRORED_CACHE`]) holds the grids of the same
+//! photos flipped left-right, for training's mirror augmentation.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,10 @@ use serde::{Deserialize, Serialize};
 
 use super::encoder::{Encoder, EncoderError, FEATURES, Variant};
 use super::image_io::load_image;
+
+/// The run folder's cache of the mirrored photos' grids (`--mirror`), beside
+/// `features`.
+pub const MIRRORED_CACHE: &str = "features-mirrored";
 
 /// What went wrong reading the data or the cache.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +85,9 @@ struct CacheIndex {
     regions: usize,
     features: usize,
     dtype: String,
+    /// The photos were flipped left-right before encoding.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    mirrored: bool,
 }
 
 /// Every photo's encoder grid, f16, in memory.
@@ -87,6 +96,8 @@ pub struct FeatureCache {
     pub files: Vec<String>,
     /// The network that made the grids.
     pub encoder: Variant,
+    /// The grids are of the photos flipped left-right.
+    pub mirrored: bool,
     /// (N, L, FEATURES), L = `encoder.regions()`
     data: Vec<f16>,
 }
@@ -108,7 +119,16 @@ impl FeatureCache {
         Self {
             files,
             encoder,
+            mirrored: false,
             data: grids.iter().map(|&v| f16::from_f32(v)).collect(),
+        }
+    }
+
+    /// The same cache, marked as the mirrored photos' grids (tests).
+    pub fn into_mirrored(self) -> Self {
+        Self {
+            mirrored: true,
+            ..self
         }
     }
 
@@ -136,7 +156,7 @@ impl FeatureCache {
         let bytes: Vec<u8> = self.data.iter().flat_map(|v| v.to_le_bytes()).collect();
         let dpath = dir.join("features.f16");
         crate::safe_io::write_atomic(&dpath, &bytes).map_err(io_err(&dpath))?;
-        write_index(dir, self.files.clone(), self.encoder)
+        write_index(dir, self.files.clone(), self.encoder, self.mirrored)
     }
 
     /// Reads the cache from `dir` (`features.json` + `features.f16`).
@@ -165,6 +185,7 @@ impl FeatureCache {
         Ok(Self {
             files: index.files,
             encoder: index.encoder,
+            mirrored: index.mirrored,
             data,
         })
     }
@@ -176,8 +197,8 @@ pub fn cache_encoder(dir: &Path) -> Result<Variant, DatasetError> {
 }
 
 /// Returns true if and only if `dir` holds a complete cache of `encoder`'s grids
-/// for exactly these files.
-pub fn cache_matches(dir: &Path, files: &[String], encoder: Variant) -> bool {
+/// for exactly these files, mirrored or not as asked.
+pub fn cache_matches(dir: &Path, files: &[String], encoder: Variant, mirrored: bool) -> bool {
     let Ok(text) = std::fs::read_to_string(dir.join("features.json")) else {
         return false;
     };
@@ -187,18 +208,20 @@ pub fn cache_matches(dir: &Path, files: &[String], encoder: Variant) -> bool {
     let size = std::fs::metadata(dir.join("features.f16")).map_or(0, |m| m.len() as usize);
     index.files == files
         && index.encoder == encoder
+        && index.mirrored == mirrored
         && size == files.len() * encoder.regions() * FEATURES * 2
 }
 
-/// Encodes every photo of `captions` with the `encoder` network in `encoder_dir` and
-/// writes the cache into `out_dir` (the data file first, under a temporary
-/// name, then renamed; the index last). `progress(done, total)` is called
-/// after each chunk of photos.
+/// Encodes every photo of `captions` with the `encoder` network in `encoder_dir`
+/// (each flipped left-right first when `mirrored`) and writes the cache into
+/// `out_dir` (the data file first, under a temporary name, then renamed; the
+/// index last). `progress(done, total)` is called after each chunk of photos.
 pub fn build_feature_cache(
     data_dir: &Path,
     captions: &Captions,
     encoder_dir: &Path,
     variant: Variant,
+    mirrored: bool,
     out_dir: &Path,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<f64, DatasetError> {
@@ -213,7 +236,15 @@ pub fn build_feature_cache(
     for (k, entries) in captions.images.chunks(chunk).enumerate() {
         let photos = entries
             .iter()
-            .map(|e| load_image(&data_dir.join("images").join(&e.file)).map(|p| p.image))
+            .map(|e| {
+                load_image(&data_dir.join("images").join(&e.file)).map(|p| {
+                    if mirrored {
+                        image::imageops::flip_horizontal(&p.image)
+                    } else {
+                        p.image
+                    }
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         for enc in encoder.encode_batch(&photos) {
             let bytes: Vec<u8> = enc
@@ -237,18 +268,25 @@ pub fn build_feature_cache(
         out_dir,
         captions.images.iter().map(|e| e.file.clone()).collect(),
         variant,
+        mirrored,
     )?;
     Ok(start.elapsed().as_secs_f64())
 }
 
 /// Writes the cache index `dir/features.json` for these photo files.
-fn write_index(dir: &Path, files: Vec<String>, encoder: Variant) -> Result<(), DatasetError> {
+fn write_index(
+    dir: &Path,
+    files: Vec<String>,
+    encoder: Variant,
+    mirrored: bool,
+) -> Result<(), DatasetError> {
     let index = CacheIndex {
         files,
         encoder,
         regions: encoder.regions(),
         features: FEATURES,
         dtype: "f16".into(),
+        mirrored,
     };
     let ipath = dir.join("features.json");
     crate::safe_io::write_atomic(&ipath, serde_json::to_string(&index).unwrap().as_bytes())

@@ -59,9 +59,9 @@ use super::dataset::{Captions, FeatureCache};
 use super::decoder::{DecoderParams, TrainCaption};
 use super::metrics::CiderD;
 use super::train::{
-    EpochData, EpochReport, Rewards, RunState, Sample, TrainError, TrainEvent, TrainOptions,
-    evaluate_greedy, finish_epoch, over_two_cores, references, resume_or_start, run_epochs,
-    run_err, samples,
+    EpochData, EpochReport, Mirror, Rewards, RunState, Sample, TrainError, TrainEvent,
+    TrainOptions, evaluate_greedy, finish_epoch, mirrored_cache, over_two_cores, part_grids,
+    references, resume_or_start, run_epochs, run_err, samples,
 };
 use super::vocab::Vocab;
 
@@ -128,6 +128,7 @@ struct Half {
 fn scst_part(
     dec: &DecoderParams<f32>,
     cache: &FeatureCache,
+    mirror: Option<&Mirror<'_>>,
     part: &[&Sample],
     scorer: &CiderD,
     set_of_row: &[usize],
@@ -137,18 +138,20 @@ fn scst_part(
     seed: u64,
     out: &mut DecoderParams<f32>,
 ) -> Half {
-    let g = cache.grid_len();
-    let mut grid = vec![0.0f32; part.len() * g];
-    for (k, s) in part.iter().enumerate() {
-        cache.grid_into(s.row, &mut grid[k * g..(k + 1) * g]);
-    }
+    let (grid, flipped) = part_grids(cache, mirror, part, seed);
     let ctx = dec.photo_context(&grid, false);
     let ns = scst.samples.max(1);
     let rows: Vec<usize> = (0..part.len()).flat_map(|k| vec![k; ns]).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let sampled = sample_batch(dec, &ctx, &rows, max_len, scst.temperature as f32, &mut rng);
+    // A mirrored photo's caption is mirrored back to be scored against the
+    // photo's own references.
     let score = |k: usize, words: &[usize]| {
-        scorer.score(&vocab.decode(words).join(" "), set_of_row[part[k].row])
+        let words = match mirror {
+            Some(m) if flipped[k] => m.words(words),
+            _ => words.to_vec(),
+        };
+        scorer.score(&vocab.decode(&words).join(" "), set_of_row[part[k].row])
     };
     // Scored with either baseline: the greedy reward is what the dev
     // evaluation measures, so it is the progress worth logging.
@@ -175,7 +178,10 @@ fn scst_part(
             for w in &s.captions {
                 caps.push(TrainCaption {
                     photo: k,
-                    words: w.clone(),
+                    words: match mirror {
+                        Some(m) if flipped[k] => m.words(w),
+                        _ => w.clone(),
+                    },
                 });
                 weights.push(scst.xe_weight);
             }
@@ -240,6 +246,8 @@ pub fn train_scst(
         attention: cfg.attention,
         ..opts.clone()
     };
+    let mirrored = mirrored_cache(out, &opts, &cache)?;
+    let mirror = mirrored.as_ref().map(|m| Mirror::new(m, &vocab));
     let train_set = samples(&captions, &train_idx, &vocab, opts.max_words);
     let dev_rows: Vec<usize> = dev_idx.iter().copied().take(opts.dev_photos).collect();
     let scorer = CiderD::new(&references(&captions, &train_idx));
@@ -308,6 +316,7 @@ pub fn train_scst(
                 scst_part(
                     dec,
                     &cache,
+                    mirror.as_ref(),
                     part,
                     &scorer,
                     &set_of_row,

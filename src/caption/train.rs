@@ -26,12 +26,12 @@ use crate::nn::optim::{Adam, clip_grad_norm};
 
 use super::beam::greedy_batch;
 use super::checkpoint::{self, Precision};
-use super::dataset::{Captions, DatasetError, FeatureCache};
+use super::dataset::{Captions, DatasetError, FeatureCache, MIRRORED_CACHE};
 use super::decoder::{DecoderConfig, DecoderParams, TrainCaption};
 use super::encoder::FEATURES;
 use super::glove::{self, WordVectors};
 use super::metrics;
-use super::vocab::{Vocab, VocabError, tokenize};
+use super::vocab::{UNK, Vocab, VocabError, tokenize};
 use crate::nn::safetensors::WeightsError;
 
 /// What went wrong while training.
@@ -77,6 +77,10 @@ pub struct TrainOptions {
     /// ([`super::glove`]); none: a random start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glove: Option<PathBuf>,
+    /// Mirror augmentation ([`Mirror`]): each training photo is read
+    /// mirrored half the time (both stages).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mirror: bool,
 }
 
 impl Default for TrainOptions {
@@ -100,6 +104,7 @@ impl Default for TrainOptions {
             dropout: 0.5,
             attention_penalty: 1.0,
             glove: None,
+            mirror: false,
         }
     }
 }
@@ -235,6 +240,100 @@ pub fn references(captions: &Captions, idx: &[usize]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Mirror augmentation: a photo flipped left-right is another photo of the
+/// same scene, so with `--mirror` each training photo is read from the
+/// mirrored photos' grids ([`MIRRORED_CACHE`], encoded once like the others)
+/// half the time, and "left" and "right" trade places in its captions (and
+/// in the self-critical stage's samples before they are scored against the
+/// references). Flickr8k has 6 091 training photos; this doubles the
+/// pictures the decoder sees without a second caption.
+pub(super) struct Mirror<'a> {
+    cache: &'a FeatureCache,
+    /// the ids of "left" and "right" (none when either is not a word)
+    swap: Option<(usize, usize)>,
+}
+
+impl<'a> Mirror<'a> {
+    pub(super) fn new(cache: &'a FeatureCache, vocab: &Vocab) -> Self {
+        let (l, r) = (vocab.id("left"), vocab.id("right"));
+        Self {
+            cache,
+            swap: (l != UNK && r != UNK).then_some((l, r)),
+        }
+    }
+
+    /// A caption of the photo as one of its mirror image (and back).
+    pub(super) fn words(&self, words: &[usize]) -> Vec<usize> {
+        let Some((l, r)) = self.swap else {
+            return words.to_vec();
+        };
+        words
+            .iter()
+            .map(|&w| match w {
+                _ if w == l => r,
+                _ if w == r => l,
+                _ => w,
+            })
+            .collect()
+    }
+}
+
+/// The grids of a part of a batch into one buffer (`part.len()` × the grid),
+/// each photo mirrored or not by a coin drawn from `seed` (never without a
+/// [`Mirror`]); returns the buffer and which photos were mirrored.
+pub(super) fn part_grids(
+    cache: &FeatureCache,
+    mirror: Option<&Mirror<'_>>,
+    part: &[&Sample],
+    seed: u64,
+) -> (Vec<f32>, Vec<bool>) {
+    use rand::Rng;
+    let g = cache.grid_len();
+    let mut grid = vec![0.0f32; part.len() * g];
+    // Its own stream, so turning the augmentation on leaves dropout's draws
+    // (seeded by `seed`) as they were.
+    let mut coin = ChaCha8Rng::seed_from_u64(seed ^ 0x6d69_7272_6f72);
+    let mut flipped = Vec::with_capacity(part.len());
+    for (k, s) in part.iter().enumerate() {
+        let out = &mut grid[k * g..(k + 1) * g];
+        match mirror {
+            Some(m) if coin.random_bool(0.5) => {
+                m.cache.grid_into(s.row, out);
+                flipped.push(true);
+            }
+            _ => {
+                cache.grid_into(s.row, out);
+                flipped.push(false);
+            }
+        }
+    }
+    (grid, flipped)
+}
+
+/// The run's mirrored cache when `opts.mirror` asks for it (refused unless
+/// it is the mirrored twin of `cache`).
+pub(super) fn mirrored_cache(
+    out: &Path,
+    opts: &TrainOptions,
+    cache: &FeatureCache,
+) -> Result<Option<FeatureCache>, TrainError> {
+    if !opts.mirror {
+        return Ok(None);
+    }
+    let dir = out.join(MIRRORED_CACHE);
+    let m = FeatureCache::load(&dir)?;
+    if !m.mirrored || m.encoder != cache.encoder || m.files != cache.files {
+        return Err(run_err(
+            &dir,
+            format!(
+                "not the mirrored photos' {} grids of this run's photos",
+                cache.encoder.model()
+            ),
+        ));
+    }
+    Ok(Some(m))
+}
+
 /// Captions `rows` of the cache greedily, in chunks; returns the word lists.
 pub fn greedy_captions(
     dec: &DecoderParams<f32>,
@@ -281,20 +380,22 @@ pub fn evaluate_greedy(
 fn train_batch(
     dec: &DecoderParams<f32>,
     cache: &FeatureCache,
+    mirror: Option<&Mirror<'_>>,
     batch: &[&Sample],
     rng_seed: u64,
     grads: &mut DecoderParams<f32>,
     scratch: &mut DecoderParams<f32>,
 ) -> f64 {
-    let g = cache.grid_len();
     let run = |part: &[&Sample], seed: u64, out: &mut DecoderParams<f32>| -> f64 {
-        let mut grid = vec![0.0f32; part.len() * g];
+        let (grid, flipped) = part_grids(cache, mirror, part, seed);
         let mut caps = Vec::new();
         for (k, s) in part.iter().enumerate() {
-            cache.grid_into(s.row, &mut grid[k * g..(k + 1) * g]);
             caps.extend(s.captions.iter().map(|w| TrainCaption {
                 photo: k,
-                words: w.clone(),
+                words: match mirror {
+                    Some(m) if flipped[k] => m.words(w),
+                    _ => w.clone(),
+                },
             }));
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -479,6 +580,8 @@ pub fn train(
     );
     vocab.save(&out.join("vocab.json"))?;
     let cache = checked_cache(out, &captions)?;
+    let mirrored = mirrored_cache(out, opts, &cache)?;
+    let mirror = mirrored.as_ref().map(|m| Mirror::new(m, &vocab));
     let cfg = DecoderConfig {
         vocab: vocab.len(),
         regions: cache.regions(),
@@ -540,7 +643,7 @@ pub fn train(
         &mut adam,
         progress,
         &mut |dec, batch, seed, grads, scratch| {
-            let loss = train_batch(dec, &cache, batch, seed, grads, scratch);
+            let loss = train_batch(dec, &cache, mirror.as_ref(), batch, seed, grads, scratch);
             (loss, None)
         },
     )
@@ -785,4 +888,31 @@ pub fn export(
     let text = serde_json::to_string_pretty(&config).map_err(|e| run_err(&cpath, e))?;
     crate::safe_io::write_atomic(&cpath, text.as_bytes()).map_err(|e| run_err(&cpath, e))?;
     Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::caption::encoder::Variant;
+
+    #[test]
+    fn a_mirrored_caption_trades_left_and_right() {
+        let words = "a dog turns left and looks right at the left door";
+        let vocab = Vocab::build([words], 1);
+        let cache = FeatureCache::from_grids(Vec::new(), Variant::Lite0, &[]);
+        let mirror = Mirror::new(&cache, &vocab);
+        let ids = vocab.encode(words, 20);
+        let flipped = mirror.words(&ids);
+        assert_eq!(
+            vocab.decode(&flipped).join(" "),
+            "a dog turns right and looks left at the right door"
+        );
+        assert_eq!(mirror.words(&flipped), ids);
+        // Without both words in the vocabulary nothing is swapped (an
+        // unknown "right" must not turn every <unk> into "left").
+        let vocab = Vocab::build(["a dog turns left at the door"], 1);
+        let mirror = Mirror::new(&cache, &vocab);
+        let ids = vocab.encode("a dog turns left at the right door", 20);
+        assert_eq!(mirror.words(&ids), ids);
+    }
 }

@@ -10,7 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
 use crate::caption::captioner::read_config;
-use crate::caption::dataset::{Captions, build_feature_cache, cache_encoder, cache_matches};
+use crate::caption::dataset::{
+    Captions, MIRRORED_CACHE, build_feature_cache, cache_encoder, cache_matches,
+};
 use crate::caption::encoder::Variant;
 use crate::caption::scst::{Baseline, ScstOptions, train_scst};
 use crate::caption::train::{TrainEvent, TrainOptions, export, train};
@@ -108,6 +110,11 @@ pub struct TrainCaptionArgs {
     /// With --scst: temperature τ of the policy sampled and trained, softmax(logits / τ).
     #[arg(long, default_value_t = 0.5)]
     pub temperature: f64,
+    /// Mirror augmentation: read each training photo flipped left-right half the
+    /// time ("left" and "right" swapped in its captions), from a second feature
+    /// cache of the flipped photos (OUT/features-mirrored, built once).
+    #[arg(long)]
+    pub mirror: bool,
 }
 
 /// The network whose grids the run reads: `--encoder-model`, or with `--scst`
@@ -176,14 +183,27 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
             variant.model()
         );
     }
-    if !cache_matches(&cache_dir, &files, variant) {
-        let bar = progress_bar(files.len() as u64, &crate::t!("cli-train-encoding"));
+    let mut caches = vec![(cache_dir, false)];
+    if args.mirror {
+        caches.push((args.out.join(MIRRORED_CACHE), true));
+    }
+    for (dir, mirrored) in caches {
+        if cache_matches(&dir, &files, variant, mirrored) {
+            continue;
+        }
+        let what = if mirrored {
+            crate::t!("cli-train-encoding-mirrored")
+        } else {
+            crate::t!("cli-train-encoding")
+        };
+        let bar = progress_bar(files.len() as u64, &what);
         let secs = build_feature_cache(
             &args.data,
             &captions,
             &args.encoder,
             variant,
-            &cache_dir,
+            mirrored,
+            &dir,
             &mut |done, total| bar.tick_to(done, total),
         )
         .with_context(|| crate::t!("cli-train-building-cache"))?;
@@ -217,6 +237,7 @@ pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
         dropout: args.dropout,
         attention_penalty: args.attention_penalty,
         glove: args.glove.clone(),
+        mirror: args.mirror,
         ..TrainOptions::default()
     };
     let start = std::time::Instant::now();

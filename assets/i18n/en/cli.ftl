@@ -210,6 +210,7 @@ cli-train-best = {" "}best
 cli-train-epoch = epoch { $epoch }/{ $epochs }: loss { $loss } train acc { $acc } val macro top-1 { $macro_top1 } (micro { $micro_top1 }){ $best } — { $minutes } min, ~{ $per_epoch } min per epoch
 cli-train-caption-exported = wrote { $member } into { $path } (vocabulary { $vocab } words; ensemble: { $members })
 cli-train-encoding = encoding photos
+cli-train-encoding-mirrored = encoding the mirrored photos
 cli-train-building-cache = building the feature cache
 cli-train-cache = feature cache: { $n } photos in { $seconds } s
 cli-train-loss = loss { $loss }

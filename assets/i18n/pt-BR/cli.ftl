@@ -209,6 +209,7 @@ cli-train-best = {" "}melhor
 cli-train-epoch = época { $epoch }/{ $epochs }: perda { $loss } acc de treino { $acc } top-1 macro de validação { $macro_top1 } (micro { $micro_top1 }){ $best } — { $minutes } min, ~{ $per_epoch } min por época
 cli-train-caption-exported = gravado { $member } em { $path } (vocabulário de { $vocab } palavras; ensemble: { $members })
 cli-train-encoding = codificando as fotos
+cli-train-encoding-mirrored = codificando as fotos espelhadas
 cli-train-building-cache = montando o cache de características
 cli-train-cache = cache de características: { $n } fotos em { $seconds } s
 cli-train-loss = perda { $loss }
