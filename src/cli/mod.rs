@@ -281,10 +281,27 @@ pub fn run(command: Command) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}", crate::t!("cli-error", error = format!("{e:#}")));
+            eprintln!("{}", crate::t!("cli-error", error = error_chain(&e)));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes, joined by ": ", each cause left out when the
+/// message before it already ends with it (many of our errors print their
+/// source in their own message, and `{:#}` would say it twice).
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.is_empty() {
+            text = part;
+        } else if !text.ends_with(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    text
 }
 
 fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
@@ -432,5 +449,30 @@ pub fn print_cases(cases: &[serde_json::Value], json: bool) {
             })
             .collect();
         println!("{name:<32} {}", rest.join("  "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_chain;
+    use anyhow::Context;
+
+    #[test]
+    fn an_error_chain_names_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let inner = crate::nn::safetensors::WeightsError::Io {
+            path: "w.safetensors".into(),
+            source: io,
+        };
+        let e = Err::<(), _>(inner)
+            .context("building the feature cache")
+            .unwrap_err();
+        assert_eq!(
+            error_chain(&e),
+            "building the feature cache: cannot read weights w.safetensors: no such file"
+        );
+        // A cause that its parent does not repeat is kept.
+        let e = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(error_chain(&e), "outer: inner");
     }
 }
