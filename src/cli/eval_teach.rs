@@ -62,10 +62,6 @@ pub struct EvalTeachArgs {
     /// λ, the anchors' share of the fit's loss.
     #[arg(long)]
     pub anchor_weight: Option<f32>,
-    /// τ_sure: a drawing whose base margin reaches it keeps the base's answer
-    /// (default: none).
-    #[arg(long)]
-    pub sure: Option<f32>,
     /// Augmented copies per example.
     #[arg(long)]
     pub copies: Option<usize>,
@@ -127,7 +123,6 @@ pub fn run(args: EvalTeachArgs) -> anyhow::Result<ExitCode> {
         steps: args.steps.unwrap_or(defaults.steps),
         copies: args.copies.unwrap_or(defaults.copies),
         anchor_weight: args.anchor_weight.unwrap_or(defaults.anchor_weight),
-        sure: args.sure.or(defaults.sure),
         ..defaults
     };
     let scales = if args.scale.is_empty() {

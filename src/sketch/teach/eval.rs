@@ -57,8 +57,6 @@ pub struct Setting {
     pub scale: f32,
     pub bias: f32,
     pub gate: f32,
-    /// τ_sure ([`super::TaughtHead::sure`])
-    pub sure: Option<f32>,
     pub draws: usize,
     pub new_macro_top1: f32,
     pub new_macro_top3: f32,
@@ -254,7 +252,6 @@ pub fn evaluate(
                     scale,
                     bias,
                     gate,
-                    sure: opts.learn.sure,
                     draws: opts.draws,
                     new_macro_top1: top1,
                     new_macro_top3: top3,

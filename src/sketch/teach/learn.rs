@@ -48,8 +48,6 @@ pub struct LearnOptions {
     pub gate: f32,
     /// λ, the anchors' share of the loss
     pub anchor_weight: f32,
-    /// τ_sure ([`TaughtHead::sure`])
-    pub sure: Option<f32>,
 }
 
 impl Default for LearnOptions {
@@ -62,7 +60,6 @@ impl Default for LearnOptions {
             bias: super::DEFAULT_BIAS,
             gate: super::DEFAULT_GATE,
             anchor_weight: super::DEFAULT_ANCHOR_WEIGHT,
-            sure: super::DEFAULT_SURE,
         }
     }
 }
@@ -299,7 +296,6 @@ pub fn fit(
         biases: vec![0.0; n],
         gate: opts.gate,
         unsure_threshold: None,
-        sure: opts.sure,
     };
     v.clone_from(&head.weights);
     // Adam over [v (N·D), b (N)].
@@ -391,15 +387,8 @@ fn loss_and_grad(
             }
         }
     };
-    // An example the base is sure is a built-in class cannot be won (its
-    // taught logits are silent): it is left out rather than pulling at the
-    // head in vain. Anchors the base is sure of add nothing either way.
-    let open: Vec<&Item> = items
-        .iter()
-        .filter(|it| !head.base_is_sure(&it.features.logits, k))
-        .collect();
-    let per = 1.0 / open.len().max(1) as f32;
-    for it in open {
+    let per = 1.0 / items.len().max(1) as f32;
+    for it in items {
         let p = joined_p(head, &it.features, k);
         loss -= p[k + it.class].max(1e-30).ln() * per;
         add(&it.features, Some(it.class), &p, per);
@@ -450,7 +439,6 @@ mod tests {
             biases: vec![0.3, -0.2],
             gate: 0.0,
             unsure_threshold: None,
-            sure: None,
         };
         let anchors = vec![
             Anchor {

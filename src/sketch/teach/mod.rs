@@ -41,8 +41,6 @@ pub use pack::{Pack, PackError};
 
 use serde::{Deserialize, Serialize};
 
-use crate::sketch::recognizer::UnsureScore;
-
 /// α, the taught logits' scale, and β, their offset. Chosen, with γ and λ,
 /// by `eval-teach --part calibrate` (the unknown classes of the calibration
 /// part, never the evaluation part; 6–8 draws) as the setting with the best
@@ -56,8 +54,6 @@ pub const DEFAULT_BIAS: f32 = -5.0;
 pub const DEFAULT_GATE: f32 = 1.0;
 /// λ, the anchors' share of the fit's loss (see [`DEFAULT_SCALE`]).
 pub const DEFAULT_ANCHOR_WEIGHT: f32 = 16.0;
-/// τ_sure ([`TaughtHead::sure`]; see [`DEFAULT_SCALE`]).
-pub const DEFAULT_SURE: Option<f32> = None;
 
 /// What a taught class is recognised by, for one drawing.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,16 +107,7 @@ pub struct TaughtHead {
     /// The unsure threshold with these classes added (None: the built-in one).
     #[serde(default)]
     pub unsure_threshold: Option<f32>,
-    /// τ_sure: a drawing whose base margin ([`UnsureScore::Margin`]) reaches
-    /// it keeps the base's answer, whatever the taught classes say (None:
-    /// every drawing is open to them). A hard form of the gate γ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sure: Option<f32>,
 }
-
-/// The taught logits of a drawing the base is sure of ([`TaughtHead::sure`]):
-/// low enough to take no probability, finite so the softmax stays exact.
-pub const SILENT_LOGIT: f32 = -1e4;
 
 impl TaughtHead {
     /// t (N) = α·W·e + β + γ·ln p_other(z) for an embedding e (D) and the
@@ -130,9 +117,6 @@ impl TaughtHead {
     pub fn logits(&self, z: &[f32], k: usize, e: &[f32]) -> Vec<f32> {
         if e.len() != self.dim {
             return Vec::new();
-        }
-        if self.base_is_sure(z, k) {
-            return vec![SILENT_LOGIT; self.classes.len()];
         }
         let gate = if self.gate != 0.0 && z.len() > k {
             self.gate * (log_sum_exp(&z[k..]) - log_sum_exp(z))
@@ -147,13 +131,6 @@ impl TaughtHead {
                 self.scale * dot(w, e) + self.bias + b_c + gate
             })
             .collect()
-    }
-
-    /// Whether the base is sure enough of its answer for logits `z` (C, the
-    /// first `k` built-in) that no taught class may take the drawing.
-    pub fn base_is_sure(&self, z: &[f32], k: usize) -> bool {
-        self.sure
-            .is_some_and(|tau| z.len() > k && UnsureScore::Margin.of(z, k) >= tau)
     }
 
     /// The joined logits [z_known, t, z_other] and the known count
@@ -229,7 +206,6 @@ mod tests {
             biases: Vec::new(),
             gate: 0.0,
             unsure_threshold: None,
-            sure: None,
         };
         assert_eq!(head.logits(&[0.0], 1, &[0.6, 0.8]), vec![5.0, 7.0]);
         assert!(head.logits(&[0.0], 1, &[1.0]).is_empty());
@@ -238,34 +214,5 @@ mod tests {
         let z = [3f32.ln(), 0.0];
         let t = gated.logits(&z, 1, &[0.6, 0.8]);
         assert!((t[0] - (5.0 + 0.25f32.ln())).abs() < 1e-5, "{t:?}");
-    }
-
-    #[test]
-    fn a_drawing_the_base_is_sure_of_keeps_its_answer() {
-        let head = TaughtHead {
-            classes: vec!["a".into()],
-            dim: 1,
-            weights: vec![1.0],
-            scale: 10.0,
-            bias: 0.0,
-            biases: Vec::new(),
-            gate: 0.0,
-            unsure_threshold: None,
-            sure: Some(0.5),
-        };
-        // Two built-in classes and one other output. Softmax of [ln 8, 0, 0]
-        // is [0.8, 0.1, 0.1]: margin 0.7, sure; of [ln 2, ln 2, 0] is
-        // [0.4, 0.4, 0.2]: margin 0, open to the taught class.
-        let sure = [8f32.ln(), 0.0, 0.0];
-        let open = [2f32.ln(), 2f32.ln(), 0.0];
-        assert!(head.base_is_sure(&sure, 2));
-        assert_eq!(head.logits(&sure, 2, &[1.0]), vec![SILENT_LOGIT]);
-        assert_eq!(head.logits(&open, 2, &[1.0]), vec![10.0]);
-        let (mut p, _) = head.join(&sure, 2, &[1.0]);
-        crate::nn::ops::softmax_in_place(&mut p);
-        assert!((p[0] - 0.8).abs() < 1e-6 && p[2] == 0.0, "{p:?}");
-        // Without τ_sure every drawing is open.
-        let open_head = TaughtHead { sure: None, ..head };
-        assert_eq!(open_head.logits(&sure, 2, &[1.0]), vec![10.0]);
     }
 }

@@ -120,7 +120,6 @@ mod tests {
             biases: vec![0.0],
             gate: 0.0,
             unsure_threshold: None,
-            sure: None,
         };
         let t = recalibrate(&silent, &[], &anchors, 2, UnsureScore::Margin, 0.25).unwrap();
         assert!((t - 0.25).abs() < 1e-4, "{t}");
