@@ -611,7 +611,7 @@ fn a_decoder_is_refused_on_another_networks_grids() {
 /// each reads), loads with its own region count, and the beam search averages
 /// its attention onto the first member's grid (each map still sums to 1).
 #[test]
-fn an_ensemble_member_may_read_another_network() {
+fn an_ensemble_member_may_read_another_network_and_be_trained_otherwise() {
     let dir = tempfile::tempdir().unwrap();
     synthetic_flickr(dir.path(), &["xe"]);
     let (ship, xe) = tiny_shipped_decoder(dir.path(), 1, 4);
@@ -624,7 +624,14 @@ fn an_ensemble_member_may_read_another_network() {
     FeatureCache::from_grids(files, Variant::Lite1, &lite1)
         .save(&dir.path().join("xe1").join("features"))
         .unwrap();
-    train(dir.path(), &dir.path().join("xe1"), &xe, &mut |_| {}).unwrap();
+    // Trained another way too (no attention penalty, more dropout): how a
+    // member was trained does not keep it out of the ensemble.
+    let other = TrainOptions {
+        attention_penalty: 0.0,
+        dropout: xe.dropout + 0.1,
+        ..xe.clone()
+    };
+    train(dir.path(), &dir.path().join("xe1"), &other, &mut |_| {}).unwrap();
     let cfg = export(
         &dir.path().join("xe1"),
         &ship,

@@ -802,8 +802,12 @@ pub fn export(
         .ok()
         .and_then(|t| serde_json::from_str::<CaptionerConfig>(&t).ok())
         .filter(|c| {
+            // Dropout and the attention penalty are how a member was trained,
+            // not its shape: members trained with others still join.
             let sizes = DecoderConfig {
                 regions: c.decoder.regions,
+                dropout: c.decoder.dropout,
+                attention_penalty: c.decoder.attention_penalty,
                 ..state.decoder.clone()
             };
             c.decoder == sizes
