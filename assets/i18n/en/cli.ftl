@@ -125,6 +125,7 @@ cli-value-rnn-studio-train-caption-baseline-mean = The mean reward of the photo'
 cli-arg-rnn-studio-train-caption-xe_weight = With --scst: weight of the references' cross-entropy mixed into the loss (0: none)
 cli-arg-rnn-studio-train-caption-glove = Start the word embedding from these GloVe vectors (a table trimmed to the vocabulary by scripts/trim_glove.py); without it, a random start
 cli-arg-rnn-studio-train-caption-temperature = With --scst: temperature τ of the policy sampled and trained, softmax(logits / τ)
+cli-arg-rnn-studio-train-caption-mirror = Mirror augmentation: read each training photo flipped left-right half the time ("left" and "right" swapped in its captions), from a second feature cache of the flipped photos (OUT/features-mirrored, built once)
 cli-about-rnn-studio-lab = The gradient lab: train an Elman RNN, a Jordan RNN or an LSTM on recall or a character model and print loss, accuracy and the gradient-norm profile per epoch
 cli-arg-rnn-studio-lab-model = The network: Elman RNN, Jordan RNN or LSTM (same hidden size)
 cli-arg-rnn-studio-lab-task = The task

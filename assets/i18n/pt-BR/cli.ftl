@@ -124,6 +124,7 @@ cli-value-rnn-studio-train-caption-baseline-mean = A recompensa média das outra
 cli-arg-rnn-studio-train-caption-xe_weight = Com --scst: peso da entropia cruzada das referências misturada à perda (0: nenhuma)
 cli-arg-rnn-studio-train-caption-glove = Começa a incorporação das palavras destes vetores GloVe (uma tabela reduzida ao vocabulário por scripts/trim_glove.py); sem ela, um começo aleatório
 cli-arg-rnn-studio-train-caption-temperature = Com --scst: temperatura τ da política amostrada e treinada, softmax(logits / τ)
+cli-arg-rnn-studio-train-caption-mirror = Aumento por espelhamento: lê cada foto de treino espelhada da esquerda para a direita na metade das vezes ("left" e "right" trocados nas suas legendas), de um segundo cache de características das fotos espelhadas (OUT/features-mirrored, feito uma vez)
 cli-about-rnn-studio-lab = O laboratório de gradientes: treina uma rede de Elman, uma rede de Jordan ou uma LSTM em lembrança ou num modelo de caracteres e imprime a perda, a acurácia e o perfil da norma do gradiente por época
 cli-arg-rnn-studio-lab-model = A rede: rede de Elman, rede de Jordan ou LSTM (mesmo tamanho oculto)
 cli-arg-rnn-studio-lab-task = A tarefa
