@@ -264,6 +264,26 @@ fn vocab_round_trips_through_its_file() {
     assert!(err.contains("vocab.json"), "{err}");
 }
 
+/// A tiny decoder's training options for the synthetic data: `epochs`
+/// epochs of `photos_per_batch` photos, a fast learning rate, patience
+/// enough never to stop early.
+fn tiny_options(epochs: usize, photos_per_batch: usize) -> TrainOptions {
+    TrainOptions {
+        epochs,
+        photos_per_batch,
+        lr: 1e-2,
+        min_count: 1,
+        dev_photos: 2,
+        patience: 10,
+        embed: 8,
+        hidden: 12,
+        context: 8,
+        attention: 6,
+        dropout: 0.1,
+        ..TrainOptions::default()
+    }
+}
+
 /// A synthetic Flickr8k in `dir` (6 train and 2 dev photos whose grids say
 /// which animal and place their captions name) and its feature cache in
 /// `run/features` of each named run folder.
@@ -310,20 +330,7 @@ fn tiny_training_run_lowers_the_loss_and_resumes() {
     let dir = tempfile::tempdir().unwrap();
     synthetic_flickr(dir.path(), &["run"]);
     let out = dir.path().join("run");
-    let opts = TrainOptions {
-        epochs: 12,
-        photos_per_batch: 1,
-        lr: 1e-2,
-        min_count: 1,
-        dev_photos: 2,
-        patience: 10,
-        embed: 8,
-        hidden: 12,
-        context: 8,
-        attention: 6,
-        dropout: 0.1,
-        ..TrainOptions::default()
-    };
+    let opts = tiny_options(12, 1);
     let mut losses = Vec::new();
     let mut on = |e: TrainEvent| {
         if let TrainEvent::Epoch(r) = e {
@@ -406,19 +413,7 @@ fn mirror_augmentation_reads_the_mirrored_grids() {
         .collect();
     mirrored("other", &reversed, true);
     mirrored("unmarked", &grids, false);
-    let opts = TrainOptions {
-        epochs: 2,
-        photos_per_batch: 2,
-        lr: 1e-2,
-        min_count: 1,
-        dev_photos: 2,
-        embed: 8,
-        hidden: 12,
-        context: 8,
-        attention: 6,
-        dropout: 0.1,
-        ..TrainOptions::default()
-    };
+    let opts = tiny_options(2, 2);
     let on = |run: &str, mirror: bool| {
         let out = dir.path().join(run);
         let opts = TrainOptions {
@@ -449,20 +444,7 @@ fn tiny_shipped_decoder(
     epochs: usize,
     photos_per_batch: usize,
 ) -> (std::path::PathBuf, TrainOptions) {
-    let xe = TrainOptions {
-        epochs,
-        photos_per_batch,
-        lr: 1e-2,
-        min_count: 1,
-        dev_photos: 2,
-        patience: 10,
-        embed: 8,
-        hidden: 12,
-        context: 8,
-        attention: 6,
-        dropout: 0.1,
-        ..TrainOptions::default()
-    };
+    let xe = tiny_options(epochs, photos_per_batch);
     train(dir, &dir.join("xe"), &xe, &mut |_| {}).unwrap();
     let ship = dir.join("captioner");
     export(&dir.join("xe"), &ship, "test", "decoder.safetensors").unwrap();
