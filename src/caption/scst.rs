@@ -60,8 +60,8 @@ use super::decoder::{DecoderParams, TrainCaption};
 use super::metrics::CiderD;
 use super::train::{
     EpochData, EpochReport, Mirror, Rewards, RunState, Sample, TrainError, TrainEvent,
-    TrainOptions, evaluate_greedy, finish_epoch, mirrored_cache, over_two_cores, part_grids,
-    references, resume_or_start, run_epochs, run_err, samples,
+    TrainOptions, as_read, evaluate_greedy, finish_epoch, mirrored_cache, over_two_cores,
+    part_grids, references, resume_or_start, run_epochs, run_err, samples,
 };
 use super::vocab::Vocab;
 
@@ -147,10 +147,7 @@ fn scst_part(
     // A mirrored photo's caption is mirrored back to be scored against the
     // photo's own references.
     let score = |k: usize, words: &[usize]| {
-        let words = match mirror {
-            Some(m) if flipped[k] => m.words(words),
-            _ => words.to_vec(),
-        };
+        let words = as_read(mirror, flipped[k], words);
         scorer.score(&vocab.decode(&words).join(" "), set_of_row[part[k].row])
     };
     // Scored with either baseline: the greedy reward is what the dev
@@ -178,10 +175,7 @@ fn scst_part(
             for w in &s.captions {
                 caps.push(TrainCaption {
                     photo: k,
-                    words: match mirror {
-                        Some(m) if flipped[k] => m.words(w),
-                        _ => w.clone(),
-                    },
+                    words: as_read(mirror, flipped[k], w),
                 });
                 weights.push(scst.xe_weight);
             }

@@ -245,8 +245,9 @@ pub fn references(captions: &Captions, idx: &[usize]) -> Vec<Vec<String>> {
 /// mirrored photos' grids ([`MIRRORED_CACHE`], encoded once like the others)
 /// half the time, and "left" and "right" trade places in its captions (and
 /// in the self-critical stage's samples before they are scored against the
-/// references). Flickr8k has 6 091 training photos; this doubles the
-/// pictures the decoder sees without a second caption.
+/// references). It doubles the pictures the decoder sees without a second
+/// caption; on Flickr8k it measured worse than without (weights/README.md),
+/// so no shipped decoder uses it.
 pub(super) struct Mirror<'a> {
     cache: &'a FeatureCache,
     /// the ids of "left" and "right" (none when either is not a word)
@@ -275,6 +276,16 @@ impl<'a> Mirror<'a> {
                 _ => w,
             })
             .collect()
+    }
+}
+
+/// `words` as a caption of the photo as it was read: swapped when it was
+/// read mirrored (the swap is its own inverse, so this also maps a caption
+/// of the mirrored photo back).
+pub(super) fn as_read(mirror: Option<&Mirror<'_>>, flipped: bool, words: &[usize]) -> Vec<usize> {
+    match mirror {
+        Some(m) if flipped => m.words(words),
+        _ => words.to_vec(),
     }
 }
 
@@ -392,10 +403,7 @@ fn train_batch(
         for (k, s) in part.iter().enumerate() {
             caps.extend(s.captions.iter().map(|w| TrainCaption {
                 photo: k,
-                words: match mirror {
-                    Some(m) if flipped[k] => m.words(w),
-                    _ => w.clone(),
-                },
+                words: as_read(mirror, flipped[k], w),
             }));
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
