@@ -16,9 +16,10 @@ use rnn_studio::caption::encoder::{FEATURES, Variant};
 
 /// Regions of Lite0's grid, the shipped captioner's.
 const REGIONS: usize = 49;
+use rnn_studio::caption::export::export;
 use rnn_studio::caption::metrics::{bleu, cider_d};
 use rnn_studio::caption::scst::{Baseline, ScstOptions, train_scst};
-use rnn_studio::caption::train::{TrainEvent, TrainOptions, export, train};
+use rnn_studio::caption::train::{TrainEvent, TrainOptions, train};
 use rnn_studio::caption::vocab::Vocab;
 
 fn repo() -> PathBuf {

@@ -20,8 +20,9 @@
 //!   and sampling.
 //! - [`metrics`]: corpus BLEU-1..4 and CIDEr-D as coco-caption computes them.
 //! - [`train`]: training on cached features (Adam, clipping, early stopping,
-//!   resumable checkpoints) and export to `weights/captioner/`; [`scst`]: the
-//!   self-critical stage after it (REINFORCE on CIDEr-D); [`eval`]: scoring a split.
+//!   resumable checkpoints); [`mirror`]: its optional left-right mirror
+//!   augmentation; [`scst`]: the self-critical stage after it (REINFORCE on
+//!   CIDEr-D); [`export`]: a run into `weights/captioner/`; [`eval`]: scoring a split.
 //! - [`domain`]: what the captioner was trained on, and when the encoder's
 //!   ImageNet label names an animal the caption does not.
 //! - [`overlay`]: an attention map over its photo in pixels (the app and the
@@ -43,10 +44,12 @@ pub mod decoder_params;
 pub mod domain;
 pub mod encoder;
 pub mod eval;
+pub mod export;
 pub mod glove;
 pub mod image_io;
 mod linear;
 pub mod metrics;
+pub mod mirror;
 pub mod overlay;
 pub mod preprocess;
 pub mod scst;

@@ -58,10 +58,11 @@ use super::checkpoint;
 use super::dataset::{Captions, FeatureCache};
 use super::decoder::{DecoderParams, TrainCaption};
 use super::metrics::CiderD;
+use super::mirror::{Mirror, as_read, mirrored_cache, part_grids};
 use super::train::{
-    EpochData, EpochReport, Mirror, Rewards, RunState, Sample, TrainError, TrainEvent,
-    TrainOptions, as_read, evaluate_greedy, finish_epoch, mirrored_cache, over_two_cores,
-    part_grids, references, resume_or_start, run_epochs, run_err, samples,
+    EpochData, EpochReport, Rewards, RunState, Sample, TrainError, TrainEvent, TrainOptions,
+    evaluate_greedy, finish_epoch, over_two_cores, references, resume_or_start, run_epochs,
+    run_err, samples,
 };
 use super::vocab::Vocab;
 

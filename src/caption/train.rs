@@ -26,12 +26,13 @@ use crate::nn::optim::{Adam, clip_grad_norm};
 
 use super::beam::greedy_batch;
 use super::checkpoint::{self, Precision};
-use super::dataset::{Captions, DatasetError, FeatureCache, MIRRORED_CACHE};
+use super::dataset::{Captions, DatasetError, FeatureCache};
 use super::decoder::{DecoderConfig, DecoderParams, TrainCaption};
 use super::encoder::FEATURES;
 use super::glove::{self, WordVectors};
 use super::metrics;
-use super::vocab::{UNK, Vocab, VocabError, tokenize};
+use super::mirror::{Mirror, as_read, mirrored_cache, part_grids};
+use super::vocab::{Vocab, VocabError, tokenize};
 use crate::nn::safetensors::WeightsError;
 
 /// What went wrong while training.
@@ -77,7 +78,7 @@ pub struct TrainOptions {
     /// ([`super::glove`]); none: a random start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glove: Option<PathBuf>,
-    /// Mirror augmentation ([`Mirror`]): each training photo is read
+    /// Mirror augmentation ([`super::mirror`]): each training photo is read
     /// mirrored half the time (both stages).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mirror: bool,
@@ -238,111 +239,6 @@ pub fn references(captions: &Captions, idx: &[usize]) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
-}
-
-/// Mirror augmentation: a photo flipped left-right is another photo of the
-/// same scene, so with `--mirror` each training photo is read from the
-/// mirrored photos' grids ([`MIRRORED_CACHE`], encoded once like the others)
-/// half the time, and "left" and "right" trade places in its captions (and
-/// in the self-critical stage's samples before they are scored against the
-/// references). It doubles the pictures the decoder sees without a second
-/// caption; on Flickr8k it measured worse than without (weights/README.md),
-/// so no shipped decoder uses it.
-pub(super) struct Mirror<'a> {
-    cache: &'a FeatureCache,
-    /// the ids of "left" and "right" (none when either is not a word)
-    swap: Option<(usize, usize)>,
-}
-
-impl<'a> Mirror<'a> {
-    pub(super) fn new(cache: &'a FeatureCache, vocab: &Vocab) -> Self {
-        let (l, r) = (vocab.id("left"), vocab.id("right"));
-        Self {
-            cache,
-            swap: (l != UNK && r != UNK).then_some((l, r)),
-        }
-    }
-
-    /// A caption of the photo as one of its mirror image (and back).
-    pub(super) fn words(&self, words: &[usize]) -> Vec<usize> {
-        let Some((l, r)) = self.swap else {
-            return words.to_vec();
-        };
-        words
-            .iter()
-            .map(|&w| match w {
-                _ if w == l => r,
-                _ if w == r => l,
-                _ => w,
-            })
-            .collect()
-    }
-}
-
-/// `words` as a caption of the photo as it was read: swapped when it was
-/// read mirrored (the swap is its own inverse, so this also maps a caption
-/// of the mirrored photo back).
-pub(super) fn as_read(mirror: Option<&Mirror<'_>>, flipped: bool, words: &[usize]) -> Vec<usize> {
-    match mirror {
-        Some(m) if flipped => m.words(words),
-        _ => words.to_vec(),
-    }
-}
-
-/// The grids of a part of a batch into one buffer (`part.len()` × the grid),
-/// each photo mirrored or not by a coin drawn from `seed` (never without a
-/// [`Mirror`]); returns the buffer and which photos were mirrored.
-pub(super) fn part_grids(
-    cache: &FeatureCache,
-    mirror: Option<&Mirror<'_>>,
-    part: &[&Sample],
-    seed: u64,
-) -> (Vec<f32>, Vec<bool>) {
-    use rand::Rng;
-    let g = cache.grid_len();
-    let mut grid = vec![0.0f32; part.len() * g];
-    // Its own stream, so turning the augmentation on leaves dropout's draws
-    // (seeded by `seed`) as they were.
-    let mut coin = ChaCha8Rng::seed_from_u64(seed ^ 0x6d69_7272_6f72);
-    let mut flipped = Vec::with_capacity(part.len());
-    for (k, s) in part.iter().enumerate() {
-        let out = &mut grid[k * g..(k + 1) * g];
-        match mirror {
-            Some(m) if coin.random_bool(0.5) => {
-                m.cache.grid_into(s.row, out);
-                flipped.push(true);
-            }
-            _ => {
-                cache.grid_into(s.row, out);
-                flipped.push(false);
-            }
-        }
-    }
-    (grid, flipped)
-}
-
-/// The run's mirrored cache when `opts.mirror` asks for it (refused unless
-/// it is the mirrored twin of `cache`).
-pub(super) fn mirrored_cache(
-    out: &Path,
-    opts: &TrainOptions,
-    cache: &FeatureCache,
-) -> Result<Option<FeatureCache>, TrainError> {
-    if !opts.mirror {
-        return Ok(None);
-    }
-    let dir = out.join(MIRRORED_CACHE);
-    let m = FeatureCache::load(&dir)?;
-    if !m.mirrored || m.encoder != cache.encoder || m.files != cache.files {
-        return Err(run_err(
-            &dir,
-            format!(
-                "not the mirrored photos' {} grids of this run's photos",
-                cache.encoder.model()
-            ),
-        ));
-    }
-    Ok(Some(m))
 }
 
 /// Captions `rows` of the cache greedily, in chunks; returns the word lists.
@@ -774,157 +670,4 @@ pub(super) fn run_epochs(
         progress(TrainEvent::Epoch(report));
     }
     Ok(state)
-}
-
-/// Writes the best epoch of the run in `run` to `dest` as shipped weights:
-/// the decoder as `member` (F16), `vocab.json` and `config.json` (sizes, the
-/// decoding limit, the ensemble's members, and how each member was made:
-/// `command`, seed, epochs, training time, the best epoch's dev scores).
-///
-/// With `member` = [`DECODER_FILE`](super::captioner::DECODER_FILE) and no
-/// ensemble in `dest` that it fits, `dest` starts afresh as a single
-/// decoder. Otherwise the run joins (or replaces its file in) the ensemble
-/// already there, which must have the same sizes and vocabulary. Returns the
-/// config.
-pub fn export(
-    run: &Path,
-    dest: &Path,
-    command: &str,
-    member: &str,
-) -> Result<super::captioner::CaptionerConfig, TrainError> {
-    use super::captioner::{CONFIG_FILE, CaptionerConfig, DECODER_FILE, VOCAB_FILE};
-    let state_path = run.join("checkpoint.json");
-    let text = std::fs::read_to_string(&state_path).map_err(|e| run_err(&state_path, e))?;
-    let state: RunState = serde_json::from_str(&text).map_err(|e| run_err(&state_path, e))?;
-    let best = state
-        .best_epoch
-        .ok_or_else(|| run_err(&state_path, "no epoch has finished yet"))?;
-    let params = checkpoint::load(&run.join("best.safetensors"), &state.decoder)?.params;
-    let vocab = Vocab::load(&run.join("vocab.json"))?;
-    let encoder = super::dataset::cache_encoder(&run.join("features"))?;
-    let cpath = dest.join(CONFIG_FILE);
-    // The ensemble already in `dest`, if this run fits it: the same sizes and
-    // vocabulary; a member other than the first may read another network (an
-    // ensemble across encoders), the first defines the folder's.
-    let existing = std::fs::read_to_string(&cpath)
-        .ok()
-        .and_then(|t| serde_json::from_str::<CaptionerConfig>(&t).ok())
-        .filter(|c| {
-            // Dropout and the attention penalty are how a member was trained,
-            // not its shape: members trained with others still join.
-            let sizes = DecoderConfig {
-                regions: c.decoder.regions,
-                dropout: c.decoder.dropout,
-                attention_penalty: c.decoder.attention_penalty,
-                ..state.decoder.clone()
-            };
-            c.decoder == sizes
-                && (c.encoder == encoder || member != DECODER_FILE)
-                && Vocab::load(&dest.join(VOCAB_FILE)).is_ok_and(|v| v == vocab)
-        });
-    if existing.is_none() && member != DECODER_FILE {
-        return Err(run_err(
-            dest,
-            format!(
-                "no ensemble with this run's sizes and vocabulary to add {member} to \
-                 (export the first decoder as {DECODER_FILE})"
-            ),
-        ));
-    }
-    let report = state.history.iter().find(|r| r.epoch == best);
-    let made = serde_json::json!({
-        "data": "Flickr8k train+restval (6091 photos, 30455 captions); dev = Flickr8k dev",
-        "command": command,
-        "seed": state.options.seed,
-        "options": state.options,
-        "epochs_run": state.epochs_done,
-        "best_epoch": best,
-        "train_seconds": state.train_seconds.round(),
-        "dev_greedy_first_photos": state.options.dev_photos,
-        "dev_greedy_at_best_epoch": report,
-        "dtype": "F16 (trained in F32)",
-        "parameters": params.num_params(),
-    });
-    let mut made = made;
-    if let Some(scst) = &state.scst {
-        made["self_critical"] = serde_json::json!(scst);
-        // How the decoder it started from was made, from the config beside it.
-        let init_config = scst.init.with_file_name(CONFIG_FILE);
-        let started_from = std::fs::read_to_string(&init_config)
-            .ok()
-            .and_then(|t| serde_json::from_str::<CaptionerConfig>(&t).ok())
-            .and_then(|c| {
-                let name = scst.init.file_name()?.to_string_lossy().into_owned();
-                c.training.get(&name).cloned()
-            });
-        made["started_from"] = started_from.unwrap_or(serde_json::Value::Null);
-        made["dtype"] =
-            "F16 (self-critical stage in F32 from the F16 weights it started from)".into();
-        made["dev_greedy_at_start"] =
-            serde_json::json!(state.history.iter().find(|r| r.epoch == 0));
-    }
-    let mut config = existing.unwrap_or_else(|| CaptionerConfig {
-        encoder,
-        member_encoders: Vec::new(),
-        decoder: state.decoder.clone(),
-        max_words: state.options.max_words,
-        length_alpha: 1.0,
-        members: Vec::new(),
-        training: serde_json::json!({}),
-    });
-    if !config.members.iter().any(|m| m == member) {
-        config.members.push(member.to_string());
-    }
-    if encoder != config.encoder || !config.member_encoders.is_empty() {
-        let at = config
-            .members
-            .iter()
-            .position(|m| m == member)
-            .expect("added");
-        let first = config.encoder;
-        config.member_encoders.resize(config.members.len(), first);
-        config.member_encoders[at] = encoder;
-        if config.member_encoders.iter().all(|&v| v == first) {
-            config.member_encoders.clear();
-        }
-    }
-    if !config.training.is_object() {
-        config.training = serde_json::json!({});
-    }
-    config.training[member] = made;
-    config.check_members().map_err(|e| run_err(dest, e))?;
-    std::fs::create_dir_all(dest).map_err(|e| run_err(dest, e))?;
-    checkpoint::save(&dest.join(member), &params, Precision::F16, None)?;
-    vocab.save(&dest.join(VOCAB_FILE))?;
-    let cpath = dest.join(CONFIG_FILE);
-    let text = serde_json::to_string_pretty(&config).map_err(|e| run_err(&cpath, e))?;
-    crate::safe_io::write_atomic(&cpath, text.as_bytes()).map_err(|e| run_err(&cpath, e))?;
-    Ok(config)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::caption::encoder::Variant;
-
-    #[test]
-    fn a_mirrored_caption_trades_left_and_right() {
-        let words = "a dog turns left and looks right at the left door";
-        let vocab = Vocab::build([words], 1);
-        let cache = FeatureCache::from_grids(Vec::new(), Variant::Lite0, &[]);
-        let mirror = Mirror::new(&cache, &vocab);
-        let ids = vocab.encode(words, 20);
-        let flipped = mirror.words(&ids);
-        assert_eq!(
-            vocab.decode(&flipped).join(" "),
-            "a dog turns right and looks left at the right door"
-        );
-        assert_eq!(mirror.words(&flipped), ids);
-        // Without both words in the vocabulary nothing is swapped (an
-        // unknown "right" must not turn every <unk> into "left").
-        let vocab = Vocab::build(["a dog turns left at the door"], 1);
-        let mirror = Mirror::new(&cache, &vocab);
-        let ids = vocab.encode("a dog turns left at the right door", 20);
-        assert_eq!(mirror.words(&ids), ids);
-    }
 }

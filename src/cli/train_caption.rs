@@ -14,8 +14,9 @@ use crate::caption::dataset::{
     Captions, MIRRORED_CACHE, build_feature_cache, cache_encoder, cache_matches,
 };
 use crate::caption::encoder::Variant;
+use crate::caption::export::export;
 use crate::caption::scst::{Baseline, ScstOptions, train_scst};
-use crate::caption::train::{TrainEvent, TrainOptions, export, train};
+use crate::caption::train::{TrainEvent, TrainOptions, train};
 
 #[derive(Debug, clap::Args)]
 pub struct TrainCaptionArgs {
