@@ -122,6 +122,40 @@ fn beam_one_equals_greedy() {
     }
 }
 
+/// With the repeat rule, a word marked "once" appears at most once in every
+/// caption of the N-best list; the rule changes what the small decoders say
+/// (12 words, 15 steps: they repeat words), and without it nothing changes.
+#[test]
+fn the_repeat_rule_says_a_word_once() {
+    let mut changed = false;
+    for seed in 0..4 {
+        let (dec, grid) = small_decoder(seed);
+        let ctx = dec.photo_context(&grid[..REGIONS * dec.cfg.features], false);
+        let m = Member {
+            dec: &dec,
+            ctx: &ctx,
+        };
+        let free = ensemble_beam_search(&[m], 3, 3, 15, false, 1.0, None);
+        assert_eq!(free, beam_search(&dec, &ctx, 3, 3, 15, false));
+        // Every word but word 3 ("a" in a real vocabulary) once.
+        let once: Vec<bool> = (0..dec.cfg.vocab).map(|w| w > 3).collect();
+        let ruled = ensemble_beam_search(&[m], 3, 3, 15, false, 1.0, Some(&once));
+        assert!(!ruled.is_empty());
+        for h in &ruled {
+            for w in 4..dec.cfg.vocab {
+                let n = h.words.iter().filter(|&&x| x == w).count();
+                assert!(
+                    n <= 1,
+                    "seed {seed}: word {w} said {n} times in {:?}",
+                    h.words
+                );
+            }
+        }
+        changed |= free[0].words != ruled[0].words;
+    }
+    assert!(changed, "the small decoders never repeated a word");
+}
+
 /// The N-best list is sorted by log-probability ÷ tokens, each score is
 /// exactly that, and every attention map sums to 1.
 #[test]
@@ -165,7 +199,7 @@ fn ensemble_of_a_decoder_with_itself_is_that_decoder() {
             dec: &dec,
             ctx: &ctx,
         };
-        let twice = ensemble_beam_search(&[m, m], 4, 4, 12, true, 1.0);
+        let twice = ensemble_beam_search(&[m, m], 4, 4, 12, true, 1.0, None);
         assert_eq!(single.len(), twice.len(), "photo {p}");
         for (a, b) in single.iter().zip(&twice) {
             assert_eq!(a.words, b.words, "photo {p}");
@@ -203,6 +237,7 @@ fn ensemble_follows_the_members_mean_probability() {
             3,
             false,
             1.0,
+            None,
         );
         let single_a = beam_search(&a, &ca, 1, 1, 3, false);
         chose_differently |= single_a[0].words != got[0].words;
@@ -366,10 +401,14 @@ fn tiny_training_run_lowers_the_loss_and_resumes() {
 
     // Shipping: a second member needs a first; then both load as an ensemble.
     let ship = dir.path().join("captioner");
-    let err = export(&out, &ship, "test", "decoder-2.safetensors").unwrap_err();
+    let err = export(&out, &ship, dir.path(), "test", "decoder-2.safetensors").unwrap_err();
     assert!(err.to_string().contains("no ensemble"), "{err}");
-    export(&out, &ship, "test", "decoder.safetensors").unwrap();
-    let cfg = export(&out, &ship, "test", "decoder-2.safetensors").unwrap();
+    export(&out, &ship, dir.path(), "test", "decoder.safetensors").unwrap();
+    let cfg = export(&out, &ship, dir.path(), "test", "decoder-2.safetensors").unwrap();
+    // The repeat rule comes from the training captions, the most frequent
+    // words always among those that may repeat.
+    let may = cfg.may_repeat.as_ref().expect("a repeat rule");
+    assert!(may.iter().any(|w| w == "a"), "{may:?}");
     assert_eq!(
         cfg.members,
         ["decoder.safetensors", "decoder-2.safetensors"]
@@ -448,7 +487,7 @@ fn tiny_shipped_decoder(
     let xe = tiny_options(epochs, photos_per_batch);
     train(dir, &dir.join("xe"), &xe, &mut |_| {}).unwrap();
     let ship = dir.join("captioner");
-    export(&dir.join("xe"), &ship, "test", "decoder.safetensors").unwrap();
+    export(&dir.join("xe"), &ship, dir, "test", "decoder.safetensors").unwrap();
     (ship, xe)
 }
 
@@ -527,7 +566,7 @@ fn tiny_self_critical_run_raises_the_reward_and_resumes() {
     let err = train_scst(dir.path(), &out, &more, &mean, &mut |_| {}).unwrap_err();
     assert!(err.to_string().contains("other options"), "{err}");
 
-    let cfg = export(&out, &ship, "test", "decoder-2.safetensors").unwrap();
+    let cfg = export(&out, &ship, dir.path(), "test", "decoder-2.safetensors").unwrap();
     let made = &cfg.training["decoder-2.safetensors"];
     assert_eq!(made["self_critical"]["baseline"], "greedy");
     assert_eq!(made["dev_greedy_at_start"]["epoch"], 0);
@@ -618,6 +657,7 @@ fn an_ensemble_member_may_read_another_network_and_be_trained_otherwise() {
     let cfg = export(
         &dir.path().join("xe1"),
         &ship,
+        dir.path(),
         "test",
         "decoder-2.safetensors",
     )
@@ -642,7 +682,7 @@ fn an_ensemble_member_may_read_another_network_and_be_trained_otherwise() {
             ctx: &ctx1,
         },
     ];
-    let hyps = ensemble_beam_search(&members, 3, 3, 6, false, 1.0);
+    let hyps = ensemble_beam_search(&members, 3, 3, 6, false, 1.0, None);
     assert!(!hyps.is_empty());
     for map in &hyps[0].attention {
         assert_eq!(map.len(), 49);
@@ -654,6 +694,7 @@ fn an_ensemble_member_may_read_another_network_and_be_trained_otherwise() {
     let err = export(
         &dir.path().join("xe1"),
         &ship,
+        dir.path(),
         "test",
         "decoder.safetensors",
     );

@@ -12,7 +12,9 @@
 //! otherwise, α = 0 the raw sum, which favours short captions. `<start>` and
 //! `<unk>` are never generated, nor a word that would repeat a word trigram
 //! already in the caption (trigram blocking: it stops "a black shirt and a
-//! black shirt and …" loops). Greedy decoding is beam search with K = 1.
+//! black shirt and …" loops), nor, with a repeat rule, a second use of a
+//! word the training captions seldom repeat ([`super::repeats`]). Greedy
+//! decoding is beam search with K = 1.
 
 use rayon::prelude::*;
 
@@ -101,7 +103,15 @@ pub fn beam_search(
     max_len: usize,
     taps: bool,
 ) -> Vec<BeamHypothesis> {
-    ensemble_beam_search(&[Member { dec, ctx }], beam, nbest, max_len, taps, 1.0)
+    ensemble_beam_search(
+        &[Member { dec, ctx }],
+        beam,
+        nbest,
+        max_len,
+        taps,
+        1.0,
+        None,
+    )
 }
 
 /// Row `r`'s attention averaged over the members, on the first member's grid
@@ -131,7 +141,8 @@ fn mean_map(members: &[Member<'_>], steps: &[StepCache<f32>], r: usize, nl: usiz
 /// grid, [`super::overlay::regrid`]ding a member that reads another
 /// network's); its gate taps are
 /// the first member's. One member is plain beam search. `length_alpha` is
-/// the α of the length normalisation (module doc).
+/// the α of the length normalisation (module doc); `once`, per word id,
+/// whether a word may appear at most once (the repeat rule; None: no rule).
 pub fn ensemble_beam_search(
     members: &[Member<'_>],
     beam: usize,
@@ -139,6 +150,7 @@ pub fn ensemble_beam_search(
     max_len: usize,
     taps: bool,
     length_alpha: f64,
+    once: Option<&[bool]>,
 ) -> Vec<BeamHypothesis> {
     assert!(!members.is_empty(), "beam search needs a decoder");
     let beam = beam.max(1);
@@ -189,7 +201,10 @@ pub fn ensemble_beam_search(
         for (r, l_r) in live.iter().enumerate() {
             let member_lp: Vec<Vec<f32>> = steps.iter().map(|s| s.log_probs(r)).collect();
             let lp = combine(&member_lp);
-            let block = blocked(&l_r.hyp.words);
+            let mut block = blocked(&l_r.hyp.words);
+            if let Some(once) = once {
+                block.extend(l_r.hyp.words.iter().filter(|&&w| once[w]));
+            }
             for (w, &l) in lp
                 .iter()
                 .enumerate()

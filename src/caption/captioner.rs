@@ -75,6 +75,10 @@ pub struct CaptionerConfig {
     /// their word probabilities. One file is a single decoder.
     #[serde(default = "single_decoder")]
     pub members: Vec<String>,
+    /// The words a caption may say twice; every other word appears at most
+    /// once ([`super::repeats`]). Absent: any word may repeat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub may_repeat: Option<Vec<String>>,
     #[serde(default)]
     pub training: serde_json::Value,
 }
@@ -213,6 +217,8 @@ pub struct Captioner {
     member_encoder: Vec<usize>,
     pub vocab: Vocab,
     pub config: CaptionerConfig,
+    /// The repeat rule by word id, from `config.may_repeat`.
+    once: Option<Vec<bool>>,
 }
 
 impl Captioner {
@@ -233,12 +239,14 @@ impl Captioner {
                 variants.iter().position(|&x| x == v).expect("listed")
             })
             .collect();
+        let once = super::repeats::once_only(&vocab, config.may_repeat.as_deref());
         Ok(Captioner {
             encoders,
             decoders,
             member_encoder,
             vocab,
             config,
+            once,
         })
     }
 
@@ -289,6 +297,7 @@ impl Captioner {
             self.config.max_words,
             true,
             self.config.length_alpha,
+            self.once.as_deref(),
         );
         let decoder_ms = start.elapsed().as_secs_f64() * 1e3;
         let taps = hyps.first().map(|h| h.taps.clone());

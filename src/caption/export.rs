@@ -12,7 +12,8 @@ use super::vocab::Vocab;
 
 /// Writes the best epoch of the run in `run` to `dest` as shipped weights:
 /// the decoder as `member` (F16), `vocab.json` and `config.json` (sizes, the
-/// decoding limit, the ensemble's members, and how each member was made:
+/// decoding limit, the ensemble's members, the repeat rule from the training
+/// captions in `data` ([`super::repeats`]), and how each member was made:
 /// `command`, seed, epochs, training time, the best epoch's dev scores).
 ///
 /// With `member` = [`DECODER_FILE`] and no
@@ -23,6 +24,7 @@ use super::vocab::Vocab;
 pub fn export(
     run: &Path,
     dest: &Path,
+    data: &Path,
     command: &str,
     member: &str,
 ) -> Result<CaptionerConfig, TrainError> {
@@ -102,6 +104,7 @@ pub fn export(
         max_words: state.options.max_words,
         length_alpha: 1.0,
         members: Vec::new(),
+        may_repeat: None,
         training: serde_json::json!({}),
     });
     if !config.members.iter().any(|m| m == member) {
@@ -120,6 +123,14 @@ pub fn export(
             config.member_encoders.clear();
         }
     }
+    let captions = super::dataset::Captions::load(data)?;
+    let train = captions.split("train");
+    config.may_repeat = Some(super::repeats::may_repeat(
+        &vocab,
+        train
+            .iter()
+            .flat_map(|&i| captions.images[i].captions.iter().map(String::as_str)),
+    ));
     if !config.training.is_object() {
         config.training = serde_json::json!({});
     }

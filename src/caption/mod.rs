@@ -17,7 +17,7 @@
 //!   initialisation; [`checkpoint`]: its weights in safetensors.
 //! - [`glove`]: starting the word embedding from GloVe vectors (training only).
 //! - [`beam`]: beam search (N-best, length-normalised), batched greedy decoding
-//!   and sampling.
+//!   and sampling; [`repeats`]: which words a caption may say twice.
 //! - [`metrics`]: corpus BLEU-1..4 and CIDEr-D as coco-caption computes them.
 //! - [`train`]: training on cached features (Adam, clipping, early stopping,
 //!   resumable checkpoints); [`mirror`]: its optional left-right mirror
@@ -52,6 +52,7 @@ pub mod metrics;
 pub mod mirror;
 pub mod overlay;
 pub mod preprocess;
+pub mod repeats;
 pub mod scst;
 pub mod sheet;
 pub mod train;

@@ -153,7 +153,7 @@ pub enum BaselineArg {
 pub fn run(args: TrainCaptionArgs) -> anyhow::Result<ExitCode> {
     if let Some(dest) = &args.export {
         let command = std::env::args().collect::<Vec<_>>().join(" ");
-        let cfg = export(&args.out, dest, &command, &args.member)?;
+        let cfg = export(&args.out, dest, &args.data, &command, &args.member)?;
         eprintln!(
             "{}",
             crate::t!(
