@@ -619,6 +619,33 @@ fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
         "resumed with Adam's moments and averaged weights"
     );
 
+    // A cosine head (`--cnn-cosine`) trains too, and the saved recognizer
+    // keeps it.
+    let cos_cfg = CnnTrainConfig {
+        cosine: 8.0,
+        ..cfg.clone()
+    };
+    let dir3 = tempfile::tempdir().unwrap();
+    let (cos, cos_meta) =
+        train_cnn(&ds, &run, &cos_cfg, &lstm.best, dir3.path(), &mut |_| {}).unwrap();
+    let cos_losses: Vec<f64> = cos_meta.run.history.iter().map(loss).collect();
+    assert!(
+        cos_losses[2] < cos_losses[0],
+        "cosine CNN loss {cos_losses:?}"
+    );
+    assert_eq!(cos.cosine, 8.0);
+    let rec = export(
+        &lstm.best,
+        Some((&cos, cos_cfg.weight)),
+        &lstm.meta,
+        &ds,
+        serde_json::Value::Null,
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    rec.save(out.path()).unwrap();
+    assert_eq!(Recognizer::load_dir(out.path()).unwrap().cnn(), Some(&cos));
+
     let rec = export(
         &lstm.best,
         Some((&cnn, cfg.weight)),

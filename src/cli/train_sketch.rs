@@ -123,6 +123,9 @@ pub struct TrainSketchArgs {
     /// Stop the CNN stage after this many minutes (then finish normally).
     #[arg(long, default_value_t = 10.0)]
     pub cnn_minutes: f64,
+    /// Give the CNN a cosine head of this scale (metric learning; 0: the linear head).
+    #[arg(long, default_value_t = 0.0)]
+    pub cnn_cosine: f32,
     /// Only write a PNG grid of augmented training drawings to this file and exit.
     #[arg(long)]
     pub preview: Option<PathBuf>,
@@ -306,6 +309,7 @@ fn cnn_config(args: &TrainSketchArgs) -> anyhow::Result<CnnTrainConfig> {
         max_minutes: args.cnn_minutes,
         mirror: args.cnn_mirror,
         synth_frac: args.cnn_synth_frac,
+        cosine: args.cnn_cosine,
         ..CnnTrainConfig::default()
     };
     if cnn_cfg.size > crate::sketch::recognizer::cnn::MAX_SIDE {

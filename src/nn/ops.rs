@@ -109,6 +109,37 @@ pub fn dot<F: Float>(a: &[F], b: &[F]) -> F {
     s
 }
 
+/// Each row of `m` (rows of `dim` values) scaled to unit length, û = u/‖u‖,
+/// and the lengths ‖u‖ (at least 1e-12, so a zero row stays zero): the
+/// normalisation of a cosine similarity.
+pub fn unit_rows(m: &[f32], dim: usize) -> (Vec<f32>, Vec<f32>) {
+    let mut unit = m.to_vec();
+    let mut norms = Vec::with_capacity(m.len() / dim.max(1));
+    for row in unit.chunks_exact_mut(dim.max(1)) {
+        let norm = dot(row, row).sqrt().max(1e-12);
+        row.iter_mut().for_each(|x| *x /= norm);
+        norms.push(norm);
+    }
+    (unit, norms)
+}
+
+/// Backward of [`unit_rows`]: ∂u = (∂û − (∂û·û)·û) / ‖u‖, row by row, added
+/// into `du` (only the change of direction reaches u).
+pub fn unit_rows_backward(unit: &[f32], norms: &[f32], dunit: &[f32], du: &mut [f32]) {
+    let dim = unit.len() / norms.len().max(1);
+    for (((u, &n), g), d) in unit
+        .chunks_exact(dim.max(1))
+        .zip(norms)
+        .zip(dunit.chunks_exact(dim.max(1)))
+        .zip(du.chunks_exact_mut(dim.max(1)))
+    {
+        let along = dot(g, u);
+        for ((d, &g), &u) in d.iter_mut().zip(g).zip(u) {
+            *d += (g - along * u) / n;
+        }
+    }
+}
+
 /// dst += src, elementwise.
 #[inline(always)]
 pub fn add_to<F: Float>(dst: &mut [F], src: &[F]) {

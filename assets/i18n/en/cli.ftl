@@ -70,6 +70,7 @@ cli-arg-rnn-studio-train-sketch-cnn_weight = The CNN's share w of the mixed prob
 cli-arg-rnn-studio-train-sketch-cnn_mirror = CNN: probability of mirroring a training picture left to right
 cli-arg-rnn-studio-train-sketch-cnn_synth_frac = CNN: the share of sketch-rnn samples for generator classes (default: --synth-frac, as the LSTM)
 cli-arg-rnn-studio-train-sketch-cnn_minutes = Stop the CNN stage after this many minutes (then finish normally)
+cli-arg-rnn-studio-train-sketch-cnn_cosine = Give the CNN a cosine head of this scale (metric learning; 0: the linear head)
 cli-arg-rnn-studio-train-sketch-preview = Only write a PNG grid of augmented training drawings to this file and exit
 cli-about-rnn-studio-caption = Caption photos with the shipped captioner
 cli-arg-rnn-studio-caption-images = Photos to caption (JPEG, PNG, WebP, BMP, GIF)

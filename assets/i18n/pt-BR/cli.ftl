@@ -69,6 +69,7 @@ cli-arg-rnn-studio-train-sketch-cnn_weight = A parcela w da CNN nas probabilidad
 cli-arg-rnn-studio-train-sketch-cnn_mirror = CNN: probabilidade de espelhar uma imagem de treino da esquerda para a direita
 cli-arg-rnn-studio-train-sketch-cnn_synth_frac = CNN: a parcela de amostras do sketch-rnn nas classes geradoras (padrão: --synth-frac, como a LSTM)
 cli-arg-rnn-studio-train-sketch-cnn_minutes = Para a etapa da CNN depois de tantos minutos (e termina normalmente)
+cli-arg-rnn-studio-train-sketch-cnn_cosine = Dá à CNN uma cabeça de cosseno com esta escala (aprendizado de métricas; 0: a cabeça linear)
 cli-arg-rnn-studio-train-sketch-preview = Só grava neste arquivo uma grade PNG de desenhos de treino aumentados, e sai
 cli-about-rnn-studio-caption = Gera legendas para fotos com o gerador de legendas distribuído
 cli-arg-rnn-studio-caption-images = Fotos a legendar (JPEG, PNG, WebP, BMP, GIF)

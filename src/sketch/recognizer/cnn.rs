@@ -17,16 +17,27 @@
 //! z = W_head·dropout(g) + b_head              (B, C)
 //! ```
 //!
+//! or, with a **cosine head** of scale s (metric learning: every class is a
+//! direction, and a drawing's logit for it is how closely g points there, so
+//! a class taught later as the mean direction of its drawings competes on
+//! the same terms; see [`teach`](crate::sketch::teach)):
+//!
+//! ```text
+//! f = dropout(g),  z_c = s·(w_c/‖w_c‖)·(f/‖f‖) + b_c
+//! ```
+//!
 //! Backward (by hand, like the LSTM's BPTT): ∂W_head = ∂zᵀ·g, ∂g = ∂z·W_head;
 //! the mean spreads ∂g evenly; max-pooling sends each gradient to the pixel
 //! that won; ReLU passes it where a > 0; ∂W_l = colsᵀ·∂a, ∂b_l = Σ ∂a,
 //! ∂cols = ∂a·W_lᵀ, and col2im adds each column entry back to its pixel.
 //!
 //! Files: tensors `cnn.conv{l}.weight` (3, 3, C_in, C_out), `cnn.conv{l}.bias`,
-//! `cnn.head.weight` (C, C_L), `cnn.head.bias` (C).
+//! `cnn.head.weight` (C, C_L), `cnn.head.bias` (C), and for a cosine head
+//! `cnn.head.scale` (1).
 
 use super::raster;
 use crate::nn::matmul::{Mat, Threads, matmul};
+use crate::nn::ops::{unit_rows, unit_rows_backward};
 use crate::sketch::drawing::Drawing;
 use candle_core::{Device, Tensor};
 use rand::{Rng, SeedableRng};
@@ -52,6 +63,8 @@ pub struct RasterCnn {
     pub head_w: Vec<f32>,
     /// (C)
     pub head_b: Vec<f32>,
+    /// s of a cosine head; 0: the linear head
+    pub cosine: f32,
 }
 
 /// What a forward pass keeps for backward.
@@ -94,6 +107,7 @@ impl RasterCnn {
             conv_b,
             head_w,
             head_b: vec![0.0; outputs],
+            cosine: 0.0,
         }
     }
 
@@ -238,13 +252,26 @@ impl RasterCnn {
         for row in logits.chunks_exact_mut(nc) {
             row.copy_from_slice(&self.head_b);
         }
-        matmul(
-            &mut logits,
-            Mat::new(&feat, nb, cl),
-            Mat::new(&self.head_w, nc, cl).t(),
-            true,
-            Threads::One,
-        );
+        if self.cosine > 0.0 {
+            let (f, _) = unit_rows(&feat, cl);
+            let (mut w, _) = unit_rows(&self.head_w, cl);
+            w.iter_mut().for_each(|v| *v *= self.cosine);
+            matmul(
+                &mut logits,
+                Mat::new(&f, nb, cl),
+                Mat::new(&w, nc, cl).t(),
+                true,
+                Threads::One,
+            );
+        } else {
+            matmul(
+                &mut logits,
+                Mat::new(&feat, nb, cl),
+                Mat::new(&self.head_w, nc, cl).t(),
+                true,
+                Threads::One,
+            );
+        }
         CnnCache {
             nb,
             cols: cols_all,
@@ -262,24 +289,49 @@ impl RasterCnn {
         let (nb, nc, cl) = (cache.nb, self.num_outputs(), self.features());
         let blocks = self.channels.len();
         let (gw, gb) = (2 * blocks, 2 * blocks + 1);
-        matmul(
-            &mut grads[gw],
-            Mat::new(dz, nb, nc).t(),
-            Mat::new(&cache.feat, nb, cl),
-            true,
-            Threads::One,
-        );
         for row in dz.chunks_exact(nc) {
             grads[gb].iter_mut().zip(row).for_each(|(g, d)| *g += d);
         }
         let mut dfeat = vec![0.0; nb * cl];
-        matmul(
-            &mut dfeat,
-            Mat::new(dz, nb, nc),
-            Mat::new(&self.head_w, nc, cl),
-            false,
-            Threads::One,
-        );
+        if self.cosine > 0.0 {
+            // z = s·ŵ·f̂: ∂ŵ = s·∂zᵀ·f̂, ∂f̂ = s·∂z·ŵ, then through each norm.
+            let (f, f_norm) = unit_rows(&cache.feat, cl);
+            let (w, w_norm) = unit_rows(&self.head_w, cl);
+            let ds: Vec<f32> = dz.iter().map(|d| d * self.cosine).collect();
+            let mut dw = vec![0.0; nc * cl];
+            matmul(
+                &mut dw,
+                Mat::new(&ds, nb, nc).t(),
+                Mat::new(&f, nb, cl),
+                false,
+                Threads::One,
+            );
+            unit_rows_backward(&w, &w_norm, &dw, &mut grads[gw]);
+            let mut df = vec![0.0; nb * cl];
+            matmul(
+                &mut df,
+                Mat::new(&ds, nb, nc),
+                Mat::new(&w, nc, cl),
+                false,
+                Threads::One,
+            );
+            unit_rows_backward(&f, &f_norm, &df, &mut dfeat);
+        } else {
+            matmul(
+                &mut grads[gw],
+                Mat::new(dz, nb, nc).t(),
+                Mat::new(&cache.feat, nb, cl),
+                true,
+                Threads::One,
+            );
+            matmul(
+                &mut dfeat,
+                Mat::new(dz, nb, nc),
+                Mat::new(&self.head_w, nc, cl),
+                false,
+                Threads::One,
+            );
+        }
         if !cache.mask.is_empty() {
             dfeat.iter_mut().zip(&cache.mask).for_each(|(g, m)| *g *= m);
         }
@@ -360,6 +412,12 @@ impl RasterCnn {
             format!("{PREFIX}head.bias"),
             Tensor::from_slice(&self.head_b, self.num_outputs(), &Device::Cpu)?,
         );
+        if self.cosine > 0.0 {
+            t.insert(
+                format!("{PREFIX}head.scale"),
+                Tensor::from_slice(&[self.cosine], 1, &Device::Cpu)?,
+            );
+        }
         Ok(t)
     }
 
@@ -414,6 +472,19 @@ impl RasterCnn {
                 "{PREFIX}head: shapes {hs:?} and {bs:?}, expected (C, {c_in}) and (C)"
             ));
         }
+        let scale = format!("{PREFIX}head.scale");
+        let cosine = if t.contains_key(&scale) {
+            match get(&scale)? {
+                (s, v) if s == [1] && v[0] > 0.0 => v[0],
+                (s, v) => {
+                    return Err(format!(
+                        "{scale}: shape {s:?}, value {v:?}; expected one positive value"
+                    ));
+                }
+            }
+        } else {
+            0.0
+        };
         Ok(Self {
             size,
             channels,
@@ -421,6 +492,7 @@ impl RasterCnn {
             conv_b,
             head_w,
             head_b,
+            cosine,
         })
     }
 }
@@ -556,11 +628,21 @@ mod tests {
     }
 
     /// Every parameter's gradient against central finite differences of the
-    /// smoothed cross-entropy the training uses.
+    /// smoothed cross-entropy the training uses, with the linear head and
+    /// with a cosine head.
     #[test]
     fn gradients_match_finite_differences() {
+        for cosine in [0.0, 4.0] {
+            gradients_match_with_head(cosine);
+        }
+    }
+
+    fn gradients_match_with_head(cosine: f32) {
         let (s, nb, nc) = (8, 2, 3);
-        let mut m = RasterCnn::random(s, &[3, 4], nc, 5);
+        let mut m = RasterCnn {
+            cosine,
+            ..RasterCnn::random(s, &[3, 4], nc, 5)
+        };
         // Non-zero biases so no ReLU sits exactly at its kink.
         for b in &mut m.conv_b {
             b.iter_mut().for_each(|v| *v = 0.05);
@@ -593,7 +675,7 @@ mod tests {
                 let fd = ((up - down) / (2.0 * eps as f64)) as f32;
                 assert!(
                     (fd - g[i]).abs() < 2e-3 + 2e-2 * fd.abs(),
-                    "tensor {ti}[{i}]: backward {} vs finite difference {fd}",
+                    "cosine {cosine}, tensor {ti}[{i}]: backward {} vs finite difference {fd}",
                     g[i]
                 );
                 checked += 1;
@@ -618,5 +700,38 @@ mod tests {
         );
         let err = RasterCnn::from_tensors(&bad, 16).unwrap_err();
         assert!(err.contains("cnn.conv1"), "{err}");
+        // A cosine head keeps its scale; a scale that is not one positive
+        // value is named.
+        let cos = RasterCnn { cosine: 16.0, ..m };
+        let t = cos.to_tensors().unwrap();
+        assert_eq!(RasterCnn::from_tensors(&t, 16).unwrap(), cos);
+        let mut bad = t.clone();
+        bad.insert(
+            "cnn.head.scale".into(),
+            Tensor::new(&[-1.0f32], &Device::Cpu).unwrap(),
+        );
+        let err = RasterCnn::from_tensors(&bad, 16).unwrap_err();
+        assert!(err.contains("cnn.head.scale"), "{err}");
+    }
+
+    /// A cosine head's logits are s·cos(w_c, g) + b_c, whatever g's length.
+    #[test]
+    fn a_cosine_head_scores_the_angle() {
+        let m = RasterCnn {
+            cosine: 10.0,
+            ..RasterCnn::random(8, &[3, 4], 3, 9)
+        };
+        let img = random_images(64, 4);
+        let c = m.forward(&img, 1, 0.0, None);
+        let g = &c.feat;
+        for (k, z) in c.logits.iter().enumerate() {
+            let w = &m.head_w[k * 4..(k + 1) * 4];
+            let cos = crate::nn::ops::dot(w, g)
+                / (crate::nn::ops::dot(w, w) * crate::nn::ops::dot(g, g)).sqrt();
+            assert!(
+                (z - (10.0 * cos + m.head_b[k])).abs() < 1e-5,
+                "{z} vs {cos}"
+            );
+        }
     }
 }

@@ -64,6 +64,14 @@ pub struct CnnTrainConfig {
     /// stage's batches (None: the run's, as the LSTM had)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synth_frac: Option<f32>,
+    /// s of a cosine head (metric learning, [`RasterCnn::cosine`]); 0: the
+    /// linear head
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cosine: f32,
+}
+
+fn is_zero(v: &f32) -> bool {
+    *v == 0.0
 }
 
 impl Default for CnnTrainConfig {
@@ -84,6 +92,7 @@ impl Default for CnnTrainConfig {
             max_minutes: 10.0,
             mirror: 0.0,
             synth_frac: None,
+            cosine: 0.0,
         }
     }
 }
@@ -241,7 +250,10 @@ fn start_cnn(
     out: &Path,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Stage<RasterCnn>, CnnCheckpointMeta), TrainError> {
-    let model = RasterCnn::random(cfg.size, &cfg.channels, nc, run.seed);
+    let model = RasterCnn {
+        cosine: cfg.cosine,
+        ..RasterCnn::random(cfg.size, &cfg.channels, nc, run.seed)
+    };
     let adam = adamw(cfg.lr, cfg.weight_decay);
     let mut st = Stage::new(model, adam, true, RunPaths::cnn(out));
     let mut meta = CnnCheckpointMeta {

@@ -339,12 +339,7 @@ pub fn fit(
 }
 
 fn unit_rows(v: &[f32], dim: usize) -> Vec<f32> {
-    let mut w = v.to_vec();
-    for row in w.chunks_exact_mut(dim.max(1)) {
-        let norm = dot(row, row).sqrt().max(1e-12);
-        row.iter_mut().for_each(|x| *x /= norm);
-    }
-    w
+    crate::nn::ops::unit_rows(v, dim).0
 }
 
 /// The joined softmax p of one item.
