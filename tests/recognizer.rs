@@ -634,29 +634,23 @@ fn the_cnn_stage_trains_resumes_and_mixes_with_the_lstm() {
         "cosine CNN loss {cos_losses:?}"
     );
     assert_eq!(cos.cosine, 8.0);
-    let rec = export(
-        &lstm.best,
-        Some((&cos, cos_cfg.weight)),
-        &lstm.meta,
-        &ds,
-        serde_json::Value::Null,
-    )
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    rec.save(out.path()).unwrap();
-    assert_eq!(Recognizer::load_dir(out.path()).unwrap().cnn(), Some(&cos));
+    // The LSTM and a CNN exported, saved and read back (and the folder).
+    let saved_and_loaded = |cnn, weight| {
+        let rec = export(
+            &lstm.best,
+            Some((cnn, weight)),
+            &lstm.meta,
+            &ds,
+            serde_json::Value::Null,
+        )
+        .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        rec.save(out.path()).unwrap();
+        (Recognizer::load_dir(out.path()).unwrap(), out)
+    };
+    assert_eq!(saved_and_loaded(&cos, cos_cfg.weight).0.cnn(), Some(&cos));
 
-    let rec = export(
-        &lstm.best,
-        Some((&cnn, cfg.weight)),
-        &lstm.meta,
-        &ds,
-        serde_json::Value::Null,
-    )
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    rec.save(out.path()).unwrap();
-    let back = Recognizer::load_dir(out.path()).unwrap();
+    let (back, out) = saved_and_loaded(&cnn, cfg.weight);
     assert_eq!(back.cnn(), Some(&cnn));
     let d = &ds.classes[2].val[0];
     let g = back.classify(d);
