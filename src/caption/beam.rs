@@ -200,15 +200,24 @@ pub fn ensemble_beam_search(
         let mut cands: Vec<(f64, usize, usize)> = Vec::with_capacity(nr * members[0].dec.cfg.vocab);
         for (r, l_r) in live.iter().enumerate() {
             let member_lp: Vec<Vec<f32>> = steps.iter().map(|s| s.log_probs(r)).collect();
-            let lp = combine(&member_lp);
-            let mut block = blocked(&l_r.hyp.words);
-            if let Some(once) = once {
-                block.extend(l_r.hyp.words.iter().filter(|&&w| once[w]));
+            let mut lp = combine(&member_lp);
+            // Blocked words are ruled out in the row itself: one pass over
+            // the vocabulary, however many words are blocked.
+            let once_said = l_r
+                .hyp
+                .words
+                .iter()
+                .filter(|&&w| once.is_some_and(|o| o[w]));
+            for w in blocked(&l_r.hyp.words)
+                .into_iter()
+                .chain(once_said.copied())
+            {
+                lp[w] = f32::NEG_INFINITY;
             }
             for (w, &l) in lp
                 .iter()
                 .enumerate()
-                .filter(|(w, _)| !banned(*w) && !block.contains(w))
+                .filter(|&(w, l)| !banned(w) && *l > f32::NEG_INFINITY)
             {
                 cands.push((l_r.hyp.logprob + l as f64, r, w));
             }
