@@ -72,6 +72,15 @@ impl Captions {
             .filter(|&i| self.images[i].split == name)
             .collect()
     }
+
+    /// Every raw caption of the photos of one split (what the vocabulary
+    /// and the repeat rule are built from).
+    pub fn split_captions<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.images
+            .iter()
+            .filter(move |e| e.split == name)
+            .flat_map(|e| e.captions.iter().map(String::as_str))
+    }
 }
 
 /// The index half of the cache, `features.json`.

@@ -124,12 +124,9 @@ pub fn export(
         }
     }
     let captions = super::dataset::Captions::load(data)?;
-    let train = captions.split("train");
     config.may_repeat = Some(super::repeats::may_repeat(
         &vocab,
-        train
-            .iter()
-            .flat_map(|&i| captions.images[i].captions.iter().map(String::as_str)),
+        captions.split_captions("train"),
     ));
     if !config.training.is_object() {
         config.training = serde_json::json!({});

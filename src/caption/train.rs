@@ -476,12 +476,7 @@ pub fn train(
     let captions = Captions::load(data_dir)?;
     let train_idx = captions.split("train");
     let dev_idx = captions.split("dev");
-    let vocab = Vocab::build(
-        train_idx
-            .iter()
-            .flat_map(|&i| captions.images[i].captions.iter().map(String::as_str)),
-        opts.min_count,
-    );
+    let vocab = Vocab::build(captions.split_captions("train"), opts.min_count);
     vocab.save(&out.join("vocab.json"))?;
     let cache = checked_cache(out, &captions)?;
     let mirrored = mirrored_cache(out, opts, &cache)?;

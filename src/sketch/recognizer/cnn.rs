@@ -253,9 +253,10 @@ impl RasterCnn {
             row.copy_from_slice(&self.head_b);
         }
         if self.cosine > 0.0 {
-            let (f, _) = unit_rows(&feat, cl);
-            let (mut w, _) = unit_rows(&self.head_w, cl);
-            w.iter_mut().for_each(|v| *v *= self.cosine);
+            // s·f̂ (B rows) rather than s·ŵ (C rows): the smaller copy.
+            let (mut f, _) = unit_rows(&feat, cl);
+            let (w, _) = unit_rows(&self.head_w, cl);
+            f.iter_mut().for_each(|v| *v *= self.cosine);
             matmul(
                 &mut logits,
                 Mat::new(&f, nb, cl),

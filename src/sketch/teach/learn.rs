@@ -23,8 +23,8 @@
 //!    step is the **loss curve**; the **fit** of an example is the p its own
 //!    class gets, unaugmented, at the end.
 
-use super::{Features, TaughtHead, dot};
-use crate::nn::ops::softmax_in_place;
+use super::{Features, TaughtHead};
+use crate::nn::ops::{softmax_in_place, unit_rows, unit_rows_backward};
 use crate::sketch::drawing::Drawing;
 use crate::sketch::recognizer::Recognizer;
 use crate::sketch::recognizer::augment::{AugmentOptions, augment};
@@ -290,7 +290,7 @@ pub fn fit(
     let mut head = TaughtHead {
         classes: names.to_vec(),
         dim,
-        weights: unit_rows(&v, dim),
+        weights: unit_rows(&v, dim).0,
         scale: opts.scale,
         bias: opts.bias,
         biases: vec![0.0; n],
@@ -328,7 +328,7 @@ pub fn fit(
                 Some(c) => head.biases[c] -= delta,
             }
         }
-        head.weights = unit_rows(&v, dim);
+        head.weights = unit_rows(&v, dim).0;
     }
     let mut fit = vec![Vec::new(); n];
     for it in items.iter().filter(|i| i.original) {
@@ -336,10 +336,6 @@ pub fn fit(
         fit[it.class].push(p[k + it.class]);
     }
     Learnt { head, losses, fit }
-}
-
-fn unit_rows(v: &[f32], dim: usize) -> Vec<f32> {
-    crate::nn::ops::unit_rows(v, dim).0
 }
 
 /// The joined softmax p of one item.
@@ -365,21 +361,17 @@ fn loss_and_grad(
     let (dim, n) = (head.dim, head.classes.len());
     let mut grad = vec![0.0f32; v.len() + n];
     let mut loss = 0.0f32;
-    let norms: Vec<f32> = v
-        .chunks_exact(dim.max(1))
-        .map(|r| dot(r, r).sqrt().max(1e-12))
-        .collect();
+    // ∂loss/∂ŵ_c = Σ ∂t_c·α·e over the items and anchors, then once through
+    // the normalisation ŵ = v/‖v‖.
+    let mut d_unit = vec![0.0f32; v.len()];
     let mut add = |f: &Features, own: Option<usize>, p: &[f32], per: f32| {
-        let e = &f.embedding;
         for c in 0..n {
             let dt = (p[k + c] - f32::from(own == Some(c))) * per;
             grad[v.len() + c] += dt;
-            let w = &head.weights[c * dim..(c + 1) * dim];
-            let cos = dot(w, e);
-            let g = &mut grad[c * dim..(c + 1) * dim];
-            for d in 0..dim {
-                g[d] += dt * head.scale * (e[d] - cos * w[d]) / norms[c];
-            }
+            let g = &mut d_unit[c * dim..(c + 1) * dim];
+            g.iter_mut()
+                .zip(&f.embedding)
+                .for_each(|(g, e)| *g += dt * head.scale * e);
         }
     };
     let per = 1.0 / items.len().max(1) as f32;
@@ -398,6 +390,8 @@ fn loss_and_grad(
         loss -= target.max(1e-30).ln() * per;
         add(&a.features, None, &p, per);
     }
+    let (unit, norms) = unit_rows(v, dim);
+    unit_rows_backward(&unit, &norms, &d_unit, &mut grad[..v.len()]);
     (loss, grad)
 }
 
@@ -428,7 +422,7 @@ mod tests {
         let head = |v: &[f32]| TaughtHead {
             classes: vec!["a".into(), "b".into()],
             dim: 3,
-            weights: unit_rows(v, 3),
+            weights: unit_rows(v, 3).0,
             scale: 4.0,
             bias: -1.0,
             biases: vec![0.3, -0.2],

@@ -69,8 +69,9 @@ pub struct Features {
 /// alike whatever their magnitudes.
 pub fn embedding(h: &[f32], g: Option<&[f32]>) -> Vec<f32> {
     let unit = |v: &[f32], scale: f32| -> Vec<f32> {
-        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
-        v.iter().map(|x| x / n * scale).collect()
+        let mut u = crate::nn::ops::unit_rows(v, v.len()).0;
+        u.iter_mut().for_each(|x| *x *= scale);
+        u
     };
     match g {
         Some(g) => {
